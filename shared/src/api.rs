@@ -1,0 +1,200 @@
+//! The JSON bodies of the HTTP API (API.md), shared by the server that writes them and the app
+//! that reads them. Request bodies carry raw values (`i64`, `String`) so that the server can
+//! answer a value out of range with a precise `422` rather than a parse error.
+
+use crate::report::{Entry, EntryInput};
+use crate::{ClassId, Flag, Grade, SchoolId, UserId};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What an account may do; see the table in API.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Monitor,
+    Teacher,
+    GradeLeader,
+    SchoolAdmin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Monitor => "monitor",
+            Role::Teacher => "teacher",
+            Role::GradeLeader => "grade_leader",
+            Role::SchoolAdmin => "school_admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        [Role::Monitor, Role::Teacher, Role::GradeLeader, Role::SchoolAdmin]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+/// An account as the API shows it (`GET /me`, `POST /users`): never with its password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub school_id: SchoolId,
+    /// The class of a monitor or teacher.
+    pub class_id: Option<ClassId>,
+    /// The grade of a grade leader, or of a monitor's or teacher's class.
+    pub grade: Option<Grade>,
+    #[serde(default)]
+    pub school_name: String,
+    /// The name of the class, for monitors and teachers.
+    #[serde(default)]
+    pub class_name: Option<String>,
+}
+
+/// `POST /api/v1/users`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub username: String,
+    pub password: String,
+    pub display_name: String,
+    pub role: String,
+    #[serde(default)]
+    pub class_id: Option<ClassId>,
+    #[serde(default)]
+    pub grade: Option<i64>,
+}
+
+/// A class as `GET /api/v1/classes` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassInfo {
+    pub id: ClassId,
+    pub school_id: SchoolId,
+    pub grade: Grade,
+    pub name: String,
+}
+
+/// `POST /api/v1/classes`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewClass {
+    pub grade: i64,
+    pub name: String,
+}
+
+/// One class's homework on one date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayReport {
+    pub class_id: ClassId,
+    pub date: NaiveDate,
+    pub entries: Vec<Entry>,
+    pub total_minutes: u32,
+    pub note: String,
+    pub version: i64,
+    pub recorded_by: String,
+    /// RFC 3339 in UTC, to the second: `2026-11-21T07:42:10Z`.
+    pub updated_at: String,
+}
+
+/// `PUT /api/v1/classes/{class_id}/reports/{date}`: the whole day, replacing what was there.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PutDayReport {
+    pub entries: Vec<EntryInput>,
+    #[serde(default)]
+    pub note: String,
+    /// Chosen by the client once per submission; sending it again stores nothing new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// The version the client last saw (0: it saw none); a different current version is a
+    /// conflict. Without it the write replaces whatever is there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+/// The answer to a stored day report: the report and the flags that day raises.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PutDayReportResponse {
+    pub report: DayReport,
+    pub flags: Vec<Flag>,
+}
+
+/// `GET /api/v1/classes/{class_id}/summary`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassSummary {
+    pub class_id: ClassId,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days_reported: u32,
+    pub average_daily_minutes: Option<f64>,
+    pub subject_averages: BTreeMap<String, f64>,
+    pub flags: Vec<Flag>,
+    /// The class's grade, its limit and the grade's average, for drawing lines on charts.
+    pub grade: Grade,
+    pub limit_minutes: u32,
+    pub grade_average_minutes: Option<f64>,
+}
+
+/// `GET /api/v1/schools/{school_id}/grades/{grade}/comparison`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradeComparison {
+    pub school_id: SchoolId,
+    pub grade: Grade,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub limit_minutes: u32,
+    pub grade_average_minutes: Option<f64>,
+    pub classes: Vec<ComparisonRow>,
+}
+
+/// One class in a grade comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparisonRow {
+    pub class_id: ClassId,
+    pub name: String,
+    pub days_reported: u32,
+    pub average_daily_minutes: Option<f64>,
+    pub deviation_minutes: Option<f64>,
+    pub deviation_ratio: Option<f64>,
+    pub flags: Vec<Flag>,
+}
+
+/// Every error the API returns: `{"error": {"code", "message"}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// The stable machine code, a human sentence, and for validation errors every problem found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
+}
+
+/// One problem of a rejected request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    pub code: String,
+    pub message: String,
+}
+
+/// The body of a `409`: the error and the report as it stands now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictBody {
+    pub error: ErrorDetail,
+    pub report: Option<DayReport>,
+}

@@ -1,0 +1,137 @@
+//! Dates: the comparison window and which days are school days.
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// The longest window a summary or comparison may span.
+pub const MAX_WINDOW_DAYS: u32 = crate::policy::MAX_WINDOW_DAYS;
+
+/// An inclusive range of dates, `from` to `to`, at most [`MAX_WINDOW_DAYS`] long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+/// A `from`/`to` pair that is not a window.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidWindow {
+    #[error("from ({from}) is after to ({to})")]
+    Reversed { from: NaiveDate, to: NaiveDate },
+    #[error("the range {from} to {to} is longer than {MAX_WINDOW_DAYS} days")]
+    TooLong { from: NaiveDate, to: NaiveDate },
+}
+
+impl Window {
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, InvalidWindow> {
+        if from > to {
+            return Err(InvalidWindow::Reversed { from, to });
+        }
+        if (to - from).num_days() >= i64::from(MAX_WINDOW_DAYS) {
+            return Err(InvalidWindow::TooLong { from, to });
+        }
+        Ok(Window { from, to })
+    }
+
+    /// The `days` days ending at `to` (at least one day, at most [`MAX_WINDOW_DAYS`]).
+    pub fn ending(to: NaiveDate, days: u32) -> Self {
+        let days = days.clamp(1, MAX_WINDOW_DAYS);
+        let from = to.checked_sub_days(Days::new(u64::from(days - 1))).unwrap_or(NaiveDate::MIN);
+        Window { from, to }
+    }
+
+    pub fn from(&self) -> NaiveDate {
+        self.from
+    }
+
+    pub fn to(&self) -> NaiveDate {
+        self.to
+    }
+
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.from <= date && date <= self.to
+    }
+
+    /// Number of days in the window.
+    pub fn len_days(&self) -> u32 {
+        ((self.to - self.from).num_days() + 1) as u32
+    }
+
+    /// Every date of the window, oldest first.
+    pub fn dates(&self) -> impl Iterator<Item = NaiveDate> + use<> {
+        let to = self.to;
+        self.from.iter_days().take_while(move |d| *d <= to)
+    }
+}
+
+/// Monday to Friday, less the school's holidays.
+pub fn is_school_day(date: NaiveDate, holidays: &BTreeSet<NaiveDate>) -> bool {
+    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&date)
+}
+
+/// The school days of `window` before `today` on which `reported` says nothing was reported.
+/// Today itself is never missing: the day's homework is recorded in the evening.
+pub fn missing_school_days(
+    window: Window,
+    today: NaiveDate,
+    holidays: &BTreeSet<NaiveDate>,
+    reported: impl Fn(NaiveDate) -> bool,
+) -> Vec<NaiveDate> {
+    window
+        .dates()
+        .filter(|d| *d < today && is_school_day(*d, holidays) && !reported(*d))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_window_ending_on_a_day_spans_that_many_days() {
+        let w = Window::ending(d("2026-11-20"), 14);
+        assert_eq!((w.from(), w.to()), (d("2026-11-07"), d("2026-11-20")));
+        assert_eq!(w.len_days(), 14);
+        assert_eq!(w.dates().count(), 14);
+        assert!(w.contains(d("2026-11-07")) && !w.contains(d("2026-11-06")));
+    }
+
+    #[test]
+    fn a_reversed_or_overlong_range_is_not_a_window() {
+        assert!(matches!(
+            Window::new(d("2026-11-21"), d("2026-11-20")),
+            Err(InvalidWindow::Reversed { .. })
+        ));
+        assert!(Window::new(d("2026-01-01"), d("2027-01-01")).is_ok());
+        assert!(matches!(
+            Window::new(d("2026-01-01"), d("2027-01-02")),
+            Err(InvalidWindow::TooLong { .. })
+        ));
+        assert_eq!(Window::new(d("2026-11-20"), d("2026-11-20")).map(|w| w.len_days()), Ok(1));
+    }
+
+    #[test]
+    fn weekends_and_holidays_are_not_school_days() {
+        let none = BTreeSet::new();
+        assert!(is_school_day(d("2026-11-20"), &none)); // Friday
+        assert!(!is_school_day(d("2026-11-21"), &none)); // Saturday
+        assert!(!is_school_day(d("2026-11-22"), &none)); // Sunday
+        let holidays = BTreeSet::from([d("2026-10-01")]);
+        assert!(!is_school_day(d("2026-10-01"), &holidays)); // a Thursday, but National Day
+    }
+
+    #[test]
+    fn missing_days_skip_weekends_holidays_today_and_reported_days() {
+        // Fri 13 .. Mon 23 November 2026; today is Monday 23rd.
+        let w = Window::new(d("2026-11-13"), d("2026-11-23")).unwrap();
+        let holidays = BTreeSet::from([d("2026-11-18")]);
+        let reported = [d("2026-11-16"), d("2026-11-19")];
+        let missing = missing_school_days(w, d("2026-11-23"), &holidays, |x| reported.contains(&x));
+        assert_eq!(missing, vec![d("2026-11-13"), d("2026-11-17"), d("2026-11-20")]);
+    }
+}
