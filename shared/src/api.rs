@@ -62,6 +62,15 @@ pub struct User {
     pub class_name: Option<String>,
 }
 
+/// `GET /api/v1/me`: the account of the session, its school's and class's names, and today's
+/// date in the school's time zone (what "today" means for the edit window and the flags).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    #[serde(flatten)]
+    pub user: User,
+    pub today: NaiveDate,
+}
+
 /// `POST /api/v1/users`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
