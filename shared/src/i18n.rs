@@ -20,8 +20,17 @@ impl Lang {
     /// Picks the language from an `Accept-Language` header or `navigator.language`: Chinese for
     /// any `zh`, English for anything else that is named first.
     pub fn from_accept_language(header: &str) -> Lang {
-        let first = header.split(',').next().unwrap_or("").trim().to_ascii_lowercase();
-        if first.is_empty() || first.starts_with("zh") { Lang::Zh } else { Lang::En }
+        let first = header
+            .split(',')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if first.is_empty() || first.starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
     }
 
     pub fn code(self) -> &'static str {
@@ -72,53 +81,163 @@ fn grade_name(grade: Grade, lang: Lang) -> String {
 pub fn flag_message(reason: &FlagReason, lang: Lang) -> String {
     use FlagReason::*;
     match (reason, lang) {
-        (OverDailyLimit { date, total_minutes, grade, .. }, Lang::En) if *grade <= lower() => {
-            format!("{date}: {total_minutes} minutes of written homework; {} should have none", grade_name(*grade, lang))
+        (
+            OverDailyLimit {
+                date,
+                total_minutes,
+                grade,
+                ..
+            },
+            Lang::En,
+        ) if *grade <= lower() => {
+            format!(
+                "{date}: {total_minutes} minutes of written homework; {} should have none",
+                grade_name(*grade, lang)
+            )
         }
-        (OverDailyLimit { date, total_minutes, grade, .. }, Lang::Zh) if *grade <= lower() => {
-            format!("{date}：书面作业 {total_minutes} 分钟，{}不应布置书面作业", grade_name(*grade, lang))
+        (
+            OverDailyLimit {
+                date,
+                total_minutes,
+                grade,
+                ..
+            },
+            Lang::Zh,
+        ) if *grade <= lower() => {
+            format!(
+                "{date}：书面作业 {total_minutes} 分钟，{}不应布置书面作业",
+                grade_name(*grade, lang)
+            )
         }
-        (OverDailyLimit { date, total_minutes, limit_minutes, .. }, Lang::En) => format!(
+        (
+            OverDailyLimit {
+                date,
+                total_minutes,
+                limit_minutes,
+                ..
+            },
+            Lang::En,
+        ) => format!(
             "{date}: {total_minutes} minutes of homework, {} over the {limit_minutes}-minute daily limit",
             total_minutes - limit_minutes
         ),
-        (OverDailyLimit { date, total_minutes, limit_minutes, .. }, Lang::Zh) => format!(
+        (
+            OverDailyLimit {
+                date,
+                total_minutes,
+                limit_minutes,
+                ..
+            },
+            Lang::Zh,
+        ) => format!(
             "{date}：作业共 {total_minutes} 分钟，超出每日 {limit_minutes} 分钟上限 {} 分钟",
             total_minutes - limit_minutes
         ),
-        (OverAverageLimit { average_daily_minutes: a, limit_minutes: l, days_reported: n, grade }, Lang::En) => {
+        (
+            OverAverageLimit {
+                average_daily_minutes: a,
+                limit_minutes: l,
+                days_reported: n,
+                grade,
+            },
+            Lang::En,
+        ) => {
             if *grade <= lower() {
-                format!("averaged {a:.1} minutes of written homework a day over {n} reported days; {} should have none", grade_name(*grade, lang))
+                format!(
+                    "averaged {a:.1} minutes of written homework a day over {n} reported days; {} should have none",
+                    grade_name(*grade, lang)
+                )
             } else {
-                format!("averaged {a:.1} minutes a day over {n} reported days, {:.1} over the {l}-minute limit", a - f64::from(*l))
+                format!(
+                    "averaged {a:.1} minutes a day over {n} reported days, {:.1} over the {l}-minute limit",
+                    a - f64::from(*l)
+                )
             }
         }
-        (OverAverageLimit { average_daily_minutes: a, limit_minutes: l, days_reported: n, grade }, Lang::Zh) => {
+        (
+            OverAverageLimit {
+                average_daily_minutes: a,
+                limit_minutes: l,
+                days_reported: n,
+                grade,
+            },
+            Lang::Zh,
+        ) => {
             if *grade <= lower() {
-                format!("{n} 个填报日平均每天书面作业 {a:.1} 分钟，{}不应布置书面作业", grade_name(*grade, lang))
+                format!(
+                    "{n} 个填报日平均每天书面作业 {a:.1} 分钟，{}不应布置书面作业",
+                    grade_name(*grade, lang)
+                )
             } else {
-                format!("{n} 个填报日平均每天 {a:.1} 分钟，超出 {l} 分钟上限 {:.1} 分钟", a - f64::from(*l))
+                format!(
+                    "{n} 个填报日平均每天 {a:.1} 分钟，超出 {l} 分钟上限 {:.1} 分钟",
+                    a - f64::from(*l)
+                )
             }
         }
-        (DriftAbove { average_daily_minutes: a, grade_average_minutes: g, deviation_minutes: d, threshold_minutes: t }, Lang::En) => format!(
+        (
+            DriftAbove {
+                average_daily_minutes: a,
+                grade_average_minutes: g,
+                deviation_minutes: d,
+                threshold_minutes: t,
+            },
+            Lang::En,
+        ) => format!(
             "averaged {a:.1} minutes a day, {d:.1} above the grade average of {g:.1} (more than the {t:.1} allowed)"
         ),
-        (DriftAbove { average_daily_minutes: a, grade_average_minutes: g, deviation_minutes: d, threshold_minutes: t }, Lang::Zh) => format!(
+        (
+            DriftAbove {
+                average_daily_minutes: a,
+                grade_average_minutes: g,
+                deviation_minutes: d,
+                threshold_minutes: t,
+            },
+            Lang::Zh,
+        ) => format!(
             "平均每天 {a:.1} 分钟，比年级平均 {g:.1} 分钟多 {d:.1} 分钟（超过允许的 {t:.1} 分钟）"
         ),
-        (DriftBelow { average_daily_minutes: a, grade_average_minutes: g, deviation_minutes: d, threshold_minutes: t }, Lang::En) => format!(
+        (
+            DriftBelow {
+                average_daily_minutes: a,
+                grade_average_minutes: g,
+                deviation_minutes: d,
+                threshold_minutes: t,
+            },
+            Lang::En,
+        ) => format!(
             "averaged {a:.1} minutes a day, {:.1} below the grade average of {g:.1} (more than the {t:.1} allowed)",
             d.abs()
         ),
-        (DriftBelow { average_daily_minutes: a, grade_average_minutes: g, deviation_minutes: d, threshold_minutes: t }, Lang::Zh) => format!(
+        (
+            DriftBelow {
+                average_daily_minutes: a,
+                grade_average_minutes: g,
+                deviation_minutes: d,
+                threshold_minutes: t,
+            },
+            Lang::Zh,
+        ) => format!(
             "平均每天 {a:.1} 分钟，比年级平均 {g:.1} 分钟少 {:.1} 分钟（超过允许的 {t:.1} 分钟）",
             d.abs()
         ),
-        (MissingReports { missing_days, missing_dates }, Lang::En) => format!(
+        (
+            MissingReports {
+                missing_days,
+                missing_dates,
+            },
+            Lang::En,
+        ) => format!(
             "no report on {missing_days} school days: {}",
             list_dates(missing_dates)
         ),
-        (MissingReports { missing_days, missing_dates }, Lang::Zh) => format!(
+        (
+            MissingReports {
+                missing_days,
+                missing_dates,
+            },
+            Lang::Zh,
+        ) => format!(
             "有 {missing_days} 个上课日未填报：{}",
             list_dates(missing_dates)
         ),
@@ -132,22 +251,36 @@ fn lower() -> Grade {
 fn list_dates(dates: &[chrono::NaiveDate]) -> String {
     let shown: Vec<String> = dates.iter().take(5).map(ToString::to_string).collect();
     let more = dates.len().saturating_sub(shown.len());
-    if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
+    if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    }
 }
 
 /// A validation problem in Chinese.
 pub fn validation_zh(err: &ValidationError) -> String {
     use ValidationError::*;
-    let name = |s: &str| Subject::parse(s).map(|s| subject_name(&s, Lang::Zh)).unwrap_or_else(|_| s.to_owned());
+    let name = |s: &str| {
+        Subject::parse(s)
+            .map(|s| subject_name(&s, Lang::Zh))
+            .unwrap_or_else(|_| s.to_owned())
+    };
     match err {
-        UnknownSubject { subject, grade } => format!("{}：不是{}的学科", name(subject), grade_name(*grade, Lang::Zh)),
+        UnknownSubject { subject, grade } => format!(
+            "{}：不是{}的学科",
+            name(subject),
+            grade_name(*grade, Lang::Zh)
+        ),
         DuplicateSubject { subject } => format!("{}：重复填写", name(subject)),
         MinutesOutOfRange { subject, minutes } => {
             format!("{}：{minutes} 分钟超出 0–240 分钟的范围", name(subject))
         }
         DayTotalTooLarge { total } => format!("当天合计 {total} 分钟，超过 600 分钟"),
         FutureDate { date, today } => format!("{date} 还没到（今天是 {today}）"),
-        OutsideEditWindow { date, earliest } => format!("{date} 早于 {earliest}，记录员只能填写最近 7 天内的作业"),
+        OutsideEditWindow { date, earliest } => {
+            format!("{date} 早于 {earliest}，记录员只能填写最近 7 天内的作业")
+        }
         NoteTooLong { length } => format!("备注有 {length} 个字，超过 500 字"),
     }
 }
@@ -158,7 +291,10 @@ mod tests {
 
     #[test]
     fn chinese_browsers_get_chinese_and_others_english() {
-        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
+        assert_eq!(
+            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Lang::Zh
+        );
         assert_eq!(Lang::from_accept_language("zh-TW"), Lang::Zh);
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
         assert_eq!(Lang::from_accept_language(""), Lang::Zh);

@@ -5,6 +5,8 @@
 //! the same code gives the monitor instant feedback in the browser and writes the reports on the
 //! server.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod api;
 pub mod calendar;
 pub mod flags;
@@ -16,7 +18,9 @@ pub mod report;
 pub mod subject;
 
 pub use calendar::Window;
-pub use flags::{ClassDays, ClassEvaluation, Flag, FlagReason, GradeEvaluation, GradeInput, Severity};
+pub use flags::{
+    ClassDays, ClassEvaluation, Flag, FlagReason, GradeEvaluation, GradeInput, Severity,
+};
 pub use grade::Grade;
 pub use i18n::Lang;
 pub use minutes::Minutes;

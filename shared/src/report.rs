@@ -44,7 +44,10 @@ pub enum ValidationError {
     #[error("{date} is in the future (today is {today})")]
     FutureDate { date: NaiveDate, today: NaiveDate },
     #[error("{date} is before {earliest}, the earliest day a monitor may still record")]
-    OutsideEditWindow { date: NaiveDate, earliest: NaiveDate },
+    OutsideEditWindow {
+        date: NaiveDate,
+        earliest: NaiveDate,
+    },
     #[error("the note has {length} characters, more than {MAX_NOTE_CHARS}")]
     NoteTooLong { length: usize },
 }
@@ -88,7 +91,9 @@ pub fn validate_entries(
         if problems.len() >= MAX_REPORTED_PROBLEMS {
             break;
         }
-        let subject = Subject::parse(&raw.subject).ok().filter(|s| known.contains(s));
+        let subject = Subject::parse(&raw.subject)
+            .ok()
+            .filter(|s| known.contains(s));
         let Some(subject) = subject else {
             problems.push(ValidationError::UnknownSubject {
                 subject: raw.subject.chars().take(40).collect(),
@@ -97,7 +102,9 @@ pub fn validate_entries(
             continue;
         };
         if !seen.insert(subject.clone()) {
-            problems.push(ValidationError::DuplicateSubject { subject: subject.to_string() });
+            problems.push(ValidationError::DuplicateSubject {
+                subject: subject.to_string(),
+            });
             continue;
         }
         match Minutes::new(raw.minutes) {
@@ -114,13 +121,21 @@ pub fn validate_entries(
     if problems.is_empty() && total > i64::from(MAX_DAY_TOTAL) {
         problems.push(ValidationError::DayTotalTooLarge { total });
     }
-    if problems.is_empty() { Ok(entries) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(entries)
+    } else {
+        Err(problems)
+    }
 }
 
 /// Checks a note's length.
 pub fn validate_note(note: &str) -> Result<(), ValidationError> {
     let length = note.chars().count();
-    if length > MAX_NOTE_CHARS { Err(ValidationError::NoteTooLong { length }) } else { Ok(()) }
+    if length > MAX_NOTE_CHARS {
+        Err(ValidationError::NoteTooLong { length })
+    } else {
+        Ok(())
+    }
 }
 
 /// How far back someone may record a day.
@@ -171,7 +186,10 @@ pub struct DayCheck {
 
 impl DayCheck {
     pub fn new(grade: Grade, policy: &Policy, total: u32) -> Self {
-        DayCheck { total, limit: policy.limit(grade) }
+        DayCheck {
+            total,
+            limit: policy.limit(grade),
+        }
     }
 
     /// Minutes over the limit, if the day is over it (in grades 1–2, any minute is).
@@ -193,7 +211,10 @@ mod tests {
         s.parse().unwrap()
     }
     fn e(subject: &str, minutes: i64) -> EntryInput {
-        EntryInput { subject: subject.into(), minutes }
+        EntryInput {
+            subject: subject.into(),
+            minutes,
+        }
     }
     fn g7() -> Grade {
         Grade::new(7).unwrap()
@@ -237,9 +258,14 @@ mod tests {
 
     #[test]
     fn a_subject_listed_twice_is_a_duplicate() {
-        let err =
-            validate_entries(g7(), &Policy::default(), &[e("math", 10), e("math", 20)]).unwrap_err();
-        assert_eq!(err, vec![ValidationError::DuplicateSubject { subject: "math".into() }]);
+        let err = validate_entries(g7(), &Policy::default(), &[e("math", 10), e("math", 20)])
+            .unwrap_err();
+        assert_eq!(
+            err,
+            vec![ValidationError::DuplicateSubject {
+                subject: "math".into()
+            }]
+        );
     }
 
     #[test]
@@ -260,7 +286,14 @@ mod tests {
         )
         .unwrap_err();
         let codes: Vec<_> = err.iter().map(ValidationError::code).collect();
-        assert_eq!(codes, ["unknown_subject", "minutes_out_of_range", "duplicate_subject"]);
+        assert_eq!(
+            codes,
+            [
+                "unknown_subject",
+                "minutes_out_of_range",
+                "duplicate_subject"
+            ]
+        );
     }
 
     #[test]
@@ -282,9 +315,15 @@ mod tests {
         assert_eq!(check_report_date(d("2026-11-13"), today, monitor), Ok(()));
         assert_eq!(
             check_report_date(d("2026-11-12"), today, monitor),
-            Err(ValidationError::OutsideEditWindow { date: d("2026-11-12"), earliest: d("2026-11-13") })
+            Err(ValidationError::OutsideEditWindow {
+                date: d("2026-11-12"),
+                earliest: d("2026-11-13")
+            })
         );
-        assert_eq!(check_report_date(d("2020-01-01"), today, EditWindow::AnyPast), Ok(()));
+        assert_eq!(
+            check_report_date(d("2020-01-01"), today, EditWindow::AnyPast),
+            Ok(())
+        );
     }
 
     #[test]

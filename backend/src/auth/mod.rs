@@ -1,0 +1,97 @@
+//! Who is asking: passwords, session tokens, the [`CurrentUser`] extractor, and the role rules
+//! of API.md in [`access`].
+
+pub mod access;
+pub mod password;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::db::Account;
+use crate::error::AppError;
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "hw_session";
+/// A session is touched at most this often, so that reading a page is not a write each time.
+const TOUCH_EVERY_SECONDS: i64 = 300;
+
+/// A new session token: 256 random bits, hex-encoded. Only its SHA-256 is stored, so a copy
+/// of the database does not give away live sessions.
+pub fn new_token() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// The session token sent in the request's cookies, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The `Set-Cookie` header that gives the browser its session (or, with `None`, removes it).
+pub fn session_cookie(token: Option<&str>, max_age_seconds: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let value = match token {
+        Some(t) => format!(
+            "{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_seconds}{secure}"
+        ),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
+    };
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub fn set_cookie_header() -> axum::http::HeaderName {
+    SET_COOKIE
+}
+
+/// Whether the request came over HTTPS (directly or through a proxy that says so), so the
+/// cookie must be `Secure`.
+pub fn is_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// The logged-in account of the request; extracting it answers `401` when there is none.
+#[derive(Debug, Clone)]
+pub struct CurrentUser(pub Account);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = session_token(&parts.headers).ok_or(AppError::NotLoggedIn)?;
+        let hash = token_hash(&token);
+        let now = chrono::Utc::now().timestamp();
+        let idle_since = now - state.settings.session_idle_seconds;
+        let session = state
+            .store
+            .session(&hash, now, idle_since)
+            .await?
+            .ok_or(AppError::NotLoggedIn)?;
+        if now - session.last_seen_at > TOUCH_EVERY_SECONDS {
+            state.store.touch_session(&hash, now).await?;
+        }
+        Ok(CurrentUser(session.account))
+    }
+}

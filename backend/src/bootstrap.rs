@@ -1,0 +1,69 @@
+//! Creating schools and their first admins: on first start from `BOOTSTRAP_ADMIN`, and from the
+//! `add-school` command.
+
+use shared::api::Role;
+
+use crate::auth::password;
+use crate::config::{Cli, parse_credentials};
+use crate::db::{self, NewAccount, School, Store};
+use crate::http::users::check_username;
+
+/// With an empty database and `BOOTSTRAP_ADMIN` set, creates the first school and its admin.
+pub async fn first_start(store: &dyn Store, cli: &Cli) -> Result<(), String> {
+    let Some(credentials) = &cli.bootstrap_admin else {
+        return Ok(());
+    };
+    if !store.is_empty().await.map_err(|e| e.to_string())? {
+        tracing::info!("BOOTSTRAP_ADMIN ignored: the database already has a school");
+        return Ok(());
+    }
+    let (username, pass) =
+        parse_credentials(credentials).map_err(|e| format!("BOOTSTRAP_ADMIN: {e}"))?;
+    let school = create_school(store, &cli.bootstrap_school, &username, &pass).await?;
+    tracing::info!(school = %school.name, admin = %username, "created the first school and its admin");
+    Ok(())
+}
+
+/// `backend add-school --name N --admin user:pass`.
+pub async fn add_school(cli: &Cli, name: &str, admin: &str) -> Result<(), String> {
+    let store = db::connect(&cli.database_url()).await?;
+    let (username, pass) = parse_credentials(admin).map_err(|e| format!("--admin: {e}"))?;
+    let school = create_school(store.as_ref(), name, &username, &pass).await?;
+    println!(
+        "created school {} ({:?}) with admin {username}",
+        school.id, school.name
+    );
+    Ok(())
+}
+
+/// Creates a school with the default policy and its admin account.
+pub async fn create_school(
+    store: &dyn Store,
+    name: &str,
+    username: &str,
+    pass: &str,
+) -> Result<School, String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err("a school's name needs 1 to 100 characters".into());
+    }
+    let username = check_username(username).map_err(|e| e.to_string())?;
+    password::check_new(pass).map_err(|e| e.to_string())?;
+    let hash = password::hash(pass.to_owned())
+        .await
+        .map_err(|e| e.to_string())?;
+    let admin = NewAccount {
+        school_id: 0,
+        username,
+        display_name: "Administrator".into(),
+        role: Role::SchoolAdmin,
+        class_id: None,
+        grade: None,
+        password_hash: hash,
+    };
+    let (school, _) = store
+        .create_school(name, admin)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(school)
+}

@@ -1,0 +1,95 @@
+//! Command line and environment: where the database is, where to listen, what to set up.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// The homework-time logger's server: serves the web app at `/` and the API under `/api/v1`.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "backend", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// `sqlite://file.db` (created if missing) or `postgres://...`; a bare path means SQLite.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://homework.db",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// Address and port to listen on (port 0 picks a free one).
+    #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8080")]
+    pub listen_addr: String,
+
+    /// Folder of the built web app (`cargo xtask dist` writes it).
+    #[arg(long, env = "STATIC_DIR", default_value = "frontend/dist")]
+    pub static_dir: PathBuf,
+
+    /// Load a demo school (grades 7-9, four classes each, four weeks of reports) and print its
+    /// accounts.
+    #[arg(long)]
+    pub demo: bool,
+
+    /// `username:password` of the first admin, used only when the database has no school yet.
+    #[arg(long, env = "BOOTSTRAP_ADMIN", hide_env_values = true)]
+    pub bootstrap_admin: Option<String>,
+
+    /// Name of the school created with the first admin.
+    #[arg(long, env = "BOOTSTRAP_SCHOOL", default_value = "My School")]
+    pub bootstrap_school: String,
+
+    /// A session ends after this many hours without a request.
+    #[arg(long, env = "SESSION_IDLE_HOURS", default_value_t = 72)]
+    pub session_idle_hours: i64,
+
+    /// A session ends this many days after log-in, however busy.
+    #[arg(long, env = "SESSION_MAX_DAYS", default_value_t = 30)]
+    pub session_max_days: i64,
+
+    /// Log lines as text for people or JSON for a log collector.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Serve the app and the API (what happens without a subcommand).
+    Serve,
+    /// Create a school and its first admin account, then exit.
+    AddSchool {
+        /// The school's name.
+        #[arg(long)]
+        name: String,
+        /// `username:password` of the school's first admin.
+        #[arg(long)]
+        admin: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Cli {
+    /// The database URL with a bare file path turned into a `sqlite://` URL.
+    pub fn database_url(&self) -> String {
+        let url = self.database_url.trim();
+        if url.contains(':') && !url.starts_with('/') && !url.starts_with('.') {
+            url.to_owned()
+        } else {
+            format!("sqlite://{url}")
+        }
+    }
+}
+
+/// Splits `username:password` at the first colon.
+pub fn parse_credentials(s: &str) -> Result<(String, String), String> {
+    match s.split_once(':') {
+        Some((u, p)) if !u.is_empty() && !p.is_empty() => Ok((u.to_owned(), p.to_owned())),
+        _ => Err("expected username:password".to_owned()),
+    }
+}

@@ -1,0 +1,249 @@
+//! The demo school (`--demo`): grades 7–9 with four classes each, every account a newcomer needs,
+//! and four weeks of reports in which 7(3) is over its limit, 8(2) drifts below its grade and
+//! 9(4) misses days. Loading it again tops the reports up to yesterday and changes nothing else.
+
+use chrono::{Datelike, Days, NaiveDate};
+use shared::api::{ClassInfo, Role};
+use shared::calendar::is_school_day;
+use shared::report::Entry;
+use shared::{Grade, Minutes, Policy, Subject, Window};
+use std::collections::BTreeSet;
+
+use crate::auth::password;
+use crate::bootstrap::create_school;
+use crate::clock::{now_rfc3339, today_in};
+use crate::db::{NewAccount, ReportWrite, Store};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "homework-demo";
+pub const DEMO_SCHOOL: &str = "演示中学 Demo Middle School";
+const DEMO_ADMIN: &str = "admin";
+/// Days of reports the demo keeps, ending yesterday.
+const DEMO_DAYS: u32 = 28;
+
+/// The average daily minutes each class's reports are drawn around, grade by grade.
+const PROFILES: [(i64, [u32; 4]); 3] = [
+    (7, [70, 76, 104, 72]),
+    (8, [72, 47, 70, 76]),
+    (9, [80, 84, 78, 82]),
+];
+
+/// Loads (or tops up) the demo school and returns the text that tells a newcomer how to log in.
+pub async fn load(store: &dyn Store) -> Result<String, String> {
+    let err = |e: crate::db::StoreError| e.to_string();
+    let school = match store.school_by_name(DEMO_SCHOOL).await.map_err(err)? {
+        Some(s) => s,
+        None => create_school(store, DEMO_SCHOOL, DEMO_ADMIN, DEMO_PASSWORD).await?,
+    };
+    let policy = store.policy(school.id).await.map_err(err)?;
+    let password_hash = password::hash(DEMO_PASSWORD.to_owned())
+        .await
+        .map_err(|e| e.to_string())?;
+    let today = today_in(&school);
+    let yesterday = today.checked_sub_days(Days::new(1)).ok_or("no yesterday")?;
+    let window = Window::ending(yesterday, DEMO_DAYS);
+
+    for (grade_number, averages) in PROFILES {
+        let grade = Grade::new(grade_number).map_err(|e| e.to_string())?;
+        let existing = store.classes(school.id, Some(grade)).await.map_err(err)?;
+        let account = |username: String, display_name: String, role, class_id, grade| NewAccount {
+            school_id: school.id,
+            username,
+            display_name,
+            role,
+            class_id,
+            grade,
+            password_hash: password_hash.clone(),
+        };
+        ensure_account(
+            store,
+            account(
+                format!("leader{grade}"),
+                format!("{grade}年级组长 Grade {grade} leader"),
+                Role::GradeLeader,
+                None,
+                Some(grade),
+            ),
+        )
+        .await?;
+        for (i, average) in averages.into_iter().enumerate() {
+            let n = i + 1;
+            let name = format!("{grade}({n})");
+            let class = match existing.iter().find(|c| c.name == name) {
+                Some(c) => c.clone(),
+                None => store
+                    .create_class(school.id, grade, &name)
+                    .await
+                    .map_err(err)?,
+            };
+            ensure_account(
+                store,
+                account(
+                    format!("teacher-{grade}-{n}"),
+                    format!("{name}班主任 Teacher"),
+                    Role::Teacher,
+                    Some(class.id),
+                    None,
+                ),
+            )
+            .await?;
+            let monitor = format!("monitor-{grade}-{n}");
+            ensure_account(
+                store,
+                account(
+                    monitor.clone(),
+                    format!("{name}作业记录员 Monitor"),
+                    Role::Monitor,
+                    Some(class.id),
+                    None,
+                ),
+            )
+            .await?;
+            let skips_days = grade_number == 9 && n == 4;
+            fill_reports(
+                store, &policy, &class, window, average, skips_days, &monitor,
+            )
+            .await?;
+        }
+    }
+    Ok(instructions())
+}
+
+async fn ensure_account(store: &dyn Store, account: NewAccount) -> Result<(), String> {
+    if store
+        .account_by_username(&account.username)
+        .await
+        .map_err(|e| e.to_string())?
+        .is_none()
+    {
+        store
+            .create_account(account)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Writes a report for every school day of the window that has none.
+async fn fill_reports(
+    store: &dyn Store,
+    policy: &Policy,
+    class: &ClassInfo,
+    window: Window,
+    average: u32,
+    skips_days: bool,
+    monitor: &str,
+) -> Result<(), String> {
+    let reported: BTreeSet<NaiveDate> = store
+        .reports(class.id, window)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|r| r.date)
+        .collect();
+    let no_holidays = BTreeSet::new();
+    for date in window
+        .dates()
+        .filter(|d| is_school_day(*d, &no_holidays) && !reported.contains(d))
+    {
+        let mut rng =
+            Rng::new(class.id as u64 * 1_000_003 + u64::from(date.num_days_from_ce() as u32));
+        if skips_days && rng.below(4) == 0 {
+            continue;
+        }
+        let total = (average as i64 + rng.below(25) as i64 - 12).clamp(0, 400) as u32;
+        let entries = split_minutes(policy.subjects(class.grade), total, &mut rng);
+        let write = ReportWrite {
+            class_id: class.id,
+            date,
+            entries,
+            note: String::new(),
+            client_id: None,
+            expected_version: None,
+            recorded_by: monitor.to_owned(),
+            updated_at: now_rfc3339(),
+        };
+        store.put_report(write).await.map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Shares a day's total among the grade's subjects: the main subjects every day, the others on
+/// some days, weighted as homework usually is.
+fn split_minutes(subjects: &[Subject], total: u32, rng: &mut Rng) -> Vec<Entry> {
+    let weight = |s: &Subject| match s.as_str() {
+        "chinese" | "math" => 3,
+        "english" => 2,
+        "physics" | "chemistry" => 2,
+        _ => 1,
+    };
+    let chosen: Vec<&Subject> = subjects
+        .iter()
+        .filter(|s| weight(s) >= 2 || rng.below(2) == 0)
+        .collect();
+    let weights: u32 = chosen.iter().map(|s| weight(s)).sum::<u32>().max(1);
+    let mut left = total;
+    let mut entries = Vec::new();
+    for (i, s) in chosen.iter().enumerate() {
+        let share = if i + 1 == chosen.len() {
+            left
+        } else {
+            (total * weight(s) / weights).min(left)
+        };
+        let minutes = Minutes::new(i64::from(share.min(240))).unwrap_or(Minutes::ZERO);
+        left -= minutes.get();
+        entries.push(Entry {
+            subject: (*s).clone(),
+            minutes,
+        });
+    }
+    entries
+}
+
+/// A small deterministic generator, so the demo looks the same every time it is loaded.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}
+
+fn instructions() -> String {
+    format!(
+        "\nDemo school \"{DEMO_SCHOOL}\" is ready. Every demo account's password is: {DEMO_PASSWORD}\n\
+         \n  school admin    {DEMO_ADMIN}\
+         \n  grade leaders   leader7, leader8, leader9\
+         \n  teachers        teacher-7-1 ... teacher-9-4   (teacher-G-N is the teacher of class G(N))\
+         \n  monitors        monitor-7-1 ... monitor-9-4   (monitor-G-N records homework for class G(N))\
+         \n\nTry monitor-7-3 (a class over its limit) or leader7 (the grade comparison).\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_is_split_into_entries_that_add_up_to_its_total() {
+        let subjects = Policy::default().subjects(Grade::new(8).unwrap()).to_vec();
+        for total in [0, 1, 47, 104, 300] {
+            let mut rng = Rng::new(total as u64);
+            let entries = split_minutes(&subjects, total, &mut rng);
+            assert_eq!(
+                shared::report::day_total(&entries),
+                total.min(240 * 3),
+                "{total}"
+            );
+            assert!(entries.iter().all(|e| e.minutes.get() <= 240));
+        }
+    }
+}

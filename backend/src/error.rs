@@ -1,0 +1,199 @@
+//! The error type of the HTTP layer: every variant is one distinct cause with its own status and
+//! stable code, and turning it into a response writes the JSON error body of API.md.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use shared::api::{ConflictBody, DayReport, ErrorBody, ErrorDetail, Problem};
+use shared::report::ValidationError;
+
+use crate::db::StoreError;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The body is not the JSON we expect: malformed, wrong types, unknown fields.
+    #[error("{0}")]
+    BadJson(String),
+    /// A date in the path or query is not `YYYY-MM-DD`.
+    #[error("{0}")]
+    BadDate(String),
+    /// A query string or path segment that does not parse.
+    #[error("{0}")]
+    BadQuery(String),
+    /// `from` after `to`, or a range too long to compute.
+    #[error("{0}")]
+    InvalidRange(String),
+    /// No valid session cookie.
+    #[error("please log in")]
+    NotLoggedIn,
+    /// Unknown user, wrong password or disabled account: deliberately indistinguishable.
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    /// Logged in, but the role does not allow this on this class, grade or school.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// A state-changing request sent from a page of another origin.
+    #[error("cross-origin requests may not change anything")]
+    CrossOrigin,
+    /// No such resource; the code names what was missing (`class_not_found`, ...).
+    #[error("{message}")]
+    NotFound { code: &'static str, message: String },
+    /// The client's `version` is not the current one; it gets the report as it stands.
+    #[error("this day was changed by someone else (now version {})", .0.as_ref().map_or(0, |r| r.version))]
+    VersionConflict(Option<Box<DayReport>>),
+    /// The body exceeds the request size limit.
+    #[error("the request body is too large")]
+    BodyTooLarge,
+    /// The body is not `application/json`.
+    #[error("the request body must be JSON (Content-Type: application/json)")]
+    UnsupportedMediaType,
+    /// A day report that breaks the rules; every problem is listed.
+    #[error("{}", .0.first().map(ToString::to_string).unwrap_or_default())]
+    InvalidReport(Vec<ValidationError>),
+    /// Another well-formed but invalid input; the code names the field's problem.
+    #[error("{message}")]
+    Invalid {
+        code: &'static str,
+        message: String,
+        problems: Vec<String>,
+    },
+    /// Too many failed log-ins; try again after this many seconds.
+    #[error("too many failed log-in attempts; try again in {0} seconds")]
+    TooManyAttempts(u64),
+    /// The database cannot take writes right now (read-only, disk full).
+    #[error("the server cannot store data right now; nothing was changed, try again later")]
+    Unavailable,
+    /// A bug or an unexpected failure; details go to the log, not to the client.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            code,
+            message: message.into(),
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::NotFound {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        use AppError::*;
+        match self {
+            BadJson(_) | BadDate(_) | BadQuery(_) | InvalidRange(_) => StatusCode::BAD_REQUEST,
+            NotLoggedIn | InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Forbidden(_) | CrossOrigin => StatusCode::FORBIDDEN,
+            NotFound { .. } => StatusCode::NOT_FOUND,
+            VersionConflict(_) => StatusCode::CONFLICT,
+            BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            InvalidReport(_) | Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        use AppError::*;
+        match self {
+            BadJson(_) => "bad_json",
+            BadDate(_) => "bad_date",
+            BadQuery(_) => "bad_query",
+            InvalidRange(_) => "invalid_range",
+            NotLoggedIn => "not_logged_in",
+            InvalidCredentials => "invalid_credentials",
+            Forbidden(_) => "forbidden",
+            CrossOrigin => "cross_origin",
+            NotFound { code, .. } => code,
+            VersionConflict(_) => "version_conflict",
+            BodyTooLarge => "body_too_large",
+            UnsupportedMediaType => "unsupported_media_type",
+            InvalidReport(problems) => problems
+                .first()
+                .map_or("invalid_report", ValidationError::code),
+            Invalid { code, .. } => code,
+            TooManyAttempts(_) => "too_many_attempts",
+            Unavailable => "storage_unavailable",
+            Internal(_) => "internal_error",
+        }
+    }
+
+    fn detail(&self) -> ErrorDetail {
+        let problems = match self {
+            AppError::InvalidReport(list) if list.len() > 1 => list
+                .iter()
+                .map(|p| Problem {
+                    code: p.code().to_owned(),
+                    message: p.to_string(),
+                })
+                .collect(),
+            AppError::Invalid { code, problems, .. } if problems.len() > 1 => problems
+                .iter()
+                .map(|m| Problem {
+                    code: (*code).to_owned(),
+                    message: m.clone(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        ErrorDetail {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+            problems,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let AppError::Internal(cause) = &self {
+            tracing::error!(%cause, "internal error");
+        }
+        let mut response = match self {
+            AppError::VersionConflict(ref current) => {
+                let body = ConflictBody {
+                    error: self.detail(),
+                    report: current.as_deref().cloned(),
+                };
+                (status, axum::Json(body)).into_response()
+            }
+            _ => (
+                status,
+                axum::Json(ErrorBody {
+                    error: self.detail(),
+                }),
+            )
+                .into_response(),
+        };
+        if let AppError::TooManyAttempts(seconds) = self {
+            if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        response
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Taken(what) => AppError::invalid(what.code(), what.message()),
+            StoreError::Unavailable(cause) => {
+                tracing::error!(%cause, "storage unavailable");
+                AppError::Unavailable
+            }
+            StoreError::Internal(cause) => AppError::Internal(cause),
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

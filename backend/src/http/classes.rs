@@ -1,0 +1,81 @@
+//! Classes: `GET /classes` (what the caller may see) and `POST /classes` (admins).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use shared::api::{ClassInfo, NewClass};
+use shared::{ClassId, Grade};
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::db::Account;
+use crate::error::{AppError, AppResult};
+use crate::http::extract::AppJson;
+
+/// The longest class name, in characters.
+const MAX_CLASS_NAME_CHARS: usize = 40;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/classes", get(list).post(create))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> AppResult<Json<Vec<ClassInfo>>> {
+    let classes = match user.visible_grade() {
+        Some(grade) => state.store.classes(user.school_id, grade).await?,
+        None => match user.class_id {
+            Some(id) => state.store.class(id).await?.into_iter().collect(),
+            None => Vec::new(),
+        },
+    };
+    Ok(Json(classes))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppJson(body): AppJson<NewClass>,
+) -> AppResult<(StatusCode, Json<ClassInfo>)> {
+    user.require_admin()?;
+    let grade =
+        Grade::new(body.grade).map_err(|e| AppError::invalid("invalid_grade", e.to_string()))?;
+    let name = check_name(&body.name, MAX_CLASS_NAME_CHARS)?;
+    let class = state
+        .store
+        .create_class(user.school_id, grade, &name)
+        .await?;
+    tracing::info!(class = class.id, name = %class.name, by = %user.username, "class created");
+    Ok((StatusCode::CREATED, Json(class)))
+}
+
+/// A trimmed name of 1 to `max` characters with no control characters.
+pub fn check_name(name: &str, max: usize) -> AppResult<String> {
+    let name = name.trim();
+    let n = name.chars().count();
+    if n == 0 || n > max || name.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "invalid_name",
+            format!("a name needs 1 to {max} characters and no control characters"),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// The class of a path, or `404 class_not_found`.
+pub async fn find_class(state: &AppState, id: ClassId) -> AppResult<ClassInfo> {
+    state
+        .store
+        .class(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("class_not_found", format!("there is no class {id}")))
+}
+
+/// The class of a path that the caller may read.
+pub async fn readable_class(state: &AppState, user: &Account, id: ClassId) -> AppResult<ClassInfo> {
+    let class = find_class(state, id).await?;
+    user.require_read(&class)?;
+    Ok(class)
+}

@@ -1,0 +1,145 @@
+//! Extractors whose rejections speak our error body: JSON bodies, path segments, query strings,
+//! and the date ranges of summaries.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use chrono::{Days, NaiveDate};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use shared::Window;
+
+use crate::error::AppError;
+
+/// A JSON body; a bad one is `400 bad_json`, a missing content type `415`, a huge one `413`.
+pub struct AppJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(AppJson(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::UnsupportedMediaType),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::BodyTooLarge),
+            Err(e) => Err(AppError::BadJson(e.body_text())),
+        }
+    }
+}
+
+/// Path parameters; a segment that does not parse is `400 bad_query`.
+pub struct AppPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for AppPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| AppPath(p.0))
+            .map_err(|e: PathRejection| AppError::BadQuery(e.body_text()))
+    }
+}
+
+/// A query string; unknown parameters and bad values are `400 bad_query`.
+pub struct AppQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for AppQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| AppQuery(q.0))
+            .map_err(|e: QueryRejection| AppError::BadQuery(e.body_text()))
+    }
+}
+
+/// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RangeQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl RangeQuery {
+    /// The window asked for: missing ends default to the policy window ending today.
+    pub fn window(&self, today: NaiveDate, window_days: u32) -> Result<Window, AppError> {
+        let from = self.from.as_deref().map(parse_date).transpose()?;
+        let to = self.to.as_deref().map(parse_date).transpose()?;
+        let to = to.unwrap_or(today);
+        let from = match from {
+            Some(f) => f,
+            None => Window::ending(to, window_days).from(),
+        };
+        Window::new(from, to).map_err(|e| AppError::InvalidRange(e.to_string()))
+    }
+}
+
+/// Parses `YYYY-MM-DD` (exactly that form), or answers `400 bad_date`.
+pub fn parse_date(s: &str) -> Result<NaiveDate, AppError> {
+    let well_formed = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    well_formed
+        .then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .flatten()
+        .filter(|d| *d >= NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN))
+        .ok_or_else(|| {
+            AppError::BadDate(format!(
+                "{:?} is not a date of the form YYYY-MM-DD",
+                truncate(s)
+            ))
+        })
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(40).collect()
+}
+
+/// The day before a date, for windows that must end before today.
+pub fn day_before(d: NaiveDate) -> NaiveDate {
+    d.checked_sub_days(Days::new(1)).unwrap_or(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_real_dates_in_the_iso_form_parse() {
+        assert!(parse_date("2026-11-20").is_ok());
+        for bad in [
+            "2026-02-30",
+            "2026-1-5",
+            "20261120",
+            "2026-11-20T00:00",
+            "",
+            "../../etc",
+            "1900-01-01",
+        ] {
+            assert!(
+                matches!(parse_date(bad), Err(AppError::BadDate(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_missing_range_is_the_policy_window_ending_today() {
+        let today: NaiveDate = "2026-11-20".parse().unwrap();
+        let w = RangeQuery::default().window(today, 14).unwrap();
+        assert_eq!(
+            (w.from().to_string(), w.to().to_string()),
+            ("2026-11-07".into(), "2026-11-20".into())
+        );
+        let q = RangeQuery {
+            from: Some("2026-11-21".into()),
+            to: Some("2026-11-20".into()),
+        };
+        assert!(matches!(
+            q.window(today, 14),
+            Err(AppError::InvalidRange(_))
+        ));
+    }
+}

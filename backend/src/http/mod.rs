@@ -1,0 +1,122 @@
+//! The HTTP API under `/api/v1` (one module per resource, each with its own `router()`), the
+//! web app's static files with a fallback to `index.html`, and the layers every request passes:
+//! tracing, security headers, the cross-origin guard and the body limit.
+
+pub mod classes;
+pub mod csv;
+pub mod extract;
+pub mod guard;
+pub mod policy;
+pub mod reports;
+pub mod session;
+pub mod summary;
+pub mod users;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use std::path::Path;
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::AppState;
+use crate::error::AppError;
+
+/// The largest request body accepted (a day report is well under 2 KiB).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(health))
+        .merge(session::router())
+        .merge(policy::router())
+        .merge(classes::router())
+        .merge(users::router())
+        .merge(reports::router())
+        .merge(summary::router())
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    let static_dir = state.settings.static_dir.clone();
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/api", get(api_not_found))
+        .route("/api/{*rest}", axum::routing::any(api_not_found))
+        .fallback(move |req: Request<axum::body::Body>| web_app(static_dir.clone(), req))
+        .layer(axum::middleware::from_fn(guard::cross_origin_guard))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
+        .layer(header_layer(
+            header::CONTENT_SECURITY_POLICY,
+            guard::CONTENT_SECURITY_POLICY,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+async fn health() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({"status": "ok"}))
+}
+
+async fn api_not_found() -> AppError {
+    AppError::not_found("not_found", "no such API path")
+}
+
+async fn method_not_allowed() -> Response {
+    let mut r =
+        AppError::BadQuery("this method is not allowed on this path".into()).into_response();
+    *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    r
+}
+
+/// Serves a file of the built web app, precompressed where a `.gz` sits next to it, and
+/// `index.html` for every other path, so that the app's own routes survive a reload.
+async fn web_app(dir: std::path::PathBuf, req: Request<axum::body::Body>) -> Response {
+    let index = dir.join("index.html");
+    if !index.is_file() {
+        return (StatusCode::SERVICE_UNAVAILABLE, Html(NOT_BUILT)).into_response();
+    }
+    let is_index = Path::new(req.uri().path())
+        .extension()
+        .is_none_or(|e| e.is_empty());
+    let serve = ServeDir::new(&dir)
+        .precompressed_gzip()
+        .fallback(ServeFile::new(&index).precompressed_gzip());
+    match serve.oneshot(req).await {
+        Ok(mut response) => {
+            let cache = if is_index {
+                "no-cache"
+            } else {
+                "public, max-age=300"
+            };
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            response.map(axum::body::Body::new)
+        }
+        Err(never) => match never {},
+    }
+}
+
+const NOT_BUILT: &str = "<!doctype html><meta charset=utf-8><title>Homework Time Log</title>\
+<p>The web app has not been built. Run <code>cargo xtask demo</code> (or <code>cargo xtask dist</code>) \
+and reload. The API is available under <code>/api/v1</code>.</p>";
+
+/// A header set on every response that does not set it itself.
+fn header_layer(
+    name: header::HeaderName,
+    value: &'static str,
+) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}

@@ -1,0 +1,125 @@
+//! Day reports: `PUT /classes/{id}/reports/{date}` replaces a class's day, idempotently per
+//! `client_id` and guarded by `version`; `GET /classes/{id}/reports` lists a window of them.
+
+use axum::extract::State;
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use shared::api::{DayReport, PutDayReport, PutDayReportResponse};
+use shared::flags::day_flags;
+use shared::report::{check_report_date, validate_entries, validate_note};
+use shared::{ClassId, Policy};
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::clock::{now_rfc3339, today_in};
+use crate::db::{ReportWrite, WriteOutcome};
+use crate::error::{AppError, AppResult};
+use crate::http::classes::{find_class, readable_class};
+use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
+use crate::http::session::school_of;
+
+/// The longest `client_id` accepted (a UUID has 36 characters).
+const MAX_CLIENT_ID_CHARS: usize = 64;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/classes/{class_id}/reports", get(list))
+        .route("/classes/{class_id}/reports/{date}", put(replace_day))
+}
+
+async fn replace_day(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppPath((class_id, date)): AppPath<(ClassId, String)>,
+    AppJson(body): AppJson<PutDayReport>,
+) -> AppResult<Json<PutDayReportResponse>> {
+    let date = parse_date(&date)?;
+    let class = find_class(&state, class_id).await?;
+    let edit_window = user.require_edit_window(&class)?;
+    if let Some(id) = &body.client_id {
+        check_client_id(id)?;
+    }
+    if body.version.is_some_and(|v| v < 0) {
+        return Err(AppError::invalid(
+            "invalid_version",
+            "version cannot be negative",
+        ));
+    }
+    let policy = state.store.policy(class.school_id).await?;
+    let respond = |report: DayReport, policy: &Policy| {
+        let flags = day_flags(
+            class.id,
+            class.grade,
+            policy,
+            report.date,
+            report.total_minutes,
+        );
+        Json(PutDayReportResponse { report, flags })
+    };
+
+    // A resend of something already acknowledged gets the same answer, even if the edit window
+    // has moved on since (a tablet that was offline for a week).
+    if let Some(id) = &body.client_id {
+        if let Some(report) = state.store.replayed_report(class.id, id).await? {
+            return Ok(respond(report, &policy));
+        }
+    }
+
+    let school = school_of(&state, &user).await?;
+    check_report_date(date, today_in(&school), edit_window)
+        .map_err(|e| AppError::InvalidReport(vec![e]))?;
+    let entries =
+        validate_entries(class.grade, &policy, &body.entries).map_err(AppError::InvalidReport)?;
+    validate_note(&body.note).map_err(|e| AppError::InvalidReport(vec![e]))?;
+
+    let outcome = state
+        .store
+        .put_report(ReportWrite {
+            class_id: class.id,
+            date,
+            entries,
+            note: body.note,
+            client_id: body.client_id,
+            expected_version: body.version,
+            recorded_by: user.username.clone(),
+            updated_at: now_rfc3339(),
+        })
+        .await?;
+    match outcome {
+        WriteOutcome::Stored(report) => {
+            tracing::info!(class = class.id, %date, total = report.total_minutes, version = report.version, by = %user.username, "day report stored");
+            Ok(respond(report, &policy))
+        }
+        WriteOutcome::Replayed(report) => Ok(respond(report, &policy)),
+        WriteOutcome::Conflict(current) => Err(AppError::VersionConflict(current.map(Box::new))),
+    }
+}
+
+fn check_client_id(id: &str) -> AppResult<()> {
+    let ok = !id.is_empty()
+        && id.len() <= MAX_CLIENT_ID_CHARS
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "invalid_client_id",
+            format!("client_id needs 1 to {MAX_CLIENT_ID_CHARS} letters, digits, '-' or '_'"),
+        ))
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    AppPath(class_id): AppPath<ClassId>,
+    AppQuery(range): AppQuery<RangeQuery>,
+) -> AppResult<Json<Vec<DayReport>>> {
+    let class = readable_class(&state, &user, class_id).await?;
+    let school = school_of(&state, &user).await?;
+    let policy = state.store.policy(class.school_id).await?;
+    let window = range.window(today_in(&school), policy.window_days)?;
+    Ok(Json(state.store.reports(class.id, window).await?))
+}
