@@ -1,0 +1,13 @@
+//! Black-box tests of the homework logger: the real `backend` binary started as a child process
+//! on a fresh database and driven over HTTP (and, later, through headless Chromium).
+//!
+//! The harness lives here so every test binary shares it: [`server`] starts and stops servers,
+//! [`api`] is the HTTP client, [`setup`] the set-up steps (classes, accounts, reports).
+
+pub mod api;
+pub mod server;
+pub mod setup;
+
+pub use api::{Api, Response};
+pub use server::{CliOutput, Options, TestServer};
+pub use setup::{Class, Scope};

@@ -1,0 +1,406 @@
+//! Starts the real `backend` binary as a child process, on a free port, against a fresh SQLite
+//! file in a temporary directory, and stops it again when the test is done.
+//!
+//! The server tells us where it listens by printing `listening on http://127.0.0.1:PORT` on
+//! stdout; everything it logs goes to stderr, which we keep and print if the test fails.
+
+use crate::api::Api;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
+use tokio::process::{Child, ChildStdout, Command};
+
+/// The bootstrap admin of a server started with [`Options::default`].
+pub const ADMIN_USERNAME: &str = "admin";
+/// Its password (the server wants at least 8 characters).
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
+/// The password of every account of the `--demo` school.
+pub const DEMO_PASSWORD: &str = "homework-demo";
+
+/// How long a server may take to say where it listens; generous, the first start may migrate.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a server may take to stop after SIGTERM before it is killed.
+const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+/// What the server prints, once, when it is ready for requests.
+const LISTENING_PREFIX: &str = "listening on ";
+
+/// How to start a server.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Start with `--demo` (the demo school) instead of `BOOTSTRAP_ADMIN`/`BOOTSTRAP_SCHOOL`.
+    pub demo: bool,
+    pub admin_username: String,
+    pub admin_password: String,
+    pub school_name: String,
+    /// More environment for the server, e.g. a time zone.
+    pub env: Vec<(String, String)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            demo: false,
+            admin_username: ADMIN_USERNAME.to_owned(),
+            admin_password: ADMIN_PASSWORD.to_owned(),
+            school_name: "First Test School".to_owned(),
+            env: Vec::new(),
+        }
+    }
+}
+
+impl Options {
+    /// The `--demo` school, whose admin is `admin` / [`DEMO_PASSWORD`].
+    pub fn demo() -> Self {
+        Options {
+            demo: true,
+            admin_password: DEMO_PASSWORD.to_owned(),
+            ..Options::default()
+        }
+    }
+}
+
+/// A running backend with its own database. Dropping it kills the process and deletes the
+/// database; if the test is panicking, the server's logs are printed first.
+pub struct TestServer {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub base_url: String,
+    /// The SQLite file, kept across [`TestServer::restart`].
+    pub db_path: PathBuf,
+    pub options: Options,
+    process: Option<Process>,
+    /// Logs of earlier runs of this server (before a restart), for failure reports.
+    earlier_logs: String,
+    // Dropped last: the directory holding the database.
+    dir: tempfile::TempDir,
+}
+
+/// What a command-line run of the backend (`backend add-school …`) did.
+#[derive(Debug, Clone)]
+pub struct CliOutput {
+    pub success: bool,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+struct Process {
+    child: Child,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl TestServer {
+    /// Starts a server on a fresh database and waits until it listens.
+    pub async fn start(options: Options) -> TestServer {
+        let dir = tempfile::Builder::new()
+            .prefix("homework-test-")
+            .tempdir()
+            .expect("cannot create a temporary directory for the database");
+        let db_path = dir.path().join("homework.db");
+        let mut server = TestServer {
+            base_url: String::new(),
+            db_path,
+            options,
+            process: None,
+            earlier_logs: String::new(),
+            dir,
+        };
+        server.spawn().await;
+        server
+    }
+
+    /// A server with the default bootstrap admin and school.
+    pub async fn start_default() -> TestServer {
+        TestServer::start(Options::default()).await
+    }
+
+    /// Stops the server (SIGTERM, then SIGKILL if it lingers) and starts it again on the same
+    /// database. The port changes; `base_url` is updated.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.spawn().await;
+    }
+
+    /// Stops the server gracefully, keeping the database. [`TestServer::restart`] starts it again.
+    pub async fn stop(&mut self) {
+        let Some(mut process) = self.process.take() else {
+            return;
+        };
+        if let Some(pid) = process.child.id() {
+            // No signal API in std; `kill` is on every machine that runs these tests.
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status();
+        }
+        if tokio::time::timeout(STOP_TIMEOUT, process.child.wait())
+            .await
+            .is_err()
+        {
+            let _ = process.child.kill().await;
+        }
+        // Let the readers drain what the process wrote before it ended.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        self.earlier_logs
+            .push_str(&lock(&process.stderr).to_string());
+        self.earlier_logs.push_str("\n--- server stopped ---\n");
+    }
+
+    /// A client with no session, for this server.
+    pub fn api(&self) -> Api {
+        Api::new(&self.base_url)
+    }
+
+    /// A client logged in as `username`; panics (with the answer) if the login fails.
+    pub async fn login(&self, username: &str, password: &str) -> Api {
+        let api = self.api();
+        api.login(username, password)
+            .await
+            .expect_status(200, &format!("logging in as {username}"));
+        api
+    }
+
+    /// A client logged in as the bootstrap (or demo) admin.
+    pub async fn admin(&self) -> Api {
+        self.login(&self.options.admin_username, &self.options.admin_password)
+            .await
+    }
+
+    /// `DATABASE_URL` of this server.
+    pub fn database_url(&self) -> String {
+        format!("sqlite://{}", self.db_path.display())
+    }
+
+    /// Runs the backend binary with `args` against this server's database and waits for it.
+    pub async fn run_cli(&self, args: &[&str]) -> CliOutput {
+        let output = Command::new(backend_bin())
+            .args(args)
+            .env("DATABASE_URL", self.database_url())
+            .env("RUST_LOG", "warn")
+            .env_remove("BOOTSTRAP_ADMIN")
+            .env_remove("BOOTSTRAP_SCHOOL")
+            .env_remove("LISTEN_ADDR")
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .kill_on_drop(true)
+            .output();
+        let output = tokio::time::timeout(START_TIMEOUT, output)
+            .await
+            .unwrap_or_else(|_| panic!("`backend {}` did not finish in time", args.join(" ")))
+            .expect("cannot run the backend binary");
+        CliOutput {
+            success: output.status.success(),
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// `backend add-school --name NAME --admin USER:PASSWORD`; panics if it fails.
+    pub async fn add_school(&self, name: &str, admin: &str, password: &str) {
+        let admin_arg = format!("{admin}:{password}");
+        let out = self
+            .run_cli(&["add-school", "--name", name, "--admin", &admin_arg])
+            .await;
+        assert!(
+            out.success,
+            "`backend add-school --name {name:?} --admin {admin_arg}` failed ({:?})\nstdout:\n{}\nstderr:\n{}",
+            out.code, out.stdout, out.stderr
+        );
+    }
+
+    /// Everything the server wrote to stdout so far (the listening line, the demo accounts).
+    pub fn stdout(&self) -> String {
+        self.process
+            .as_ref()
+            .map(|p| lock(&p.stdout).clone())
+            .unwrap_or_default()
+    }
+
+    /// Everything the server logged (stderr), of this run and the ones before a restart.
+    pub fn logs(&self) -> String {
+        let current = self
+            .process
+            .as_ref()
+            .map(|p| lock(&p.stderr).clone())
+            .unwrap_or_default();
+        format!("{}{current}", self.earlier_logs)
+    }
+
+    async fn spawn(&mut self) {
+        let mut command = Command::new(backend_bin());
+        if self.options.demo {
+            command.arg("--demo");
+        } else {
+            let admin = format!(
+                "{}:{}",
+                self.options.admin_username, self.options.admin_password
+            );
+            command
+                .env("BOOTSTRAP_ADMIN", admin)
+                .env("BOOTSTRAP_SCHOOL", &self.options.school_name);
+        }
+        command
+            .env("DATABASE_URL", self.database_url())
+            .env("LISTEN_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "warn")
+            .envs(self.options.env.iter().map(|(k, v)| (k, v)))
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = command.spawn().unwrap_or_else(|e| {
+            panic!("cannot start {}: {e}", backend_bin().display());
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let stdout = Arc::new(Mutex::new(String::new()));
+        tokio::spawn(collect(
+            child.stderr.take().expect("stderr is piped"),
+            stderr.clone(),
+        ));
+        let pipe = child.stdout.take().expect("stdout is piped");
+        let found =
+            tokio::time::timeout(START_TIMEOUT, wait_for_address(pipe, stdout.clone())).await;
+        let failure = match found {
+            Ok(Ok(url)) => {
+                self.base_url = url;
+                None
+            }
+            Ok(Err(why)) => Some(why),
+            Err(_) => Some(format!(
+                "it did not print `{LISTENING_PREFIX}http://…` within {START_TIMEOUT:?}"
+            )),
+        };
+        self.process = Some(Process {
+            child,
+            stdout: stdout.clone(),
+            stderr: stderr.clone(),
+        });
+        if let Some(why) = failure {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            panic!(
+                "the backend ({}) did not start: {why}\nstdout:\n{}\nstderr:\n{}",
+                backend_bin().display(),
+                lock(&stdout),
+                lock(&stderr)
+            );
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!(
+                "----- backend logs ({}) -----\n{}\n----- end of backend logs -----",
+                self.base_url,
+                self.logs()
+            );
+        }
+        // `kill_on_drop` ends the process when `process` is dropped.
+    }
+}
+
+/// Reads stdout lines until the listening line, then keeps draining it in the background so
+/// the server never blocks on a full pipe.
+async fn wait_for_address(pipe: ChildStdout, buffer: Arc<Mutex<String>>) -> Result<String, String> {
+    let mut lines = BufReader::new(pipe).lines();
+    loop {
+        let line = lines
+            .next_line()
+            .await
+            .map_err(|e| format!("cannot read its stdout: {e}"))?
+            .ok_or_else(|| "it exited (stdout closed) before listening".to_owned())?;
+        {
+            let mut out = lock(&buffer);
+            out.push_str(&line);
+            out.push('\n');
+        }
+        if let Some(url) = line.trim().strip_prefix(LISTENING_PREFIX) {
+            let url = url.trim_end_matches('/').to_owned();
+            tokio::spawn(async move {
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let mut out = lock(&buffer);
+                    out.push_str(&line);
+                    out.push('\n');
+                }
+            });
+            return Ok(url);
+        }
+    }
+}
+
+async fn collect(mut pipe: impl AsyncRead + Unpin, buffer: Arc<Mutex<String>>) {
+    let mut chunk = [0u8; 8192];
+    while let Ok(n) = pipe.read(&mut chunk).await {
+        if n == 0 {
+            break;
+        }
+        lock(&buffer).push_str(&String::from_utf8_lossy(&chunk[..n]));
+    }
+}
+
+fn lock(buffer: &Mutex<String>) -> std::sync::MutexGuard<'_, String> {
+    // A reader task that panicked leaves the text as it was; still worth showing.
+    buffer
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The workspace root: the parent of this crate.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate lives inside the workspace")
+        .to_path_buf()
+}
+
+/// The server binary: `BACKEND_BIN`, else `target/debug/backend`, built once if missing.
+pub fn backend_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        if let Some(bin) = std::env::var_os("BACKEND_BIN") {
+            let bin = PathBuf::from(bin);
+            assert!(
+                bin.is_file(),
+                "BACKEND_BIN is {}, which is not a file",
+                bin.display()
+            );
+            return bin;
+        }
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(|t| workspace_root().join(t))
+            .unwrap_or_else(|| workspace_root().join("target"));
+        let bin = target
+            .join("debug")
+            .join(format!("backend{}", std::env::consts::EXE_SUFFIX));
+        if !bin.is_file() {
+            build_backend();
+            assert!(
+                bin.is_file(),
+                "`cargo build -p backend` succeeded but {} is not there",
+                bin.display()
+            );
+        }
+        bin
+    })
+}
+
+/// `cargo build -p backend`, for a first run where nobody built the server yet.
+fn build_backend() {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    eprintln!("tests: the backend binary is missing; running `cargo build -p backend`");
+    let status = std::process::Command::new(cargo)
+        .args(["build", "-p", "backend"])
+        .current_dir(workspace_root())
+        .status();
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => panic!(
+            "`cargo build -p backend` failed ({s}); build the server first, or set BACKEND_BIN"
+        ),
+        Err(e) => panic!("cannot run `cargo build -p backend`: {e}; set BACKEND_BIN"),
+    }
+}
