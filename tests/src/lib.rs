@@ -2,9 +2,11 @@
 //! on a fresh database and driven over HTTP (and, later, through headless Chromium).
 //!
 //! The harness lives here so every test binary shares it: [`server`] starts and stops servers,
-//! [`api`] is the HTTP client, [`setup`] the set-up steps (classes, accounts, reports).
+//! [`api`] is the HTTP client, [`setup`] the set-up steps (classes, accounts, reports), [`csv`] reads the
+//! exports.
 
 pub mod api;
+pub mod csv;
 pub mod server;
 pub mod setup;
 

@@ -5,6 +5,8 @@ use crate::helpers::School;
 use chrono::NaiveDate;
 use reqwest::Method;
 use serde_json::{Value, json};
+use tests::Response;
+use tests::csv;
 use tests::setup::flag_kinds;
 
 /// Grade 7 over the five days ending today. Five classes report every day, with daily totals
@@ -209,23 +211,38 @@ async fn the_comparison_flags_the_class_over_the_limit_and_the_classes_that_drif
     assert_eq!(kinds_but_missing(silent), Vec::<String>::new(), "{silent}");
 }
 
+/// The comparison as CSV, asked for by `Accept: text/csv` or by the `.csv` path, in English
+/// (`Accept-Language: en`) or in the default language.
+async fn comparison_csv(g: &Grade7, by_path: bool, english: bool) -> Response {
+    let api = &g.school.admin;
+    let mut request = if by_path {
+        api.request(Method::GET, &g.csv_path())
+    } else {
+        api.request(Method::GET, &g.path())
+            .header("accept", "text/csv")
+    };
+    if english {
+        request = request.header("accept-language", "en");
+    }
+    api.send(request).await
+}
+
 #[tokio::test]
 async fn the_comparison_as_csv_has_a_header_and_one_row_per_class() {
     // Arrange
     let g = grade_7().await;
-    let api = &g.school.admin;
 
     // Act
-    let by_accept = api
-        .send(
-            api.request(Method::GET, &g.path())
-                .header("accept", "text/csv"),
-        )
-        .await;
-    let by_path = api.get(&g.csv_path()).await;
+    let by_accept = comparison_csv(&g, false, true).await;
+    let by_path = comparison_csv(&g, true, true).await;
+    let default_language = comparison_csv(&g, false, false).await;
 
     // Assert
-    for (how, response) in [("Accept: text/csv", &by_accept), (".csv path", &by_path)] {
+    for (how, response) in [
+        ("Accept: text/csv", &by_accept),
+        (".csv path", &by_path),
+        ("no Accept-Language", &default_language),
+    ] {
         assert_eq!(response.status, 200, "{how}: {}", response.text);
         let content_type = response.header("content-type").unwrap_or_default();
         assert!(
@@ -238,48 +255,62 @@ async fn the_comparison_as_csv_has_a_header_and_one_row_per_class() {
         "both ways give the same table"
     );
 
-    let lines: Vec<&str> = by_accept
-        .text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .collect();
+    let rows = csv::parse(&by_accept.text);
     assert_eq!(
-        lines.len(),
+        rows.len(),
         1 + 7,
         "a header and one row per grade-7 class:\n{}",
         by_accept.text
     );
-    let header: Vec<&str> = lines[0]
-        .trim_start_matches('\u{feff}')
-        .split(',')
-        .map(str::trim)
-        .collect();
-    let column = |name: &str| {
+    let header = &rows[0];
+    assert!(
+        rows.iter().all(|r| r.len() == header.len()),
+        "rows of different lengths:\n{}",
+        by_accept.text
+    );
+    let column = |names: &[&str]| {
         header
             .iter()
-            .position(|h| h.trim_matches('"') == name)
-            .unwrap_or_else(|| panic!("no {name} column in the header {header:?}"))
+            .position(|h| names.contains(&h.as_str()))
+            .unwrap_or_else(|| panic!("no {names:?} column in the header {header:?}"))
     };
-    let (name_col, average_col) = (column("name"), column("average_daily_minutes"));
-    for (name, average) in [("7(1)", 56.0), ("7(3)", 100.0), ("7(4)", 45.0)] {
-        let cells: Vec<&str> = lines
+    let id_col = column(&["class_id"]);
+    let name_col = column(&["name", "class"]);
+    let average_col = column(&["average_daily_minutes"]);
+    let expected = [
+        ("7(1)", Some(56.0)),
+        ("7(2)", Some(84.0)),
+        ("7(3)", Some(100.0)),
+        ("7(4)", Some(45.0)),
+        ("7(5)", Some(65.0)),
+        ("7(6)", Some(10.0)),
+        ("7(7)", None),
+    ];
+    for (name, average) in expected {
+        let id = g.id(name).to_string();
+        let row = rows[1..]
             .iter()
-            .skip(1)
-            .map(|l| {
-                l.split(',')
-                    .map(|c| c.trim().trim_matches('"'))
-                    .collect::<Vec<_>>()
-            })
-            .find(|cells| cells.get(name_col) == Some(&name))
+            .find(|r| r[id_col] == id)
             .unwrap_or_else(|| panic!("no row for {name}:\n{}", by_accept.text));
-        let value: f64 = cells
-            .get(average_col)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(f64::NAN);
-        assert_eq!(value, average, "{name}'s average in the CSV: {cells:?}");
+        assert_eq!(row[name_col], name);
+        let cell = row[average_col].trim();
+        assert_eq!(
+            cell.parse::<f64>().ok(),
+            average,
+            "{name}'s average in the CSV: {row:?}"
+        );
     }
-    assert!(
-        !by_accept.text.contains("8(1)"),
-        "grade 8 leaked into grade 7's table"
+
+    let translated = csv::parse(&default_language.text);
+    assert_eq!(translated.len(), rows.len(), "{}", default_language.text);
+    let ids = |rows: &[Vec<String>]| {
+        let mut ids: Vec<String> = rows[1..].iter().map(|r| r[id_col].clone()).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        ids(&translated),
+        ids(&rows),
+        "the same classes in every language"
     );
 }

@@ -340,3 +340,28 @@ async fn a_body_that_is_not_declared_json_is_415_unsupported_media_type() {
         .json;
     assert_eq!(classes.as_array().map(Vec::len), Some(1));
 }
+
+#[tokio::test]
+async fn a_path_or_query_that_does_not_parse_is_400_bad_query() {
+    // Arrange
+    let school = School::new().await;
+    let api = &school.admin;
+    let cases = [
+        "classes/seven/reports".to_owned(),
+        "classes/seven/summary".to_owned(),
+        "schools/first/grades/7/comparison".to_owned(),
+    ];
+
+    for path in cases {
+        // Act
+        let response = api.get(&path).await;
+
+        // Assert
+        assert_eq!(
+            (response.status, response.code()),
+            (400, Some("bad_query")),
+            "GET {path}: {}",
+            response.text
+        );
+    }
+}

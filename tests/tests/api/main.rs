@@ -12,6 +12,7 @@ mod policy;
 mod reports;
 mod restart;
 mod roles;
+mod schools;
 mod summary;
 mod users;
 mod validation;

@@ -262,3 +262,34 @@ async fn a_late_retry_of_an_old_submission_does_not_undo_a_newer_write() {
         .expect("a report");
     assert_eq!(stored, newer_answer["report"], "the newer write stands");
 }
+
+#[tokio::test]
+async fn a_submission_retried_many_times_at_once_is_stored_once() {
+    // Arrange: a tablet on flaky Wi-Fi fires the same submission six times in parallel.
+    let school = School::new().await;
+    let class = school.class(7, "7(2)").await;
+    let monitor = school.monitor("monitor-72", &class).await;
+    let path = report_path(class.id, school.today);
+    let mut body = report_body(&[("math", 20), ("english", 25)]);
+    body["client_id"] = json!("a1b2c3d4-retry-storm");
+    let mut sends = tokio::task::JoinSet::new();
+    for _ in 0..6 {
+        let (api, path, body) = (monitor.clone(), path.clone(), body.clone());
+        sends.spawn(async move { api.put(&path, &body).await });
+    }
+
+    // Act
+    let answers = sends.join_all().await;
+
+    // Assert
+    for answer in &answers {
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        assert_eq!(answer.json, answers[0].json, "every retry answers the same");
+    }
+    let stored = school
+        .admin
+        .report_on(class.id, school.today)
+        .await
+        .expect("a report");
+    assert_eq!(stored["version"], 1, "stored once: {stored}");
+}

@@ -73,3 +73,21 @@ async fn a_session_outlives_a_restart_because_the_server_keeps_no_state() {
         .json;
     assert_eq!(after["id"], before["id"]);
 }
+
+#[tokio::test]
+async fn the_bootstrap_admin_is_made_only_on_an_empty_database() {
+    // Arrange
+    let mut school = School::new().await;
+    school.server.options.admin_username = "another-admin".to_owned();
+    school.server.options.school_name = "Another School".to_owned();
+
+    // Act
+    school.server.restart().await;
+
+    // Assert
+    let api = school.server.api();
+    let login = api.login("another-admin", ADMIN_PASSWORD).await;
+    login.expect_error(401, "invalid_credentials");
+    let admin = school.server.login(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    assert_eq!(admin.me().await["school_id"], school.school_id);
+}

@@ -79,3 +79,49 @@ async fn a_version_on_a_day_with_no_report_gets_409_with_a_null_report() {
         None
     );
 }
+
+#[tokio::test]
+async fn of_many_writers_who_all_saw_no_report_exactly_one_wins() {
+    // Arrange: eight tablets and phones send their version-0 write at the same moment.
+    let school = School::new().await;
+    let class = school.class(7, "7(1)").await;
+    let teacher = school.teacher("teacher-71", &class).await;
+    let path = report_path(class.id, school.today);
+    let mut writers = tokio::task::JoinSet::new();
+    for i in 0..8 {
+        let api = if i % 2 == 0 {
+            school.admin.clone()
+        } else {
+            teacher.clone()
+        };
+        let (path, body) = (path.clone(), versioned(&[("math", 10 + i)], 0));
+        writers.spawn(async move { api.put(&path, &body).await });
+    }
+
+    // Act
+    let answers = writers.join_all().await;
+
+    // Assert
+    let winners: Vec<_> = answers.iter().filter(|r| r.status == 200).collect();
+    let losers: Vec<_> = answers.iter().filter(|r| r.status == 409).collect();
+    assert_eq!(
+        (winners.len(), losers.len()),
+        (1, 7),
+        "{:?}",
+        answers
+            .iter()
+            .map(|r| (r.status, &r.text))
+            .collect::<Vec<_>>()
+    );
+    let winner = &winners[0].json["report"];
+    assert_eq!(winner["version"], 1);
+    for loser in losers {
+        assert_eq!(loser.code(), Some("version_conflict"));
+        assert_eq!(
+            &loser.json["report"], winner,
+            "a loser is shown the winner's report"
+        );
+    }
+    let stored = school.admin.report_on(class.id, school.today).await;
+    assert_eq!(stored.as_ref(), Some(winner));
+}
