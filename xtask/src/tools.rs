@@ -1,0 +1,135 @@
+//! The tools the web build needs beyond cargo: the wasm target, the `wasm-bindgen` CLI of the
+//! exact version Cargo.lock pins (the CLI and the library must match to the patch), and
+//! optionally binaryen's `wasm-opt`. Missing ones are installed from crates.io.
+
+use crate::cmd::{self, cargo};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Adds the wasm target to the toolchain when rustup does not list it as installed.
+pub fn ensure_wasm_target() -> Result<(), String> {
+    let installed = match cmd::output(Command::new("rustup").args([
+        "target",
+        "list",
+        "--installed",
+    ])) {
+        Ok(list) => list,
+        Err(e) => {
+            eprintln!(
+                "note: cannot ask rustup for the installed targets ({e}); assuming {WASM_TARGET} is there"
+            );
+            return Ok(());
+        }
+    };
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    cmd::run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// The version of the `wasm-bindgen` crate that Cargo.lock pins.
+pub fn locked_wasm_bindgen_version(root: &Path) -> Result<String, String> {
+    let lock_path = root.join("Cargo.lock");
+    let lock = String::from_utf8(cmd::read(&lock_path)?)
+        .map_err(|_| format!("{} is not UTF-8", lock_path.display()))?;
+    version_in_lock(&lock, "wasm-bindgen").ok_or_else(|| {
+        format!(
+            "{} has no wasm-bindgen package; build the frontend once to lock it",
+            lock_path.display()
+        )
+    })
+}
+
+/// Finds `version = "…"` of the `[[package]]` named `name` in the text of a Cargo.lock.
+fn version_in_lock(lock: &str, name: &str) -> Option<String> {
+    let wanted = format!("name = \"{name}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == wanted {
+            let version = lines.next()?.trim();
+            return version
+                .strip_prefix("version = \"")?
+                .strip_suffix('"')
+                .map(str::to_owned);
+        }
+    }
+    None
+}
+
+/// A `wasm-bindgen` CLI of exactly `version`: the one on the PATH, the one in cargo's bin
+/// folder, or a freshly installed one.
+pub fn ensure_wasm_bindgen(version: &str) -> Result<PathBuf, String> {
+    let in_cargo_bin = cargo_bin_dir().map(|d| d.join(exe("wasm-bindgen")));
+    let candidates = [Some(PathBuf::from("wasm-bindgen")), in_cargo_bin.clone()];
+    for candidate in candidates.iter().flatten() {
+        match bindgen_version(candidate) {
+            Some(v) if v == version => return Ok(candidate.clone()),
+            Some(v) => eprintln!(
+                "note: {} is version {v}, not {version}",
+                candidate.display()
+            ),
+            None => {}
+        }
+    }
+    eprintln!("installing wasm-bindgen-cli {version} (a few minutes, once)");
+    cmd::run(cargo().args([
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &format!("={version}"),
+    ]))?;
+    let installed = in_cargo_bin.unwrap_or_else(|| PathBuf::from("wasm-bindgen"));
+    match bindgen_version(&installed) {
+        Some(v) if v == version => Ok(installed),
+        other => Err(format!(
+            "installed wasm-bindgen-cli {version}, but {} reports {other:?}",
+            installed.display()
+        )),
+    }
+}
+
+/// What `wasm-bindgen --version` says (`wasm-bindgen 0.2.130` → `0.2.130`), if it runs.
+fn bindgen_version(program: &Path) -> Option<String> {
+    let out = cmd::output(Command::new(program).arg("--version")).ok()?;
+    out.split_whitespace().nth(1).map(str::to_owned)
+}
+
+/// `$CARGO_HOME/bin`, where `cargo install` puts programs (default `~/.cargo/bin`).
+fn cargo_bin_dir() -> Option<PathBuf> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .or_else(|| std::env::var_os("USERPROFILE"))
+                .map(|h| PathBuf::from(h).join(".cargo"))
+        })?;
+    Some(home.join("bin"))
+}
+
+fn exe(name: &str) -> String {
+    format!("{name}{}", std::env::consts::EXE_SUFFIX)
+}
+
+/// binaryen's `wasm-opt` from `npm install binaryen` in the workspace root, when present.
+pub fn wasm_opt(root: &Path) -> Option<PathBuf> {
+    let path = root.join("node_modules").join(".bin").join("wasm-opt");
+    path.exists().then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_locked_version_is_read_from_the_package_entry_not_a_dependency_line() {
+        let lock = "[[package]]\nname = \"yew\"\nversion = \"0.21.0\"\ndependencies = [\n \"wasm-bindgen\",\n]\n\n\
+                    [[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(
+            version_in_lock(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(version_in_lock(lock, "wasm-bindgen-futures"), None);
+    }
+}
