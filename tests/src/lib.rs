@@ -4,6 +4,10 @@
 //! The harness lives here so every test binary shares it: [`server`] starts and stops servers,
 //! [`api`] is the HTTP client, [`setup`] the set-up steps (classes, accounts, reports), [`csv`] reads the
 //! exports.
+//!
+//! Run them with `cargo build -p backend && cargo test -p tests`. The server under test is
+//! `BACKEND_BIN` if set, else `target/debug/backend` (built once if missing, but not rebuilt
+//! when stale: build it first).
 
 pub mod api;
 pub mod csv;

@@ -34,7 +34,7 @@ pub struct Options {
     pub admin_username: String,
     pub admin_password: String,
     pub school_name: String,
-    /// More environment for the server, e.g. a time zone.
+    /// More environment for the server (it overrides the harness's own, e.g. `STATIC_DIR`).
     pub env: Vec<(String, String)>,
 }
 
@@ -231,7 +231,10 @@ impl TestServer {
     async fn spawn(&mut self) {
         let mut command = Command::new(backend_bin());
         if self.options.demo {
-            command.arg("--demo");
+            command
+                .arg("--demo")
+                .env_remove("BOOTSTRAP_ADMIN")
+                .env_remove("BOOTSTRAP_SCHOOL");
         } else {
             let admin = format!(
                 "{}:{}",
@@ -245,6 +248,9 @@ impl TestServer {
             .env("DATABASE_URL", self.database_url())
             .env("LISTEN_ADDR", "127.0.0.1:0")
             .env("RUST_LOG", "warn")
+            .env("NO_COLOR", "1")
+            // The built web app, for the browser tests; the API tests do not need it.
+            .env("STATIC_DIR", workspace_root().join("frontend").join("dist"))
             .envs(self.options.env.iter().map(|(k, v)| (k, v)))
             .current_dir(self.dir.path())
             .stdin(Stdio::null())

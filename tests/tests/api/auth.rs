@@ -177,3 +177,22 @@ async fn more_than_ten_failed_logins_lock_the_username_with_retry_after() {
     // Another username is not locked out.
     school.server.login(ADMIN_USERNAME, ADMIN_PASSWORD).await;
 }
+
+#[tokio::test]
+async fn the_school_today_is_the_date_in_china_by_default() {
+    // Arrange
+    let server = TestServer::start_default().await;
+    let api = server.login(ADMIN_USERNAME, ADMIN_PASSWORD).await;
+    let china = || (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let before = china();
+
+    // Act
+    let today = api.today().await;
+
+    // Assert: either side of a midnight that fell during the request.
+    let after = china();
+    assert!(
+        today == before || today == after,
+        "the school's today is {today}, but in UTC+8 it is {after}"
+    );
+}

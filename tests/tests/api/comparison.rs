@@ -211,6 +211,41 @@ async fn the_comparison_flags_the_class_over_the_limit_and_the_classes_that_drif
     assert_eq!(kinds_but_missing(silent), Vec::<String>::new(), "{silent}");
 }
 
+#[tokio::test]
+async fn the_drift_threshold_comes_from_the_school_policy() {
+    // Arrange: with drift_min_minutes at 40, no class of the fixture is 40 minutes off 70.
+    let g = grade_7().await;
+    let mut policy = g
+        .school
+        .admin
+        .get("policy")
+        .await
+        .expect_status(200, "GET policy")
+        .json;
+    policy["drift_min_minutes"] = json!(40);
+    g.school
+        .admin
+        .put("policy", &policy)
+        .await
+        .expect_status(200, "PUT policy");
+
+    // Act
+    let response = g.school.admin.get(&g.path()).await;
+
+    // Assert
+    let comparison = response.expect_status(200, "comparison").json;
+    for row in comparison["classes"].as_array().expect("classes is a list") {
+        let kinds = flag_kinds(&row["flags"]);
+        assert!(
+            !kinds.iter().any(|k| k.starts_with("drift_")),
+            "{} drifts by less than 40 minutes: {row}",
+            row["name"]
+        );
+    }
+    let over = row(&comparison, g.id("7(3)"));
+    assert!(flag_kinds(&over["flags"]).contains(&"over_average_limit".to_owned()));
+}
+
 /// The comparison as CSV, asked for by `Accept: text/csv` or by the `.csv` path, in English
 /// (`Accept-Language: en`) or in the default language.
 async fn comparison_csv(g: &Grade7, by_path: bool, english: bool) -> Response {

@@ -327,11 +327,20 @@ async fn a_body_that_is_not_declared_json_is_415_unsupported_media_type() {
         )
         .await;
 
+    let with_charset = api
+        .send(
+            api.request(Method::PUT, &report_path(class.id, school.days_ago(1)))
+                .header("content-type", "application/json; charset=utf-8")
+                .body(report_body(&[("math", 5)]).to_string()),
+        )
+        .await;
+
     // Assert
     as_text.expect_error(415, "unsupported_media_type");
     undeclared.expect_error(415, "unsupported_media_type");
     as_form.expect_error(415, "unsupported_media_type");
     login_form.expect_error(415, "unsupported_media_type");
+    with_charset.expect_status(200, "JSON declared with its charset");
     assert_eq!(api.report_on(class.id, school.today).await, None);
     let classes = api
         .get("classes")

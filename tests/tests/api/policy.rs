@@ -2,6 +2,7 @@
 
 use crate::helpers::School;
 use serde_json::{Value, json};
+use tests::setup::{report_body, report_path};
 
 const DEFAULT_LIMITS: [(u8, u64); 9] = [
     (1, 0),
@@ -233,4 +234,44 @@ async fn only_an_admin_may_change_the_policy() {
         .put_report(class.id, school.today, &[("math", 85)])
         .await;
     assert_eq!(day["flags"], json!([]), "85 minutes is within grade 8's 90");
+}
+
+#[tokio::test]
+async fn the_subjects_of_the_policy_are_the_ones_a_report_may_name() {
+    // Arrange
+    let school = School::new().await;
+    let class = school.class(7, "7(1)").await;
+    let mut policy = school
+        .admin
+        .get("policy")
+        .await
+        .expect_status(200, "GET policy")
+        .json;
+    policy["subjects"]["7"] = json!(["math", "pe"]);
+    school
+        .admin
+        .put("policy", &policy)
+        .await
+        .expect_status(200, "PUT policy");
+    let path = report_path(class.id, school.today);
+
+    // Act
+    let with_pe = school
+        .admin
+        .put(&path, &report_body(&[("pe", 20), ("math", 10)]))
+        .await;
+    let with_chinese = school
+        .admin
+        .put(&path, &report_body(&[("chinese", 20)]))
+        .await;
+
+    // Assert
+    with_pe.expect_status(200, "pe is a grade-7 subject now");
+    with_chinese.expect_invalid("unknown_subject");
+    let stored = school
+        .admin
+        .report_on(class.id, school.today)
+        .await
+        .expect("a report");
+    assert_eq!(stored["total_minutes"], 30);
 }

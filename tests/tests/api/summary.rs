@@ -1,6 +1,7 @@
 //! `GET /classes/{id}/summary`: a class's days, averages per day and per subject, and flags.
 
 use crate::helpers::School;
+use chrono::{Datelike, NaiveDate, Weekday};
 use serde_json::json;
 use tests::setup::flag_kinds;
 
@@ -119,7 +120,25 @@ async fn a_class_with_no_reports_has_a_null_average() {
     assert_eq!(summary["average_daily_minutes"], json!(null));
     assert_eq!(summary["subject_averages"], json!({}));
     let kinds = flag_kinds(&summary["flags"]);
-    assert!(kinds.iter().all(|k| k == "missing_reports"), "{kinds:?}");
+    assert_eq!(kinds, ["missing_reports"], "14 silent days: {summary}");
+    let flag = &summary["flags"][0];
+    assert_eq!(flag["severity"], "warning");
+    let missing: Vec<NaiveDate> = flag["missing_dates"]
+        .as_array()
+        .expect("missing_dates is a list")
+        .iter()
+        .filter_map(|d| d.as_str().and_then(|d| d.parse().ok()))
+        .collect();
+    assert_eq!(flag["missing_days"], missing.len());
+    assert!(missing.len() >= 2, "{flag}");
+    let window_start = school.days_ago(13);
+    for day in &missing {
+        let school_day = !matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+        assert!(
+            school_day && *day >= window_start && *day < school.today,
+            "{day} is not a school day of the window before today: {flag}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -56,6 +56,11 @@ async fn each_invalid_day_is_refused_with_its_code_and_stores_nothing() {
             "minutes_out_of_range",
         ),
         (
+            "ten billion minutes",
+            report_body(&[("math", 10_000_000_000)]),
+            "minutes_out_of_range",
+        ),
+        (
             "a day of 601 minutes",
             report_body(&[("chinese", 240), ("math", 240), ("english", 121)]),
             "day_total_too_large",
