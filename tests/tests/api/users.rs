@@ -187,7 +187,7 @@ async fn each_invalid_account_is_refused_with_its_own_code_and_not_created() {
     }
     // The boundaries are accepted: 2 and 40 characters, a password of exactly 8.
     let mut shortest = with("ab", "monitor", cid.clone());
-    shortest["password"] = json!("12345678");
+    shortest["password"] = json!("tq8-mzv4");
     school
         .admin
         .post("users", &shortest)
