@@ -29,10 +29,7 @@ pub async fn add_school(cli: &Cli, name: &str, admin: &str) -> Result<(), String
     let store = db::connect(&cli.database_url()).await?;
     let (username, pass) = parse_credentials(admin).map_err(|e| format!("--admin: {e}"))?;
     let school = create_school(store.as_ref(), name, &username, &pass).await?;
-    println!(
-        "created school {} ({:?}) with admin {username}",
-        school.id, school.name
-    );
+    println!("created school {} ({:?}) with admin {username}", school.id, school.name);
     Ok(())
 }
 
@@ -49,9 +46,7 @@ pub async fn create_school(
     }
     let username = check_username(username).map_err(|e| e.to_string())?;
     password::check_new(pass).map_err(|e| e.to_string())?;
-    let hash = password::hash(pass.to_owned())
-        .await
-        .map_err(|e| e.to_string())?;
+    let hash = password::hash(pass.to_owned()).await.map_err(|e| e.to_string())?;
     let admin = NewAccount {
         school_id: 0,
         username,
@@ -61,9 +56,6 @@ pub async fn create_school(
         grade: None,
         password_hash: hash,
     };
-    let (school, _) = store
-        .create_school(name, admin)
-        .await
-        .map_err(|e| e.to_string())?;
+    let (school, _) = store.create_school(name, admin).await.map_err(|e| e.to_string())?;
     Ok(school)
 }

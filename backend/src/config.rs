@@ -11,12 +11,7 @@ pub struct Cli {
     pub command: Option<Command>,
 
     /// `sqlite://file.db` (created if missing) or `postgres://...`; a bare path means SQLite.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://homework.db",
-        global = true
-    )]
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://homework.db", global = true)]
     pub database_url: String,
 
     /// Address and port to listen on (port 0 picks a free one).

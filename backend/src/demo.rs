@@ -22,11 +22,8 @@ const DEMO_ADMIN: &str = "admin";
 const DEMO_DAYS: u32 = 28;
 
 /// The average daily minutes each class's reports are drawn around, grade by grade.
-const PROFILES: [(i64, [u32; 4]); 3] = [
-    (7, [70, 76, 104, 72]),
-    (8, [72, 47, 70, 76]),
-    (9, [80, 84, 78, 82]),
-];
+const PROFILES: [(i64, [u32; 4]); 3] =
+    [(7, [70, 76, 104, 72]), (8, [72, 47, 70, 76]), (9, [80, 84, 78, 82])];
 
 /// Loads (or tops up) the demo school and returns the text that tells a newcomer how to log in.
 pub async fn load(store: &dyn Store) -> Result<String, String> {
@@ -36,9 +33,8 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
         None => create_school(store, DEMO_SCHOOL, DEMO_ADMIN, DEMO_PASSWORD).await?,
     };
     let policy = store.policy(school.id).await.map_err(err)?;
-    let password_hash = password::hash(DEMO_PASSWORD.to_owned())
-        .await
-        .map_err(|e| e.to_string())?;
+    let password_hash =
+        password::hash(DEMO_PASSWORD.to_owned()).await.map_err(|e| e.to_string())?;
     let today = today_in(&school);
     let yesterday = today.checked_sub_days(Days::new(1)).ok_or("no yesterday")?;
     let window = Window::ending(yesterday, DEMO_DAYS);
@@ -71,10 +67,7 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
             let name = format!("{grade}({n})");
             let class = match existing.iter().find(|c| c.name == name) {
                 Some(c) => c.clone(),
-                None => store
-                    .create_class(school.id, grade, &name)
-                    .await
-                    .map_err(err)?,
+                None => store.create_class(school.id, grade, &name).await.map_err(err)?,
             };
             ensure_account(
                 store,
@@ -100,26 +93,15 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
             )
             .await?;
             let skips_days = grade_number == 9 && n == 4;
-            fill_reports(
-                store, &policy, &class, window, average, skips_days, &monitor,
-            )
-            .await?;
+            fill_reports(store, &policy, &class, window, average, skips_days, &monitor).await?;
         }
     }
     Ok(instructions())
 }
 
 async fn ensure_account(store: &dyn Store, account: NewAccount) -> Result<(), String> {
-    if store
-        .account_by_username(&account.username)
-        .await
-        .map_err(|e| e.to_string())?
-        .is_none()
-    {
-        store
-            .create_account(account)
-            .await
-            .map_err(|e| e.to_string())?;
+    if store.account_by_username(&account.username).await.map_err(|e| e.to_string())?.is_none() {
+        store.create_account(account).await.map_err(|e| e.to_string())?;
     }
     Ok(())
 }
@@ -142,9 +124,7 @@ async fn fill_reports(
         .map(|r| r.date)
         .collect();
     let no_holidays = BTreeSet::new();
-    for date in window
-        .dates()
-        .filter(|d| is_school_day(*d, &no_holidays) && !reported.contains(d))
+    for date in window.dates().filter(|d| is_school_day(*d, &no_holidays) && !reported.contains(d))
     {
         let mut rng =
             Rng::new(class.id as u64 * 1_000_003 + u64::from(date.num_days_from_ce() as u32));
@@ -177,25 +157,17 @@ fn split_minutes(subjects: &[Subject], total: u32, rng: &mut Rng) -> Vec<Entry> 
         "physics" | "chemistry" => 2,
         _ => 1,
     };
-    let chosen: Vec<&Subject> = subjects
-        .iter()
-        .filter(|s| weight(s) >= 2 || rng.below(2) == 0)
-        .collect();
+    let chosen: Vec<&Subject> =
+        subjects.iter().filter(|s| weight(s) >= 2 || rng.below(2) == 0).collect();
     let weights: u32 = chosen.iter().map(|s| weight(s)).sum::<u32>().max(1);
     let mut left = total;
     let mut entries = Vec::new();
     for (i, s) in chosen.iter().enumerate() {
-        let share = if i + 1 == chosen.len() {
-            left
-        } else {
-            (total * weight(s) / weights).min(left)
-        };
+        let share =
+            if i + 1 == chosen.len() { left } else { (total * weight(s) / weights).min(left) };
         let minutes = Minutes::new(i64::from(share.min(240))).unwrap_or(Minutes::ZERO);
         left -= minutes.get();
-        entries.push(Entry {
-            subject: (*s).clone(),
-            minutes,
-        });
+        entries.push(Entry { subject: (*s).clone(), minutes });
     }
     entries
 }
@@ -238,11 +210,7 @@ mod tests {
         for total in [0, 1, 47, 104, 300] {
             let mut rng = Rng::new(total as u64);
             let entries = split_minutes(&subjects, total, &mut rng);
-            assert_eq!(
-                shared::report::day_total(&entries),
-                total.min(240 * 3),
-                "{total}"
-            );
+            assert_eq!(shared::report::day_total(&entries), total.min(240 * 3), "{total}");
             assert!(entries.iter().all(|e| e.minutes.get() <= 240));
         }
     }

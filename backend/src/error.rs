@@ -52,11 +52,7 @@ pub enum AppError {
     InvalidReport(Vec<ValidationError>),
     /// Another well-formed but invalid input; the code names the field's problem.
     #[error("{message}")]
-    Invalid {
-        code: &'static str,
-        message: String,
-        problems: Vec<String>,
-    },
+    Invalid { code: &'static str, message: String, problems: Vec<String> },
     /// Too many failed log-ins; try again after this many seconds.
     #[error("too many failed log-in attempts; try again in {0} seconds")]
     TooManyAttempts(u64),
@@ -70,18 +66,11 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::Invalid {
-            code,
-            message: message.into(),
-            problems: Vec::new(),
-        }
+        AppError::Invalid { code, message: message.into(), problems: Vec::new() }
     }
 
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::NotFound {
-            code,
-            message: message.into(),
-        }
+        AppError::NotFound { code, message: message.into() }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -116,9 +105,9 @@ impl AppError {
             VersionConflict(_) => "version_conflict",
             BodyTooLarge => "body_too_large",
             UnsupportedMediaType => "unsupported_media_type",
-            InvalidReport(problems) => problems
-                .first()
-                .map_or("invalid_report", ValidationError::code),
+            InvalidReport(problems) => {
+                problems.first().map_or("invalid_report", ValidationError::code)
+            }
             Invalid { code, .. } => code,
             TooManyAttempts(_) => "too_many_attempts",
             Unavailable => "storage_unavailable",
@@ -127,28 +116,22 @@ impl AppError {
     }
 
     fn detail(&self) -> ErrorDetail {
+        // Every 422 lists its problems, even a single one, so a client can always read the list.
         let problems = match self {
-            AppError::InvalidReport(list) if list.len() > 1 => list
+            AppError::InvalidReport(list) => list
                 .iter()
-                .map(|p| Problem {
-                    code: p.code().to_owned(),
-                    message: p.to_string(),
-                })
+                .map(|p| Problem { code: p.code().to_owned(), message: p.to_string() })
                 .collect(),
-            AppError::Invalid { code, problems, .. } if problems.len() > 1 => problems
+            AppError::Invalid { code, problems, .. } if !problems.is_empty() => problems
                 .iter()
-                .map(|m| Problem {
-                    code: (*code).to_owned(),
-                    message: m.clone(),
-                })
+                .map(|m| Problem { code: (*code).to_owned(), message: m.clone() })
                 .collect(),
+            AppError::Invalid { code, message, .. } => {
+                vec![Problem { code: (*code).to_owned(), message: message.clone() }]
+            }
             _ => Vec::new(),
         };
-        ErrorDetail {
-            code: self.code().to_owned(),
-            message: self.to_string(),
-            problems,
-        }
+        ErrorDetail { code: self.code().to_owned(), message: self.to_string(), problems }
     }
 }
 
@@ -160,19 +143,11 @@ impl IntoResponse for AppError {
         }
         let mut response = match self {
             AppError::VersionConflict(ref current) => {
-                let body = ConflictBody {
-                    error: self.detail(),
-                    report: current.as_deref().cloned(),
-                };
+                let body =
+                    ConflictBody { error: self.detail(), report: current.as_deref().cloned() };
                 (status, axum::Json(body)).into_response()
             }
-            _ => (
-                status,
-                axum::Json(ErrorBody {
-                    error: self.detail(),
-                }),
-            )
-                .into_response(),
+            _ => (status, axum::Json(ErrorBody { error: self.detail() })).into_response(),
         };
         if let AppError::TooManyAttempts(seconds) = self {
             if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {

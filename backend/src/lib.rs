@@ -50,11 +50,7 @@ impl Settings {
 pub async fn serve(cli: Cli) -> Result<(), String> {
     let store = db::connect(&cli.database_url()).await?;
     bootstrap::first_start(store.as_ref(), &cli).await?;
-    let demo_accounts = if cli.demo {
-        Some(demo::load(store.as_ref()).await?)
-    } else {
-        None
-    };
+    let demo_accounts = if cli.demo { Some(demo::load(store.as_ref()).await?) } else { None };
 
     let listener = tokio::net::TcpListener::bind(&cli.listen_addr)
         .await
@@ -68,10 +64,7 @@ pub async fn serve(cli: Cli) -> Result<(), String> {
         tracing::warn!(dir = %cli.static_dir.display(), "the web app is not built (run `cargo xtask dist`); serving the API only");
     }
 
-    let state = AppState {
-        store,
-        settings: Arc::new(Settings::from_cli(&cli)),
-    };
+    let state = AppState { store, settings: Arc::new(Settings::from_cli(&cli)) };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -55,23 +55,16 @@ impl Account {
         if self.role == Role::SchoolAdmin {
             Ok(())
         } else {
-            Err(AppError::Forbidden(
-                "only a school admin may change the school's set-up",
-            ))
+            Err(AppError::Forbidden("only a school admin may change the school's set-up"))
         }
     }
 
     pub fn require_read(&self, class: &ClassInfo) -> Result<(), AppError> {
-        if self.can_read_class(class) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(NOT_YOURS))
-        }
+        if self.can_read_class(class) { Ok(()) } else { Err(AppError::Forbidden(NOT_YOURS)) }
     }
 
     pub fn require_edit_window(&self, class: &ClassInfo) -> Result<EditWindow, AppError> {
-        self.edit_window(class)
-            .ok_or(AppError::Forbidden(NOT_YOURS))
+        self.edit_window(class).ok_or(AppError::Forbidden(NOT_YOURS))
     }
 
     /// The classes of the school this account may see, as a filter on grade: `Some(None)` all,

@@ -84,11 +84,8 @@ impl FromRequestParts<AppState> for CurrentUser {
         let hash = token_hash(&token);
         let now = chrono::Utc::now().timestamp();
         let idle_since = now - state.settings.session_idle_seconds;
-        let session = state
-            .store
-            .session(&hash, now, idle_since)
-            .await?
-            .ok_or(AppError::NotLoggedIn)?;
+        let session =
+            state.store.session(&hash, now, idle_since).await?.ok_or(AppError::NotLoggedIn)?;
         if now - session.last_seen_at > TOUCH_EVERY_SECONDS {
             state.store.touch_session(&hash, now).await?;
         }

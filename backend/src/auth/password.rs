@@ -14,7 +14,20 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 /// unknown user takes as long to refuse as a wrong password.
 static DUMMY_HASH: OnceLock<String> = OnceLock::new();
 
-/// Checks the rules for a new password.
+/// Common passwords of at least [`MIN_PASSWORD_CHARS`], one a line (`#` starts a comment).
+const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
+
+/// Whether a password is on the bundled list of common ones, or is one character repeated.
+fn is_common(password: &str) -> bool {
+    let lower = password.to_lowercase();
+    let mut chars = lower.chars();
+    let first = chars.next();
+    let one_repeated = first.is_some_and(|f| chars.all(|c| c == f));
+    one_repeated
+        || COMMON_PASSWORDS.lines().filter(|l| !l.starts_with('#')).any(|l| l.trim() == lower)
+}
+
+/// Checks the rules for a new password: 8 to 128 characters, not a well-known one.
 pub fn check_new(password: &str) -> Result<(), AppError> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
@@ -27,6 +40,12 @@ pub fn check_new(password: &str) -> Result<(), AppError> {
         return Err(AppError::invalid(
             "weak_password",
             format!("a password may have at most {MAX_PASSWORD_CHARS} characters"),
+        ));
+    }
+    if is_common(password) {
+        return Err(AppError::invalid(
+            "weak_password",
+            "that password is too common; choose another",
         ));
     }
     Ok(())
@@ -63,11 +82,25 @@ pub async fn verify(password: String, hash: Option<String>) -> Result<bool, AppE
             },
         };
         let parsed = PasswordHash::new(&hash).map_err(|e| AppError::Internal(e.to_string()))?;
-        let ok = Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok();
+        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
         Ok(known && ok)
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_long_and_common_passwords_are_refused() {
+        assert!(check_new("correct horse").is_ok());
+        assert!(check_new("homework-demo").is_ok());
+        assert!(check_new("short").is_err());
+        assert!(check_new(&"x".repeat(129)).is_err());
+        for common in ["12345678", "Password1", "woaini1314", "aaaaaaaaaa", "QQ123456"] {
+            assert!(check_new(common).is_err(), "{common}");
+        }
+    }
 }

@@ -221,8 +221,6 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>, String> {
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         Err("PostgreSQL support is not built yet; use a sqlite: DATABASE_URL".into())
     } else {
-        Err(format!(
-            "DATABASE_URL must start with sqlite: or postgres:, not {url:?}"
-        ))
+        Err(format!("DATABASE_URL must start with sqlite: or postgres:, not {url:?}"))
     }
 }

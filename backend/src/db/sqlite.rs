@@ -45,10 +45,7 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await
             .map_err(|e| format!("cannot open {url}: {e}"))?;
-        MIGRATOR
-            .run(&writer)
-            .await
-            .map_err(|e| format!("cannot migrate {url}: {e}"))?;
+        MIGRATOR.run(&writer).await.map_err(|e| format!("cannot migrate {url}: {e}"))?;
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options.read_only(true))
@@ -61,10 +58,7 @@ impl SqliteStore {
 /// Sorts a database error into what the HTTP layer must say about it.
 fn store_error(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(db) = &e {
-        let primary = db
-            .code()
-            .and_then(|c| c.parse::<i32>().ok())
-            .map(|c| c & 0xff);
+        let primary = db.code().and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff);
         let message = db.message();
         match primary {
             Some(19) if message.contains("classes.school_id, classes.name") => {
@@ -121,10 +115,7 @@ fn account_row(row: &SqliteRow) -> StoreResult<Account> {
         display_name: row.get("display_name"),
         role: Role::parse(&role).ok_or_else(|| corrupt(role))?,
         class_id: row.get("class_id"),
-        grade: row
-            .get::<Option<i64>, _>("grade")
-            .map(grade_of)
-            .transpose()?,
+        grade: row.get::<Option<i64>, _>("grade").map(grade_of).transpose()?,
         class_name: row.get("class_name"),
         password_hash: row.get("password_hash"),
         disabled: row.get("disabled"),
@@ -225,14 +216,7 @@ impl Store for SqliteStore {
         .await
         .map_err(store_error)?;
         let school = school_row(&row);
-        let id = insert_account(
-            &mut tx,
-            &NewAccount {
-                school_id: school.id,
-                ..admin
-            },
-        )
-        .await?;
+        let id = insert_account(&mut tx, &NewAccount { school_id: school.id, ..admin }).await?;
         let row = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM users u LEFT JOIN classes c ON c.id = u.class_id WHERE u.id = ?"
         ))
@@ -407,10 +391,7 @@ impl Store for SqliteStore {
         .await
         .map_err(store_error)?;
         row.map(|row| {
-            Ok(Session {
-                account: account_row(&row)?,
-                last_seen_at: row.get("last_seen_at"),
-            })
+            Ok(Session { account: account_row(&row)?, last_seen_at: row.get("last_seen_at") })
         })
         .transpose()
     }
@@ -527,11 +508,7 @@ impl Store for SqliteStore {
                     .push_bind(e.subject.as_str())
                     .push_bind(i64::from(e.minutes.get()));
             });
-            insert
-                .build()
-                .execute(&mut *tx)
-                .await
-                .map_err(store_error)?;
+            insert.build().execute(&mut *tx).await.map_err(store_error)?;
         }
         let report = DayReport {
             class_id: write.class_id,
@@ -624,10 +601,7 @@ impl Store for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(store_error)?;
-        Ok(rows
-            .into_iter()
-            .map(|(s, m)| (s, m.max(0) as u64))
-            .collect())
+        Ok(rows.into_iter().map(|(s, m)| (s, m.max(0) as u64)).collect())
     }
 }
 
@@ -664,6 +638,5 @@ where
             .fetch_optional(executor)
             .await
             .map_err(store_error)?;
-    json.map(|j| serde_json::from_str(&j).map_err(corrupt))
-        .transpose()
+    json.map(|j| serde_json::from_str(&j).map_err(corrupt)).transpose()
 }

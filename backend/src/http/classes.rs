@@ -43,10 +43,7 @@ async fn create(
     let grade =
         Grade::new(body.grade).map_err(|e| AppError::invalid("invalid_grade", e.to_string()))?;
     let name = check_name(&body.name, MAX_CLASS_NAME_CHARS)?;
-    let class = state
-        .store
-        .create_class(user.school_id, grade, &name)
-        .await?;
+    let class = state.store.create_class(user.school_id, grade, &name).await?;
     tracing::info!(class = class.id, name = %class.name, by = %user.username, "class created");
     Ok((StatusCode::CREATED, Json(class)))
 }

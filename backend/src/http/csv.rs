@@ -12,9 +12,7 @@ pub struct Csv {
 
 impl Csv {
     pub fn new() -> Self {
-        Csv {
-            out: String::from("\u{feff}"),
-        }
+        Csv { out: String::from("\u{feff}") }
     }
 
     pub fn row<I, S>(&mut self, cells: I)
@@ -91,20 +89,15 @@ pub fn grade_comparison(report: &GradeComparison, lang: Lang) -> String {
     };
     csv.row(header);
     for c in &report.classes {
-        let flags: Vec<String> = c
-            .flags
-            .iter()
-            .map(|f| format!("{}: {}", f.kind(), f.message_in(lang)))
-            .collect();
+        let flags: Vec<String> =
+            c.flags.iter().map(|f| format!("{}: {}", f.kind(), f.message_in(lang))).collect();
         csv.row([
             c.class_id.to_string(),
             c.name.clone(),
             c.days_reported.to_string(),
             number(c.average_daily_minutes),
             number(c.deviation_minutes),
-            c.deviation_ratio
-                .map(|r| format!("{r:.3}"))
-                .unwrap_or_default(),
+            c.deviation_ratio.map(|r| format!("{r:.3}")).unwrap_or_default(),
             report.limit_minutes.to_string(),
             number(report.grade_average_minutes),
             report.from.to_string(),

@@ -86,10 +86,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, AppError> {
         .flatten()
         .filter(|d| *d >= NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN))
         .ok_or_else(|| {
-            AppError::BadDate(format!(
-                "{:?} is not a date of the form YYYY-MM-DD",
-                truncate(s)
-            ))
+            AppError::BadDate(format!("{:?} is not a date of the form YYYY-MM-DD", truncate(s)))
         })
 }
 
@@ -118,10 +115,7 @@ mod tests {
             "../../etc",
             "1900-01-01",
         ] {
-            assert!(
-                matches!(parse_date(bad), Err(AppError::BadDate(_))),
-                "{bad}"
-            );
+            assert!(matches!(parse_date(bad), Err(AppError::BadDate(_))), "{bad}");
         }
     }
 
@@ -133,13 +127,7 @@ mod tests {
             (w.from().to_string(), w.to().to_string()),
             ("2026-11-07".into(), "2026-11-20".into())
         );
-        let q = RangeQuery {
-            from: Some("2026-11-21".into()),
-            to: Some("2026-11-20".into()),
-        };
-        assert!(matches!(
-            q.window(today, 14),
-            Err(AppError::InvalidRange(_))
-        ));
+        let q = RangeQuery { from: Some("2026-11-21".into()), to: Some("2026-11-20".into()) };
+        assert!(matches!(q.window(today, 14), Err(AppError::InvalidRange(_))));
     }
 }

@@ -19,10 +19,8 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 /// Refuses a POST, PUT, PATCH or DELETE whose `Origin` (or `Sec-Fetch-Site`) says it was sent by
 /// a page of another origin.
 pub async fn cross_origin_guard(req: Request, next: Next) -> Response {
-    let changes_state = matches!(
-        *req.method(),
-        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-    );
+    let changes_state =
+        matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
     if changes_state && is_cross_origin(req.headers()) {
         return AppError::CrossOrigin.into_response();
     }
@@ -79,13 +77,7 @@ mod tests {
             ("host", "127.0.0.1:8080"),
             ("origin", "http://evil.example")
         ])));
-        assert!(is_cross_origin(&headers(&[
-            ("host", "127.0.0.1:8080"),
-            ("origin", "null")
-        ])));
-        assert!(is_cross_origin(&headers(&[
-            ("host", "a"),
-            ("sec-fetch-site", "cross-site")
-        ])));
+        assert!(is_cross_origin(&headers(&[("host", "127.0.0.1:8080"), ("origin", "null")])));
+        assert!(is_cross_origin(&headers(&[("host", "a"), ("sec-fetch-site", "cross-site")])));
     }
 }

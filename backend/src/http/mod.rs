@@ -53,10 +53,7 @@ pub fn router(state: AppState) -> Router {
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
-        .layer(header_layer(
-            header::CONTENT_SECURITY_POLICY,
-            guard::CONTENT_SECURITY_POLICY,
-        ))
+        .layer(header_layer(header::CONTENT_SECURITY_POLICY, guard::CONTENT_SECURITY_POLICY))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
@@ -87,22 +84,14 @@ async fn web_app(dir: std::path::PathBuf, req: Request<axum::body::Body>) -> Res
     if !index.is_file() {
         return (StatusCode::SERVICE_UNAVAILABLE, Html(NOT_BUILT)).into_response();
     }
-    let is_index = Path::new(req.uri().path())
-        .extension()
-        .is_none_or(|e| e.is_empty());
+    let is_index = Path::new(req.uri().path()).extension().is_none_or(|e| e.is_empty());
     let serve = ServeDir::new(&dir)
         .precompressed_gzip()
         .fallback(ServeFile::new(&index).precompressed_gzip());
     match serve.oneshot(req).await {
         Ok(mut response) => {
-            let cache = if is_index {
-                "no-cache"
-            } else {
-                "public, max-age=300"
-            };
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            let cache = if is_index { "no-cache" } else { "public, max-age=300" };
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
             response.map(axum::body::Body::new)
         }
         Err(never) => match never {},

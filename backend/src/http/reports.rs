@@ -40,20 +40,11 @@ async fn replace_day(
         check_client_id(id)?;
     }
     if body.version.is_some_and(|v| v < 0) {
-        return Err(AppError::invalid(
-            "invalid_version",
-            "version cannot be negative",
-        ));
+        return Err(AppError::invalid("invalid_version", "version cannot be negative"));
     }
     let policy = state.store.policy(class.school_id).await?;
     let respond = |report: DayReport, policy: &Policy| {
-        let flags = day_flags(
-            class.id,
-            class.grade,
-            policy,
-            report.date,
-            report.total_minutes,
-        );
+        let flags = day_flags(class.id, class.grade, policy, report.date, report.total_minutes);
         Json(PutDayReportResponse { report, flags })
     };
 
@@ -98,9 +89,7 @@ async fn replace_day(
 fn check_client_id(id: &str) -> AppResult<()> {
     let ok = !id.is_empty()
         && id.len() <= MAX_CLIENT_ID_CHARS
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {

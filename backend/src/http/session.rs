@@ -39,10 +39,7 @@ async fn login(
     let address = peer.ip().to_string();
     let now = chrono::Utc::now().timestamp();
     let since = now - THROTTLE_WINDOW_SECONDS;
-    let failures = state
-        .store
-        .login_failures(&username, &address, since)
-        .await?;
+    let failures = state.store.login_failures(&username, &address, since).await?;
     if failures.for_username >= MAX_FAILURES_PER_USERNAME
         || failures.from_address >= MAX_FAILURES_PER_ADDRESS
     {
@@ -52,18 +49,11 @@ async fn login(
         return Err(AppError::TooManyAttempts(retry_after as u64));
     }
 
-    let account = state
-        .store
-        .account_by_username(&username)
-        .await?
-        .filter(|a| !a.disabled);
+    let account = state.store.account_by_username(&username).await?.filter(|a| !a.disabled);
     let hash = account.as_ref().map(|a| a.password_hash.clone());
     let matches = password::verify(body.password, hash).await?;
     let Some(account) = account.filter(|_| matches) else {
-        state
-            .store
-            .record_login_failure(&username, &address, now)
-            .await?;
+        state.store.record_login_failure(&username, &address, now).await?;
         tracing::info!(%username, %address, "failed log-in");
         return Err(AppError::InvalidCredentials);
     };
@@ -73,10 +63,7 @@ async fn login(
     }
     let token = auth::new_token()?;
     let max_age = state.settings.session_max_seconds;
-    state
-        .store
-        .create_session(&auth::token_hash(&token), account.id, now, now + max_age)
-        .await?;
+    state.store.create_session(&auth::token_hash(&token), account.id, now, now + max_age).await?;
     tracing::info!(username = %account.username, "logged in");
 
     let me = me_of(&state, &account).await?;
@@ -86,17 +73,10 @@ async fn login(
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
     if let Some(token) = auth::session_token(&headers) {
-        state
-            .store
-            .delete_session(&auth::token_hash(&token))
-            .await?;
+        state.store.delete_session(&auth::token_hash(&token)).await?;
     }
     let cookie = auth::session_cookie(None, 0, auth::is_https(&headers));
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(auth::set_cookie_header(), cookie)],
-    )
-        .into_response())
+    Ok((StatusCode::NO_CONTENT, [(auth::set_cookie_header(), cookie)]).into_response())
 }
 
 async fn me(
@@ -117,10 +97,7 @@ pub async fn school_of(state: &AppState, account: &Account) -> AppResult<School>
 
 async fn me_of(state: &AppState, account: &Account) -> AppResult<Me> {
     let school = school_of(state, account).await?;
-    Ok(Me {
-        user: user_of(account, &school),
-        today: today_in(&school),
-    })
+    Ok(Me { user: user_of(account, &school), today: today_in(&school) })
 }
 
 /// An account as the API shows it.

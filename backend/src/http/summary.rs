@@ -21,14 +21,8 @@ use crate::http::extract::{AppPath, AppQuery, RangeQuery};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/classes/{class_id}/summary", get(class_summary))
-        .route(
-            "/schools/{school_id}/grades/{grade}/comparison",
-            get(comparison),
-        )
-        .route(
-            "/schools/{school_id}/grades/{grade}/comparison.csv",
-            get(comparison_csv),
-        )
+        .route("/schools/{school_id}/grades/{grade}/comparison", get(comparison))
+        .route("/schools/{school_id}/grades/{grade}/comparison.csv", get(comparison_csv))
 }
 
 /// The classes of one grade judged together over a window.
@@ -54,10 +48,7 @@ async fn judge_grade(
     let holidays = state.store.holidays(school.id, window).await?;
     let days: Vec<ClassDays> = classes
         .iter()
-        .map(|c| ClassDays {
-            class_id: c.id,
-            totals: totals.remove(&c.id).unwrap_or_default(),
-        })
+        .map(|c| ClassDays { class_id: c.id, totals: totals.remove(&c.id).unwrap_or_default() })
         .collect();
     let evaluation = evaluate_grade(&GradeInput {
         grade,
@@ -67,10 +58,7 @@ async fn judge_grade(
         holidays: &holidays,
         classes: &days,
     });
-    Ok(JudgedGrade {
-        classes,
-        evaluation,
-    })
+    Ok(JudgedGrade { classes, evaluation })
 }
 
 async fn school(state: &AppState, id: SchoolId) -> AppResult<School> {
@@ -110,10 +98,7 @@ async fn class_summary(
         to: window.to(),
         days_reported: eval.days_reported,
         average_daily_minutes: eval.average_daily_minutes,
-        subject_averages: sums
-            .into_iter()
-            .map(|(s, m)| (s, round1(m as f64 / days)))
-            .collect(),
+        subject_averages: sums.into_iter().map(|(s, m)| (s, round1(m as f64 / days))).collect(),
         flags: eval.flags,
         grade: class.grade,
         limit_minutes: judged.evaluation.limit_minutes,
@@ -129,23 +114,14 @@ async fn comparable(
     grade: &str,
 ) -> AppResult<(School, Grade)> {
     let school = school(state, school_id).await?;
-    let grade = grade
-        .parse::<i64>()
-        .ok()
-        .and_then(|g| Grade::new(g).ok())
-        .ok_or_else(|| {
-            AppError::not_found(
-                "grade_not_found",
-                format!(
-                    "there is no grade {:?}",
-                    grade.chars().take(10).collect::<String>()
-                ),
-            )
-        })?;
+    let grade = grade.parse::<i64>().ok().and_then(|g| Grade::new(g).ok()).ok_or_else(|| {
+        AppError::not_found(
+            "grade_not_found",
+            format!("there is no grade {:?}", grade.chars().take(10).collect::<String>()),
+        )
+    })?;
     if !user.can_compare(school.id, grade) {
-        return Err(AppError::Forbidden(
-            "your account may not compare this grade",
-        ));
+        return Err(AppError::Forbidden("your account may not compare this grade"));
     }
     Ok((school, grade))
 }
@@ -228,10 +204,7 @@ fn csv_response(report: &GradeComparison, lang: Lang) -> Response {
     let filename = format!("grade-{}-{}-{}.csv", report.grade, report.from, report.to);
     (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
             (
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))

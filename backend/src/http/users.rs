@@ -41,11 +41,7 @@ async fn create(
             let id = body.class_id.ok_or_else(|| {
                 AppError::invalid("class_required", "a monitor or teacher needs a class_id")
             })?;
-            let class = state
-                .store
-                .class(id)
-                .await?
-                .filter(|c| c.school_id == admin.school_id);
+            let class = state.store.class(id).await?.filter(|c| c.school_id == admin.school_id);
             let class = class.ok_or_else(|| {
                 AppError::invalid("unknown_class", format!("your school has no class {id}"))
             })?;
@@ -82,8 +78,7 @@ async fn create(
 pub fn check_username(username: &str) -> AppResult<String> {
     let u = username.trim().to_lowercase();
     let ok = (2..=40).contains(&u.chars().count())
-        && u.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        && u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if ok {
         Ok(u)
     } else {
