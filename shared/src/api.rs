@@ -29,14 +29,9 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        [
-            Role::Monitor,
-            Role::Teacher,
-            Role::GradeLeader,
-            Role::SchoolAdmin,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
+        [Role::Monitor, Role::Teacher, Role::GradeLeader, Role::SchoolAdmin]
+            .into_iter()
+            .find(|r| r.as_str() == s)
     }
 }
 

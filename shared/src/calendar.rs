@@ -37,9 +37,7 @@ impl Window {
     /// The `days` days ending at `to` (at least one day, at most [`MAX_WINDOW_DAYS`]).
     pub fn ending(to: NaiveDate, days: u32) -> Self {
         let days = days.clamp(1, MAX_WINDOW_DAYS);
-        let from = to
-            .checked_sub_days(Days::new(u64::from(days - 1)))
-            .unwrap_or(NaiveDate::MIN);
+        let from = to.checked_sub_days(Days::new(u64::from(days - 1))).unwrap_or(NaiveDate::MIN);
         Window { from, to }
     }
 
@@ -80,10 +78,7 @@ pub fn missing_school_days(
     holidays: &BTreeSet<NaiveDate>,
     reported: impl Fn(NaiveDate) -> bool,
 ) -> Vec<NaiveDate> {
-    window
-        .dates()
-        .filter(|d| *d < today && is_school_day(*d, holidays) && !reported(*d))
-        .collect()
+    window.dates().filter(|d| *d < today && is_school_day(*d, holidays) && !reported(*d)).collect()
 }
 
 #[cfg(test)]
@@ -114,10 +109,7 @@ mod tests {
             Window::new(d("2026-01-01"), d("2027-01-02")),
             Err(InvalidWindow::TooLong { .. })
         ));
-        assert_eq!(
-            Window::new(d("2026-11-20"), d("2026-11-20")).map(|w| w.len_days()),
-            Ok(1)
-        );
+        assert_eq!(Window::new(d("2026-11-20"), d("2026-11-20")).map(|w| w.len_days()), Ok(1));
     }
 
     #[test]
@@ -137,9 +129,6 @@ mod tests {
         let holidays = BTreeSet::from([d("2026-11-18")]);
         let reported = [d("2026-11-16"), d("2026-11-19")];
         let missing = missing_school_days(w, d("2026-11-23"), &holidays, |x| reported.contains(&x));
-        assert_eq!(
-            missing,
-            vec![d("2026-11-13"), d("2026-11-17"), d("2026-11-20")]
-        );
+        assert_eq!(missing, vec![d("2026-11-13"), d("2026-11-17"), d("2026-11-20")]);
     }
 }

@@ -25,12 +25,7 @@ pub enum Severity {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FlagReason {
     /// One day's total above the grade's daily limit (in grades 1–2: any minutes at all).
-    OverDailyLimit {
-        date: NaiveDate,
-        total_minutes: u32,
-        limit_minutes: u32,
-        grade: Grade,
-    },
+    OverDailyLimit { date: NaiveDate, total_minutes: u32, limit_minutes: u32, grade: Grade },
     /// The class's average over the window above the limit.
     OverAverageLimit {
         average_daily_minutes: f64,
@@ -53,10 +48,7 @@ pub enum FlagReason {
         threshold_minutes: f64,
     },
     /// No report on two or more school days of the window before today.
-    MissingReports {
-        missing_days: u32,
-        missing_dates: Vec<NaiveDate>,
-    },
+    MissingReports { missing_days: u32, missing_dates: Vec<NaiveDate> },
 }
 
 impl FlagReason {
@@ -189,17 +181,11 @@ impl Reported {
 pub fn evaluate_grade(input: &GradeInput<'_>) -> GradeEvaluation {
     let policy = input.policy;
     let limit = policy.limit(input.grade);
-    let reported: Vec<Reported> = input
-        .classes
-        .iter()
-        .map(|c| Reported::of(c, input.window))
-        .collect();
+    let reported: Vec<Reported> =
+        input.classes.iter().map(|c| Reported::of(c, input.window)).collect();
     let qualifies = |r: &Reported| r.days >= policy.min_days;
-    let mut qualifying: Vec<f64> = reported
-        .iter()
-        .filter(|r| qualifies(r))
-        .filter_map(Reported::average)
-        .collect();
+    let mut qualifying: Vec<f64> =
+        reported.iter().filter(|r| qualifies(r)).filter_map(Reported::average).collect();
     // Summed in a fixed order, so that the order classes come in never changes a verdict.
     qualifying.sort_by(f64::total_cmp);
     let grade_average =
@@ -213,9 +199,8 @@ pub fn evaluate_grade(input: &GradeInput<'_>) -> GradeEvaluation {
         .map(|(class, r)| {
             let average = r.average();
             let deviation = average.zip(grade_average).map(|(a, g)| a - g);
-            let deviation_ratio = deviation
-                .zip(grade_average.filter(|g| *g > 0.0))
-                .map(|(d, g)| round3(d / g));
+            let deviation_ratio =
+                deviation.zip(grade_average.filter(|g| *g > 0.0)).map(|(d, g)| round3(d / g));
             let mut flags = Vec::new();
             if let Some(avg) = average {
                 if avg > f64::from(limit) + EPSILON {
@@ -241,11 +226,7 @@ pub fn evaluate_grade(input: &GradeInput<'_>) -> GradeEvaluation {
                     missing_dates: missing,
                 });
             }
-            for (date, total) in class
-                .totals
-                .iter()
-                .filter(|(d, _)| input.window.contains(**d))
-            {
+            for (date, total) in class.totals.iter().filter(|(d, _)| input.window.contains(**d)) {
                 flags.extend(over_daily_limit(input.grade, policy, *date, *total));
             }
             ClassEvaluation {
@@ -255,10 +236,7 @@ pub fn evaluate_grade(input: &GradeInput<'_>) -> GradeEvaluation {
                 deviation_minutes: deviation.map(round1),
                 deviation_ratio,
                 counts_in_grade_average: qualifies(r) && average.is_some(),
-                flags: flags
-                    .into_iter()
-                    .map(|f| Flag::new(class.class_id, f))
-                    .collect(),
+                flags: flags.into_iter().map(|f| Flag::new(class.class_id, f)).collect(),
             }
         })
         .collect();
@@ -280,12 +258,8 @@ fn drift(average: f64, grade_average: f64, policy: &Policy) -> Option<FlagReason
     if deviation.abs() <= threshold + EPSILON {
         return None;
     }
-    let (average_daily_minutes, grade_average_minutes, deviation_minutes, threshold_minutes) = (
-        round1(average),
-        round1(grade_average),
-        round1(deviation),
-        round1(threshold),
-    );
+    let (average_daily_minutes, grade_average_minutes, deviation_minutes, threshold_minutes) =
+        (round1(average), round1(grade_average), round1(deviation), round1(threshold));
     Some(if deviation > 0.0 {
         FlagReason::DriftAbove {
             average_daily_minutes,

@@ -19,20 +19,14 @@ const TODAY: &str = "2026-11-23";
 
 /// The ten school days of [`window`].
 fn school_days() -> Vec<NaiveDate> {
-    window()
-        .dates()
-        .filter(|x| crate::calendar::is_school_day(*x, &BTreeSet::new()))
-        .collect()
+    window().dates().filter(|x| crate::calendar::is_school_day(*x, &BTreeSet::new())).collect()
 }
 
 /// A class that reported `totals` on the first school days of the window, and nothing after.
 fn class(id: ClassId, totals: &[u32]) -> ClassDays {
     ClassDays {
         class_id: id,
-        totals: school_days()
-            .into_iter()
-            .zip(totals.iter().copied())
-            .collect(),
+        totals: school_days().into_iter().zip(totals.iter().copied()).collect(),
     }
 }
 
@@ -77,20 +71,9 @@ fn averages_are_rounded_to_one_decimal() {
 
 #[test]
 fn a_class_with_no_reports_has_no_average_and_no_deviation() {
-    let e = evaluate(
-        7,
-        &Policy::default(),
-        &[steady(1, 60), steady(2, 60), class(3, &[])],
-    );
+    let e = evaluate(7, &Policy::default(), &[steady(1, 60), steady(2, 60), class(3, &[])]);
     let c = &e.classes[2];
-    assert_eq!(
-        (
-            c.days_reported,
-            c.average_daily_minutes,
-            c.deviation_minutes
-        ),
-        (0, None, None)
-    );
+    assert_eq!((c.days_reported, c.average_daily_minutes, c.deviation_minutes), (0, None, None));
     assert!(!c.counts_in_grade_average);
 }
 
@@ -116,39 +99,23 @@ fn a_weekend_report_counts_as_a_reported_day() {
 #[test]
 fn the_grade_average_weighs_every_qualifying_class_the_same() {
     // Class 1 reported 10 days at 40, class 2 only 3 days at 100: mean of means is 70.
-    let e = evaluate(
-        7,
-        &Policy::default(),
-        &[steady(1, 40), class(2, &[100, 100, 100])],
-    );
+    let e = evaluate(7, &Policy::default(), &[steady(1, 40), class(2, &[100, 100, 100])]);
     assert_eq!(e.grade_average_minutes, Some(70.0));
 }
 
 #[test]
 fn a_class_under_min_days_is_left_out_of_the_grade_average_and_never_drifts() {
-    let e = evaluate(
-        7,
-        &Policy::default(),
-        &[steady(1, 40), steady(2, 42), class(3, &[89, 89])],
-    );
+    let e = evaluate(7, &Policy::default(), &[steady(1, 40), steady(2, 42), class(3, &[89, 89])]);
     assert_eq!(e.grade_average_minutes, Some(41.0));
     let c = &e.classes[2];
     assert!(!c.counts_in_grade_average);
     assert_eq!(c.deviation_minutes, Some(48.0), "deviation is still shown");
-    assert!(
-        !kinds(c).iter().any(|k| k.starts_with("drift")),
-        "{:?}",
-        kinds(c)
-    );
+    assert!(!kinds(c).iter().any(|k| k.starts_with("drift")), "{:?}", kinds(c));
 }
 
 #[test]
 fn a_class_at_exactly_min_days_qualifies() {
-    let e = evaluate(
-        7,
-        &Policy::default(),
-        &[steady(1, 40), class(2, &[80, 80, 80])],
-    );
+    let e = evaluate(7, &Policy::default(), &[steady(1, 40), class(2, &[80, 80, 80])]);
     assert!(e.classes[1].counts_in_grade_average);
     assert_eq!(kinds(&e.classes[1]), ["drift_above", "missing_reports"]);
 }
@@ -158,20 +125,12 @@ fn no_class_drifts_where_only_one_class_qualifies() {
     let e = evaluate(7, &Policy::default(), &[steady(1, 80), class(2, &[10])]);
     assert_eq!(e.grade_average_minutes, Some(80.0));
     assert!(!e.drift_judged);
-    assert!(
-        e.classes
-            .iter()
-            .all(|c| !kinds(c).iter().any(|k| k.starts_with("drift")))
-    );
+    assert!(e.classes.iter().all(|c| !kinds(c).iter().any(|k| k.starts_with("drift"))));
 }
 
 #[test]
 fn a_grade_where_no_class_qualifies_has_no_average() {
-    let e = evaluate(
-        7,
-        &Policy::default(),
-        &[class(1, &[50]), class(2, &[60, 60])],
-    );
+    let e = evaluate(7, &Policy::default(), &[class(1, &[50]), class(2, &[60, 60])]);
     assert_eq!(e.grade_average_minutes, None);
     assert_eq!(e.classes[0].deviation_minutes, None);
 }
@@ -184,10 +143,7 @@ fn drift_uses_the_minimum_minutes_when_the_ratio_is_smaller() {
     assert_eq!(kinds(&e.classes[0]), ["drift_below"]);
     assert_eq!(kinds(&e.classes[1]), ["drift_above"]);
     let e = evaluate(7, &Policy::default(), &[steady(1, 30), steady(2, 50)]);
-    assert!(
-        e.classes.iter().all(|c| c.flags.is_empty()),
-        "exactly 10 off is not more than 10"
-    );
+    assert!(e.classes.iter().all(|c| c.flags.is_empty()), "exactly 10 off is not more than 10");
 }
 
 #[test]
@@ -195,11 +151,7 @@ fn drift_uses_the_ratio_when_it_is_larger() {
     // Grade average 75: threshold max(10, 15) = 15. 60 and 90 are exactly 15 off: no drift.
     let e = evaluate(7, &Policy::default(), &[steady(1, 60), steady(2, 90)]);
     assert_eq!(e.grade_average_minutes, Some(75.0));
-    assert!(
-        e.classes
-            .iter()
-            .all(|c| !kinds(c).iter().any(|k| k.starts_with("drift")))
-    );
+    assert!(e.classes.iter().all(|c| !kinds(c).iter().any(|k| k.starts_with("drift"))));
     // 59 and 91: average 75, 16 off: both drift.
     let e = evaluate(7, &Policy::default(), &[steady(1, 59), steady(2, 91)]);
     assert_eq!(kinds(&e.classes[0]), ["drift_below"]);
@@ -219,11 +171,7 @@ fn drift_uses_the_ratio_when_it_is_larger() {
 
 #[test]
 fn deviation_and_its_ratio_are_given_for_every_class_with_an_average() {
-    let e = evaluate(
-        7,
-        &Policy::default(),
-        &[steady(1, 50), steady(2, 70), steady(3, 90)],
-    );
+    let e = evaluate(7, &Policy::default(), &[steady(1, 50), steady(2, 70), steady(3, 90)]);
     assert_eq!(e.grade_average_minutes, Some(70.0));
     assert_eq!(e.classes[0].deviation_minutes, Some(-20.0));
     assert_eq!(e.classes[0].deviation_ratio, Some(-0.286));
@@ -247,44 +195,20 @@ fn a_day_above_the_limit_raises_a_daily_warning_with_its_date_and_total() {
             grade: grade(7)
         }
     );
-    assert_eq!(
-        f.message,
-        "2026-11-10: 91 minutes of homework, 1 over the 90-minute daily limit"
-    );
-    assert!(
-        f.message_zh.contains("超出每日 90 分钟上限 1 分钟"),
-        "{}",
-        f.message_zh
-    );
+    assert_eq!(f.message, "2026-11-10: 91 minutes of homework, 1 over the 90-minute daily limit");
+    assert!(f.message_zh.contains("超出每日 90 分钟上限 1 分钟"), "{}", f.message_zh);
 }
 
 #[test]
 fn in_grades_one_and_two_any_minutes_are_over_the_limit() {
     for g in [1, 2] {
-        let e = evaluate(
-            g,
-            &Policy::default(),
-            &[class(1, &[0, 0, 5, 0, 0, 0, 0, 0, 0, 0])],
-        );
+        let e = evaluate(g, &Policy::default(), &[class(1, &[0, 0, 5, 0, 0, 0, 0, 0, 0, 0])]);
         let c = &e.classes[0];
-        let daily: Vec<_> = c
-            .flags
-            .iter()
-            .filter(|f| f.kind() == "over_daily_limit")
-            .collect();
+        let daily: Vec<_> = c.flags.iter().filter(|f| f.kind() == "over_daily_limit").collect();
         assert_eq!(daily.len(), 1, "grade {g}");
-        assert!(
-            daily[0].message.contains("should have none"),
-            "{}",
-            daily[0].message
-        );
+        assert!(daily[0].message.contains("should have none"), "{}", daily[0].message);
         assert_eq!(kinds(c), ["over_average_limit", "over_daily_limit"]);
-        assert!(
-            flag(c, "over_average_limit")
-                .unwrap()
-                .message
-                .contains("should have none")
-        );
+        assert!(flag(c, "over_average_limit").unwrap().message.contains("should have none"));
     }
 }
 
@@ -328,10 +252,7 @@ fn missing_reports_needs_two_missing_school_days() {
     let mut c = steady(1, 50);
     c.totals.remove(&d("2026-11-12"));
     let e = evaluate(7, &Policy::default(), &[c.clone()]);
-    assert!(
-        e.classes[0].flags.is_empty(),
-        "one missing day is not flagged"
-    );
+    assert!(e.classes[0].flags.is_empty(), "one missing day is not flagged");
     c.totals.remove(&d("2026-11-20"));
     let e = evaluate(7, &Policy::default(), &[c]);
     let f = flag(&e.classes[0], "missing_reports").unwrap();
@@ -353,13 +274,7 @@ fn missing_reports_ignores_weekends_around_the_gaps() {
     c.totals.remove(&d("2026-11-16"));
     let e = evaluate(7, &Policy::default(), &[c]);
     let f = flag(&e.classes[0], "missing_reports").unwrap();
-    assert!(matches!(
-        &f.reason,
-        FlagReason::MissingReports {
-            missing_days: 2,
-            ..
-        }
-    ));
+    assert!(matches!(&f.reason, FlagReason::MissingReports { missing_days: 2, .. }));
 }
 
 #[test]
@@ -396,10 +311,7 @@ fn today_and_later_are_never_missing() {
         holidays: &holidays,
         classes: &[c],
     });
-    assert!(
-        e.classes[0].flags.is_empty(),
-        "only Thursday is missing so far"
-    );
+    assert!(e.classes[0].flags.is_empty(), "only Thursday is missing so far");
 }
 
 #[test]
@@ -418,31 +330,17 @@ fn a_policy_change_changes_the_verdict() {
     assert_eq!(e.limit_minutes, 75);
     // A stricter min_days takes a three-day class out of the grade average.
     let three_days = [steady(1, 40), class(2, &[80, 80, 80])];
-    let strict = Policy {
-        min_days: 4,
-        ..Policy::default()
-    };
+    let strict = Policy { min_days: 4, ..Policy::default() };
     let e = evaluate(7, &strict, &three_days);
     assert_eq!(e.grade_average_minutes, Some(40.0));
-    assert_eq!(
-        kinds(&e.classes[1]),
-        ["missing_reports"],
-        "no drift any more"
-    );
+    assert_eq!(kinds(&e.classes[1]), ["missing_reports"], "no drift any more");
 }
 
 #[test]
 fn a_wider_drift_ratio_tolerates_more() {
     let classes = [steady(1, 50), steady(2, 80)];
-    assert!(
-        !evaluate(7, &Policy::default(), &classes).classes[1]
-            .flags
-            .is_empty()
-    );
-    let tolerant = Policy {
-        drift_ratio: 0.25,
-        ..Policy::default()
-    }; // threshold 16.25 > 15
+    assert!(!evaluate(7, &Policy::default(), &classes).classes[1].flags.is_empty());
+    let tolerant = Policy { drift_ratio: 0.25, ..Policy::default() }; // threshold 16.25 > 15
     let e = evaluate(7, &tolerant, &classes);
     assert!(e.classes.iter().all(|c| c.flags.is_empty()));
 }
@@ -467,12 +365,7 @@ fn a_flag_serialises_to_the_documented_shape() {
     assert_eq!(json["class_id"], 12);
     assert_eq!(json["average_daily_minutes"], 104.0);
     assert_eq!(json["limit_minutes"], 90);
-    assert!(
-        json["message"]
-            .as_str()
-            .unwrap()
-            .contains("14.0 over the 90-minute limit")
-    );
+    assert!(json["message"].as_str().unwrap().contains("14.0 over the 90-minute limit"));
     let back: Flag = serde_json::from_value(json).unwrap();
     assert_eq!(&back, f);
 

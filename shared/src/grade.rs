@@ -88,10 +88,8 @@ mod tests {
 
     #[test]
     fn only_grades_one_and_two_are_lower_primary() {
-        let lower: Vec<u8> = Grade::all()
-            .filter(|g| g.is_lower_primary())
-            .map(Grade::get)
-            .collect();
+        let lower: Vec<u8> =
+            Grade::all().filter(|g| g.is_lower_primary()).map(Grade::get).collect();
         assert_eq!(lower, vec![1, 2]);
     }
 }

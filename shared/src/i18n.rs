@@ -20,17 +20,8 @@ impl Lang {
     /// Picks the language from an `Accept-Language` header or `navigator.language`: Chinese for
     /// any `zh`, English for anything else that is named first.
     pub fn from_accept_language(header: &str) -> Lang {
-        let first = header
-            .split(',')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        if first.is_empty() || first.starts_with("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
-        }
+        let first = header.split(',').next().unwrap_or("").trim().to_ascii_lowercase();
+        if first.is_empty() || first.starts_with("zh") { Lang::Zh } else { Lang::En }
     }
 
     pub fn code(self) -> &'static str {
@@ -81,55 +72,23 @@ fn grade_name(grade: Grade, lang: Lang) -> String {
 pub fn flag_message(reason: &FlagReason, lang: Lang) -> String {
     use FlagReason::*;
     match (reason, lang) {
-        (
-            OverDailyLimit {
-                date,
-                total_minutes,
-                grade,
-                ..
-            },
-            Lang::En,
-        ) if *grade <= lower() => {
+        (OverDailyLimit { date, total_minutes, grade, .. }, Lang::En) if *grade <= lower() => {
             format!(
                 "{date}: {total_minutes} minutes of written homework; {} should have none",
                 grade_name(*grade, lang)
             )
         }
-        (
-            OverDailyLimit {
-                date,
-                total_minutes,
-                grade,
-                ..
-            },
-            Lang::Zh,
-        ) if *grade <= lower() => {
+        (OverDailyLimit { date, total_minutes, grade, .. }, Lang::Zh) if *grade <= lower() => {
             format!(
                 "{date}：书面作业 {total_minutes} 分钟，{}不应布置书面作业",
                 grade_name(*grade, lang)
             )
         }
-        (
-            OverDailyLimit {
-                date,
-                total_minutes,
-                limit_minutes,
-                ..
-            },
-            Lang::En,
-        ) => format!(
+        (OverDailyLimit { date, total_minutes, limit_minutes, .. }, Lang::En) => format!(
             "{date}: {total_minutes} minutes of homework, {} over the {limit_minutes}-minute daily limit",
             total_minutes - limit_minutes
         ),
-        (
-            OverDailyLimit {
-                date,
-                total_minutes,
-                limit_minutes,
-                ..
-            },
-            Lang::Zh,
-        ) => format!(
+        (OverDailyLimit { date, total_minutes, limit_minutes, .. }, Lang::Zh) => format!(
             "{date}：作业共 {total_minutes} 分钟，超出每日 {limit_minutes} 分钟上限 {} 分钟",
             total_minutes - limit_minutes
         ),
@@ -221,26 +180,12 @@ pub fn flag_message(reason: &FlagReason, lang: Lang) -> String {
             "平均每天 {a:.1} 分钟，比年级平均 {g:.1} 分钟少 {:.1} 分钟（超过允许的 {t:.1} 分钟）",
             d.abs()
         ),
-        (
-            MissingReports {
-                missing_days,
-                missing_dates,
-            },
-            Lang::En,
-        ) => format!(
-            "no report on {missing_days} school days: {}",
-            list_dates(missing_dates)
-        ),
-        (
-            MissingReports {
-                missing_days,
-                missing_dates,
-            },
-            Lang::Zh,
-        ) => format!(
-            "有 {missing_days} 个上课日未填报：{}",
-            list_dates(missing_dates)
-        ),
+        (MissingReports { missing_days, missing_dates }, Lang::En) => {
+            format!("no report on {missing_days} school days: {}", list_dates(missing_dates))
+        }
+        (MissingReports { missing_days, missing_dates }, Lang::Zh) => {
+            format!("有 {missing_days} 个上课日未填报：{}", list_dates(missing_dates))
+        }
     }
 }
 
@@ -251,27 +196,19 @@ fn lower() -> Grade {
 fn list_dates(dates: &[chrono::NaiveDate]) -> String {
     let shown: Vec<String> = dates.iter().take(5).map(ToString::to_string).collect();
     let more = dates.len().saturating_sub(shown.len());
-    if more > 0 {
-        format!("{} and {more} more", shown.join(", "))
-    } else {
-        shown.join(", ")
-    }
+    if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
 }
 
 /// A validation problem in Chinese.
 pub fn validation_zh(err: &ValidationError) -> String {
     use ValidationError::*;
     let name = |s: &str| {
-        Subject::parse(s)
-            .map(|s| subject_name(&s, Lang::Zh))
-            .unwrap_or_else(|_| s.to_owned())
+        Subject::parse(s).map(|s| subject_name(&s, Lang::Zh)).unwrap_or_else(|_| s.to_owned())
     };
     match err {
-        UnknownSubject { subject, grade } => format!(
-            "{}：不是{}的学科",
-            name(subject),
-            grade_name(*grade, Lang::Zh)
-        ),
+        UnknownSubject { subject, grade } => {
+            format!("{}：不是{}的学科", name(subject), grade_name(*grade, Lang::Zh))
+        }
         DuplicateSubject { subject } => format!("{}：重复填写", name(subject)),
         MinutesOutOfRange { subject, minutes } => {
             format!("{}：{minutes} 分钟超出 0–240 分钟的范围", name(subject))
@@ -291,10 +228,7 @@ mod tests {
 
     #[test]
     fn chinese_browsers_get_chinese_and_others_english() {
-        assert_eq!(
-            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
-            Lang::Zh
-        );
+        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"), Lang::Zh);
         assert_eq!(Lang::from_accept_language("zh-TW"), Lang::Zh);
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
         assert_eq!(Lang::from_accept_language(""), Lang::Zh);

@@ -61,15 +61,7 @@ fn default_subjects(grade: Grade) -> Vec<Subject> {
     let keys: &[&str] = match grade.get() {
         1 | 2 => &["chinese", "math"],
         3..=6 => &["chinese", "math", "english", "science"],
-        7 => &[
-            "chinese",
-            "math",
-            "english",
-            "morality",
-            "history",
-            "geography",
-            "biology",
-        ],
+        7 => &["chinese", "math", "english", "morality", "history", "geography", "biology"],
         8 => &[
             "chinese",
             "math",
@@ -80,15 +72,7 @@ fn default_subjects(grade: Grade) -> Vec<Subject> {
             "geography",
             "biology",
         ],
-        _ => &[
-            "chinese",
-            "math",
-            "english",
-            "physics",
-            "chemistry",
-            "morality",
-            "history",
-        ],
+        _ => &["chinese", "math", "english", "physics", "chemistry", "morality", "history"],
     };
     keys.iter().filter_map(|k| Subject::parse(k).ok()).collect()
 }
@@ -96,10 +80,7 @@ fn default_subjects(grade: Grade) -> Vec<Subject> {
 impl Policy {
     /// The daily limit of a grade, in minutes.
     pub fn limit(&self, grade: Grade) -> u32 {
-        self.limits
-            .get(&grade)
-            .copied()
-            .unwrap_or_else(|| default_limit(grade))
+        self.limits.get(&grade).copied().unwrap_or_else(|| default_limit(grade))
     }
 
     /// The subjects a grade records.
@@ -143,16 +124,11 @@ impl Policy {
             ));
         }
         if !(self.drift_ratio.is_finite() && (0.0..=1.0).contains(&self.drift_ratio)) {
-            problems.push(format!(
-                "drift_ratio: {} is not between 0 and 1",
-                self.drift_ratio
-            ));
+            problems.push(format!("drift_ratio: {} is not between 0 and 1", self.drift_ratio));
         }
         if self.drift_min_minutes > crate::minutes::MAX_DAY_TOTAL {
-            problems.push(format!(
-                "drift_min_minutes: {} is more than 600",
-                self.drift_min_minutes
-            ));
+            problems
+                .push(format!("drift_min_minutes: {} is more than 600", self.drift_min_minutes));
         }
         if self.min_days < 1 || self.min_days > self.window_days {
             problems.push(format!(
@@ -160,11 +136,7 @@ impl Policy {
                 self.min_days, self.window_days
             ));
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(InvalidPolicy(problems))
-        }
+        if problems.is_empty() { Ok(()) } else { Err(InvalidPolicy(problems)) }
     }
 }
 
@@ -187,10 +159,7 @@ mod tests {
         for n in 7..=9 {
             assert_eq!(p.limit(g(n)), 90);
         }
-        assert_eq!(
-            (p.window_days, p.min_days, p.drift_min_minutes),
-            (14, 3, 10)
-        );
+        assert_eq!((p.window_days, p.min_days, p.drift_min_minutes), (14, 3, 10));
         assert_eq!(p.drift_ratio, 0.2);
         assert_eq!(p.validate(), Ok(()));
         assert!(p.subjects(g(7)).iter().any(|s| s.as_str() == "math"));
@@ -222,11 +191,7 @@ mod tests {
 
     #[test]
     fn min_days_may_not_exceed_the_window() {
-        let mut p = Policy {
-            window_days: 5,
-            min_days: 6,
-            ..Policy::default()
-        };
+        let mut p = Policy { window_days: 5, min_days: 6, ..Policy::default() };
         assert!(p.validate().is_err());
         p.min_days = 5;
         assert!(p.validate().is_ok());

@@ -44,10 +44,7 @@ pub enum ValidationError {
     #[error("{date} is in the future (today is {today})")]
     FutureDate { date: NaiveDate, today: NaiveDate },
     #[error("{date} is before {earliest}, the earliest day a monitor may still record")]
-    OutsideEditWindow {
-        date: NaiveDate,
-        earliest: NaiveDate,
-    },
+    OutsideEditWindow { date: NaiveDate, earliest: NaiveDate },
     #[error("the note has {length} characters, more than {MAX_NOTE_CHARS}")]
     NoteTooLong { length: usize },
 }
@@ -91,9 +88,7 @@ pub fn validate_entries(
         if problems.len() >= MAX_REPORTED_PROBLEMS {
             break;
         }
-        let subject = Subject::parse(&raw.subject)
-            .ok()
-            .filter(|s| known.contains(s));
+        let subject = Subject::parse(&raw.subject).ok().filter(|s| known.contains(s));
         let Some(subject) = subject else {
             problems.push(ValidationError::UnknownSubject {
                 subject: raw.subject.chars().take(40).collect(),
@@ -102,9 +97,7 @@ pub fn validate_entries(
             continue;
         };
         if !seen.insert(subject.clone()) {
-            problems.push(ValidationError::DuplicateSubject {
-                subject: subject.to_string(),
-            });
+            problems.push(ValidationError::DuplicateSubject { subject: subject.to_string() });
             continue;
         }
         match Minutes::new(raw.minutes) {
@@ -121,21 +114,13 @@ pub fn validate_entries(
     if problems.is_empty() && total > i64::from(MAX_DAY_TOTAL) {
         problems.push(ValidationError::DayTotalTooLarge { total });
     }
-    if problems.is_empty() {
-        Ok(entries)
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(entries) } else { Err(problems) }
 }
 
 /// Checks a note's length.
 pub fn validate_note(note: &str) -> Result<(), ValidationError> {
     let length = note.chars().count();
-    if length > MAX_NOTE_CHARS {
-        Err(ValidationError::NoteTooLong { length })
-    } else {
-        Ok(())
-    }
+    if length > MAX_NOTE_CHARS { Err(ValidationError::NoteTooLong { length }) } else { Ok(()) }
 }
 
 /// How far back someone may record a day.
@@ -186,10 +171,7 @@ pub struct DayCheck {
 
 impl DayCheck {
     pub fn new(grade: Grade, policy: &Policy, total: u32) -> Self {
-        DayCheck {
-            total,
-            limit: policy.limit(grade),
-        }
+        DayCheck { total, limit: policy.limit(grade) }
     }
 
     /// Minutes over the limit, if the day is over it (in grades 1–2, any minute is).
@@ -211,10 +193,7 @@ mod tests {
         s.parse().unwrap()
     }
     fn e(subject: &str, minutes: i64) -> EntryInput {
-        EntryInput {
-            subject: subject.into(),
-            minutes,
-        }
+        EntryInput { subject: subject.into(), minutes }
     }
     fn g7() -> Grade {
         Grade::new(7).unwrap()
@@ -260,12 +239,7 @@ mod tests {
     fn a_subject_listed_twice_is_a_duplicate() {
         let err = validate_entries(g7(), &Policy::default(), &[e("math", 10), e("math", 20)])
             .unwrap_err();
-        assert_eq!(
-            err,
-            vec![ValidationError::DuplicateSubject {
-                subject: "math".into()
-            }]
-        );
+        assert_eq!(err, vec![ValidationError::DuplicateSubject { subject: "math".into() }]);
     }
 
     #[test]
@@ -286,14 +260,7 @@ mod tests {
         )
         .unwrap_err();
         let codes: Vec<_> = err.iter().map(ValidationError::code).collect();
-        assert_eq!(
-            codes,
-            [
-                "unknown_subject",
-                "minutes_out_of_range",
-                "duplicate_subject"
-            ]
-        );
+        assert_eq!(codes, ["unknown_subject", "minutes_out_of_range", "duplicate_subject"]);
     }
 
     #[test]
@@ -320,10 +287,7 @@ mod tests {
                 earliest: d("2026-11-13")
             })
         );
-        assert_eq!(
-            check_report_date(d("2020-01-01"), today, EditWindow::AnyPast),
-            Ok(())
-        );
+        assert_eq!(check_report_date(d("2020-01-01"), today, EditWindow::AnyPast), Ok(()));
     }
 
     #[test]
