@@ -1,5 +1,6 @@
 //! Black-box tests of the homework logger: the real `backend` binary started as a child process
-//! on a fresh database and driven over HTTP (and, later, through headless Chromium).
+//! on a fresh database and driven over HTTP, and the built web app driven through headless
+//! Chromium ([`browser`]).
 //!
 //! The harness lives here so every test binary shares it: [`server`] starts and stops servers,
 //! [`api`] is the HTTP client, [`setup`] the set-up steps (classes, accounts, reports), [`csv`] reads the
@@ -10,6 +11,7 @@
 //! when stale: build it first).
 
 pub mod api;
+pub mod browser;
 pub mod csv;
 pub mod server;
 pub mod setup;

@@ -1,0 +1,246 @@
+//! A real headless Chromium, driven through chromedriver with fantoccini, for tests of the page
+//! as a user sees it. Each [`Browser`] has its own chromedriver on a free port and a fresh
+//! profile, so tests never share cookies or storage. Screenshots go to `target/screenshots/`.
+//!
+//! Chromium and chromedriver come from Debian's packages (`chromium`, `chromium-driver`);
+//! `cargo xtask test` installs them. `CHROMEDRIVER` and `CHROMIUM` override the paths.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::process::{Child, Command};
+
+/// How long to wait for something to appear on the page.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// The flags Chromium needs to run headless as root in this sandbox without reaching out.
+const CHROMIUM_ARGS: &[&str] = &[
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+];
+
+/// How the browser should look to the page.
+#[derive(Debug, Clone)]
+pub struct BrowserOptions {
+    /// `Accept-Language` and `navigator.language`, e.g. `zh-CN` or `en-US`.
+    pub lang: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Default for BrowserOptions {
+    fn default() -> Self {
+        BrowserOptions { lang: "zh-CN".into(), width: 1280, height: 900 }
+    }
+}
+
+impl BrowserOptions {
+    /// A classroom tablet held upright.
+    pub fn tablet() -> Self {
+        BrowserOptions { width: 800, height: 1280, ..Self::default() }
+    }
+
+    pub fn english(mut self) -> Self {
+        self.lang = "en-US".into();
+        self
+    }
+}
+
+/// A headless Chromium session and the chromedriver behind it; both end on drop.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+fn program(env: &str, names: &[&str]) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(env) {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    names
+        .iter()
+        .flat_map(|n| std::env::split_paths(&path).map(move |dir| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port for chromedriver")
+}
+
+impl Browser {
+    /// Starts chromedriver and a Chromium session.
+    pub async fn start(options: BrowserOptions) -> Browser {
+        let driver_path = program("CHROMEDRIVER", &["chromedriver"]).expect(
+            "chromedriver not found: run `cargo xtask test`, which installs Debian's chromium and \
+             chromium-driver, or set CHROMEDRIVER",
+        );
+        let chromium = program("CHROMIUM", &["chromium", "chromium-browser", "google-chrome"])
+            .expect("chromium not found: run `cargo xtask test`, or set CHROMIUM");
+        let port = free_port();
+        let driver = Command::new(&driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts");
+        let profile = tempfile::tempdir().expect("a profile directory");
+        let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|s| s.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        args.push(format!("--window-size={},{}", options.width, options.height));
+        args.push(format!("--lang={}", options.lang));
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": chromium,
+                "args": args,
+                "prefs": {"intl.accept_languages": options.lang},
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_error = String::new();
+        for _ in 0..50 {
+            let mut builder = ClientBuilder::new(
+                hyper_util::client::legacy::connect::HttpConnector::new(),
+            );
+            match builder.capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => return Browser { client, driver, _profile: profile },
+                Err(e) => last_error = e.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("could not start a Chromium session through {}: {last_error}", driver_path.display());
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.unwrap_or_else(|e| panic!("opening {url}: {e}"));
+    }
+
+    /// The first element matching `css`, waiting for it to appear.
+    pub async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
+    }
+
+    /// Every element matching `css` now (none is fine).
+    pub async fn find_all(&self, css: &str) -> Vec<Element> {
+        self.client.find_all(Locator::Css(css)).await.unwrap_or_default()
+    }
+
+    /// Whether an element matching `css` is on the page now.
+    pub async fn exists(&self, css: &str) -> bool {
+        !self.find_all(css).await.is_empty()
+    }
+
+    /// Waits until no element matches `css`.
+    pub async fn wait_gone(&self, css: &str) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while self.exists(css).await {
+            assert!(tokio::time::Instant::now() < deadline, "{css} is still on the page");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the text of `css` satisfies `pred`, and returns it.
+    pub async fn wait_text(&self, css: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        let mut last = String::new();
+        loop {
+            if let Some(el) = self.find_all(css).await.into_iter().next() {
+                last = el.text().await.unwrap_or_default();
+                if pred(&last) {
+                    return last;
+                }
+            }
+            assert!(tokio::time::Instant::now() < deadline, "{css} never {what}; last text: {last:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+    }
+
+    /// Replaces the value of an input as a user would: clear it, then type.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.find(css).await;
+        el.clear().await.unwrap_or_else(|e| panic!("clearing {css}: {e}"));
+        el.send_keys(text).await.unwrap_or_else(|e| panic!("typing into {css}: {e}"));
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.unwrap_or_default()
+    }
+
+    /// Runs JavaScript in the page and returns its result.
+    pub async fn js(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("running {script}: {e}"))
+    }
+
+    /// The path part of the current URL.
+    pub async fn path(&self) -> String {
+        self.client.current_url().await.map(|u| u.path().to_owned()).unwrap_or_default()
+    }
+
+    /// Saves a PNG of the page as `target/screenshots/{name}.png` and returns its path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let dir = crate::server::workspace_root().join("target").join("screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        let png = self.client.screenshot().await.expect("a screenshot");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("screenshot written");
+        path
+    }
+
+    /// Logs in through the login page and waits until the page has left it.
+    pub async fn log_in(&self, base_url: &str, username: &str, password: &str) {
+        self.goto(&format!("{base_url}/login")).await;
+        self.fill("#username", username).await;
+        self.fill("#password", password).await;
+        self.click("#login-button").await;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while self.path().await.starts_with("/login") {
+            if self.exists("#login-error").await {
+                panic!("logging in as {username} failed: {}", self.text("#login-error").await);
+            }
+            assert!(tokio::time::Instant::now() < deadline, "still on the login page as {username}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Ends the session (chromedriver is killed on drop).
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+        drop(self.driver);
+    }
+}
+
+/// Fails with a clear message when the web app has not been built.
+pub fn require_built_app() {
+    let index = crate::server::workspace_root().join("frontend/dist/index.html");
+    assert!(
+        index.is_file(),
+        "{} is missing: build the web app first (`cargo xtask dist`, or run everything with `cargo xtask test`)",
+        index.display()
+    );
+}

@@ -1,0 +1,4 @@
+//! The real page in headless Chromium against the real server: what a monitor, a teacher and a
+//! grade leader see and do. Screenshots of every page visited go to `target/screenshots/`.
+
+mod walking_skeleton;
