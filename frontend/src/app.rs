@@ -1,0 +1,61 @@
+//! The root component: the session, the router, the top bar, and the guard that sends a
+//! visitor who is not logged in to the login (and a logged-in one away from it).
+
+use crate::components::notice;
+use crate::components::top_bar::TopBar;
+use crate::pages::class::ClassPage;
+use crate::pages::comparison::ComparisonPage;
+use crate::pages::entry::EntryPage;
+use crate::pages::login::LoginPage;
+use crate::pages::not_found::NotFoundPage;
+use crate::pages::school::SchoolPage;
+use crate::route::{Route, home_for};
+use crate::state::{SessionProvider, Status, use_session};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+#[function_component(App)]
+pub fn app() -> Html {
+    html! {
+        <SessionProvider>
+            <BrowserRouter>
+                <TopBar />
+                <Switch<Route> render={|route| html! { <Screen {route} /> }} />
+            </BrowserRouter>
+        </SessionProvider>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ScreenProps {
+    route: Route,
+}
+
+/// The screen of a route, once we know who is asking.
+#[function_component(Screen)]
+fn screen(props: &ScreenProps) -> Html {
+    let session = use_session();
+    let me = match &session.status {
+        Status::Checking => {
+            return html! { <main class="page">{ notice::loading(session.lang) }</main> };
+        }
+        Status::LoggedOut { .. } => {
+            return match props.route {
+                Route::Login => html! { <LoginPage /> },
+                Route::NotFound => html! { <NotFoundPage /> },
+                _ => html! { <Redirect<Route> to={Route::Login} /> },
+            };
+        }
+        Status::LoggedIn { me, .. } => me.clone(),
+    };
+    match &props.route {
+        Route::Home | Route::Login => html! { <Redirect<Route> to={home_for(&me)} /> },
+        Route::Entry => html! { <EntryPage /> },
+        Route::Class { id } => html! { <ClassPage id={*id} /> },
+        Route::Comparison { school, grade } => {
+            html! { <ComparisonPage school={*school} grade={*grade} /> }
+        }
+        Route::School => html! { <SchoolPage /> },
+        Route::NotFound => html! { <NotFoundPage /> },
+    }
+}

@@ -1,0 +1,41 @@
+//! The URLs of the app's screens, and where each role lands after logging in.
+
+use shared::api::{Me, Role};
+use shared::{ClassId, SchoolId};
+use yew_router::prelude::*;
+
+#[derive(Debug, Clone, PartialEq, Routable)]
+pub enum Route {
+    /// Sends a visitor to their own start page, or to the login.
+    #[at("/")]
+    Home,
+    #[at("/login")]
+    Login,
+    /// The monitor's (and teacher's) daily entry for their class.
+    #[at("/entry")]
+    Entry,
+    #[at("/classes/:id")]
+    Class { id: ClassId },
+    #[at("/schools/:school/grades/:grade")]
+    Comparison { school: SchoolId, grade: u8 },
+    /// The school admin's overview of grades and classes.
+    #[at("/school")]
+    School,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+/// The first screen of an account: monitors record, teachers watch their class, grade leaders
+/// compare their grade, admins see the school.
+pub fn home_for(me: &Me) -> Route {
+    let user = &me.user;
+    match (user.role, user.class_id, user.grade) {
+        (Role::Monitor, Some(_), _) => Route::Entry,
+        (Role::Teacher, Some(id), _) => Route::Class { id },
+        (Role::GradeLeader, _, Some(grade)) => {
+            Route::Comparison { school: user.school_id, grade: grade.get() }
+        }
+        _ => Route::School,
+    }
+}
