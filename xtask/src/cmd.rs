@@ -29,20 +29,13 @@ pub fn run(cmd: &mut Command) -> Result<(), String> {
     let line = describe(cmd);
     eprintln!("  $ {line}");
     let status = cmd.status().map_err(|e| not_started(&line, &e))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("`{line}` failed ({status})"))
-    }
+    if status.success() { Ok(()) } else { Err(format!("`{line}` failed ({status})")) }
 }
 
 /// Runs a command quietly and returns what it printed, or why it could not.
 pub fn output(cmd: &mut Command) -> Result<String, String> {
     let line = describe(cmd);
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| not_started(&line, &e))?;
+    let out = cmd.stdin(Stdio::null()).output().map_err(|e| not_started(&line, &e))?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     } else {

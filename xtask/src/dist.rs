@@ -61,27 +61,12 @@ fn build_wasm(root: &Path) -> Result<PathBuf, String> {
     cmd::run(
         cargo()
             .current_dir(root)
-            .args([
-                "build",
-                "-p",
-                CRATE,
-                "--target",
-                WASM_TARGET,
-                "--profile",
-                PROFILE,
-            ])
+            .args(["build", "-p", CRATE, "--target", WASM_TARGET, "--profile", PROFILE])
             .arg("--target-dir")
             .arg(&target_dir),
     )?;
-    let wasm = target_dir
-        .join(WASM_TARGET)
-        .join(PROFILE)
-        .join(format!("{CRATE}.wasm"));
-    if wasm.exists() {
-        Ok(wasm)
-    } else {
-        Err(format!("cargo built no {}", wasm.display()))
-    }
+    let wasm = target_dir.join(WASM_TARGET).join(PROFILE).join(format!("{CRATE}.wasm"));
+    if wasm.exists() { Ok(wasm) } else { Err(format!("cargo built no {}", wasm.display())) }
 }
 
 /// Shrinks the wasm in place with binaryen. The features are the ones rustc enables by default
@@ -104,42 +89,56 @@ fn optimize(wasm_opt: &Path, wasm: &Path) -> Result<(), String> {
     )
 }
 
-/// The names, after fingerprinting, of the files index.html loads.
+/// The names, after fingerprinting, of the files the page loads.
 struct Bundle {
     wasm: String,
     js: String,
     css: String,
 }
 
-/// Renames the wasm, its glue and the style sheet to names with their content hash, and points
-/// `index.html` at the new names. `index.html` names them `/frontend.js`, `/frontend_bg.wasm`,
-/// `/style.css`; a name it lacks is an error, since the page would then load nothing.
+/// Files that get a content hash in their name, each listed after the files it names: the
+/// style sheet, the wasm, its glue, and `boot.js` which imports the glue and starts it with
+/// the wasm's address (the server's Content-Security-Policy forbids inline scripts).
+const FINGERPRINTED: [&str; 4] = ["style.css", "frontend_bg.wasm", "frontend.js", "boot.js"];
+
+/// Renames the files of [`FINGERPRINTED`] to names with their content hash, and rewrites the
+/// references to them (`"/frontend.js"`, in double quotes) in `boot.js` and `index.html`. A file
+/// nobody references is an error: the page would then load a stale or no copy.
 fn fingerprint(dist: &Path) -> Result<Bundle, String> {
-    let mut html = String::from_utf8(cmd::read(&dist.join("index.html"))?)
-        .map_err(|_| "frontend/static/index.html is not UTF-8".to_owned())?;
-    let mut renamed = Vec::new();
-    for (name, stem, ext) in [
-        (format!("{CRATE}_bg.wasm"), format!("{CRATE}_bg"), "wasm"),
-        (format!("{CRATE}.js"), CRATE.to_owned(), "js"),
-        ("style.css".to_owned(), "style".to_owned(), "css"),
-    ] {
-        let from = dist.join(&name);
-        let hashed = format!("{stem}-{}.{ext}", content_hash(&cmd::read(&from)?));
-        let reference = format!("\"/{name}\"");
-        if !html.contains(&reference) {
-            return Err(format!(
-                "frontend/static/index.html does not load {reference}"
-            ));
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for name in FINGERPRINTED {
+        let path = dist.join(name);
+        let mut bytes = cmd::read(&path)?;
+        if name.ends_with(".js") {
+            bytes = point_at(&renames, &bytes, name)?.into_bytes();
+            cmd::write(&path, &bytes)?;
         }
-        html = html.replace(&reference, &format!("\"/{hashed}\""));
-        std::fs::rename(&from, dist.join(&hashed))
-            .map_err(|e| format!("renaming {} to {hashed}: {e}", from.display()))?;
-        renamed.push(hashed);
+        let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+        let hashed = format!("{stem}-{}.{ext}", content_hash(&bytes));
+        std::fs::rename(&path, dist.join(&hashed))
+            .map_err(|e| format!("renaming {} to {hashed}: {e}", path.display()))?;
+        renames.push((name.to_owned(), hashed));
     }
-    cmd::write(&dist.join("index.html"), html.as_bytes())?;
-    let [wasm, js, css] =
-        <[String; 3]>::try_from(renamed).map_err(|_| "three files renamed".to_owned())?;
-    Ok(Bundle { wasm, js, css })
+    let index = dist.join("index.html");
+    let html = point_at(&renames, &cmd::read(&index)?, "index.html")?;
+    cmd::write(&index, html.as_bytes())?;
+    let all = format!("{html}{}", String::from_utf8_lossy(&cmd::read(&dist.join(&renames[3].1))?));
+    if let Some((name, _)) =
+        renames.iter().find(|(_, hashed)| !all.contains(&format!("\"/{hashed}\"")))
+    {
+        return Err(format!("neither index.html nor boot.js loads \"/{name}\" (frontend/static/)"));
+    }
+    let hashed = |i: usize| renames[i].1.clone();
+    Ok(Bundle { css: hashed(0), wasm: hashed(1), js: hashed(2) })
+}
+
+/// The text of a file with every `"/name"` of `renames` replaced by `"/hashed-name"`.
+fn point_at(renames: &[(String, String)], bytes: &[u8], file: &str) -> Result<String, String> {
+    let mut text = String::from_utf8(bytes.to_vec()).map_err(|_| format!("{file} is not UTF-8"))?;
+    for (name, hashed) in renames {
+        text = text.replace(&format!("\"/{name}\""), &format!("\"/{hashed}\""));
+    }
+    Ok(text)
 }
 
 /// 64-bit FNV-1a of the bytes as 12 hex digits: stable across Rust versions and machines, and
@@ -153,10 +152,7 @@ fn content_hash(bytes: &[u8]) -> String {
 
 fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    encoder
-        .write_all(bytes)
-        .and_then(|()| encoder.finish())
-        .map_err(|e| format!("gzip: {e}"))
+    encoder.write_all(bytes).and_then(|()| encoder.finish()).map_err(|e| format!("gzip: {e}"))
 }
 
 /// Writes `file.gz` next to `file`.
@@ -208,23 +204,15 @@ fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut found = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|e| format!("listing {}: {e}", dir.display()))?;
     for entry in entries {
-        let path = entry
-            .map_err(|e| format!("listing {}: {e}", dir.display()))?
-            .path();
-        if path.is_dir() {
-            found.extend(files(&path)?)
-        } else {
-            found.push(path)
-        }
+        let path = entry.map_err(|e| format!("listing {}: {e}", dir.display()))?.path();
+        if path.is_dir() { found.extend(files(&path)?) } else { found.push(path) }
     }
     found.sort();
     Ok(found)
 }
 
 fn has_extension(path: &Path, extensions: &[&str]) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| extensions.contains(&e))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| extensions.contains(&e))
 }
 
 #[cfg(test)]
@@ -245,9 +233,7 @@ mod tests {
         let packed = gzip(text.as_bytes()).unwrap();
         assert!(packed.len() < text.len() / 5);
         let mut back = String::new();
-        flate2::read::GzDecoder::new(&packed[..])
-            .read_to_string(&mut back)
-            .unwrap();
+        flate2::read::GzDecoder::new(&packed[..]).read_to_string(&mut back).unwrap();
         assert_eq!(back, text);
     }
 }

@@ -49,10 +49,7 @@ fn version_in_lock(lock: &str, name: &str) -> Option<String> {
     while let Some(line) = lines.next() {
         if line.trim() == wanted {
             let version = lines.next()?.trim();
-            return version
-                .strip_prefix("version = \"")?
-                .strip_suffix('"')
-                .map(str::to_owned);
+            return version.strip_prefix("version = \"")?.strip_suffix('"').map(str::to_owned);
         }
     }
     None
@@ -66,20 +63,12 @@ pub fn ensure_wasm_bindgen(version: &str) -> Result<PathBuf, String> {
     for candidate in candidates.iter().flatten() {
         match bindgen_version(candidate) {
             Some(v) if v == version => return Ok(candidate.clone()),
-            Some(v) => eprintln!(
-                "note: {} is version {v}, not {version}",
-                candidate.display()
-            ),
+            Some(v) => eprintln!("note: {} is version {v}, not {version}", candidate.display()),
             None => {}
         }
     }
     eprintln!("installing wasm-bindgen-cli {version} (a few minutes, once)");
-    cmd::run(cargo().args([
-        "install",
-        "wasm-bindgen-cli",
-        "--version",
-        &format!("={version}"),
-    ]))?;
+    cmd::run(cargo().args(["install", "wasm-bindgen-cli", "--version", &format!("={version}")]))?;
     let installed = in_cargo_bin.unwrap_or_else(|| PathBuf::from("wasm-bindgen"));
     match bindgen_version(&installed) {
         Some(v) if v == version => Ok(installed),
@@ -98,13 +87,11 @@ fn bindgen_version(program: &Path) -> Option<String> {
 
 /// `$CARGO_HOME/bin`, where `cargo install` puts programs (default `~/.cargo/bin`).
 fn cargo_bin_dir() -> Option<PathBuf> {
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .or_else(|| std::env::var_os("USERPROFILE"))
-                .map(|h| PathBuf::from(h).join(".cargo"))
-        })?;
+    let home = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| {
+        std::env::var_os("HOME")
+            .or_else(|| std::env::var_os("USERPROFILE"))
+            .map(|h| PathBuf::from(h).join(".cargo"))
+    })?;
     Some(home.join("bin"))
 }
 
@@ -126,10 +113,7 @@ mod tests {
     fn the_locked_version_is_read_from_the_package_entry_not_a_dependency_line() {
         let lock = "[[package]]\nname = \"yew\"\nversion = \"0.21.0\"\ndependencies = [\n \"wasm-bindgen\",\n]\n\n\
                     [[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
-        assert_eq!(
-            version_in_lock(lock, "wasm-bindgen").as_deref(),
-            Some("0.2.130")
-        );
+        assert_eq!(version_in_lock(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
         assert_eq!(version_in_lock(lock, "wasm-bindgen-futures"), None);
     }
 }
