@@ -304,6 +304,14 @@ impl Texts {
         }
     }
 
+    /// Who saved the other version of a day, and when (after a conflict).
+    pub fn saved_by(&self, who: &str, when: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("{who} 于 {when} 保存的记录："),
+            Lang::En => format!("Saved by {who} at {when}:"),
+        }
+    }
+
     pub fn saved_line(&self, date: &str, total: u32) -> String {
         match self.lang {
             Lang::Zh => format!("已保存：{date} 共 {total} 分钟。"),

@@ -34,8 +34,8 @@ pub struct Session {
 
 pub enum SessionAction {
     LoggedIn {
-        me: Me,
-        policy: Policy,
+        me: Rc<Me>,
+        policy: Rc<Policy>,
     },
     LoggedOut,
     /// The server answered 401 to a request of a logged-in page.
@@ -48,9 +48,7 @@ impl Reducible for Session {
 
     fn reduce(self: Rc<Self>, action: SessionAction) -> Rc<Self> {
         let status = match action {
-            SessionAction::LoggedIn { me, policy } => {
-                Status::LoggedIn { me: Rc::new(me), policy: Rc::new(policy) }
-            }
+            SessionAction::LoggedIn { me, policy } => Status::LoggedIn { me, policy },
             SessionAction::LoggedOut => Status::LoggedOut { expired: false },
             SessionAction::Expired => match self.status {
                 Status::LoggedIn { .. } => Status::LoggedOut { expired: true },
@@ -104,7 +102,10 @@ pub fn session_provider(props: &ProviderProps) -> Html {
         use_effect_with((), move |()| {
             wasm_bindgen_futures::spawn_local(async move {
                 match api::me_and_policy().await {
-                    Ok((me, policy)) => session.dispatch(SessionAction::LoggedIn { me, policy }),
+                    Ok((me, policy)) => session.dispatch(SessionAction::LoggedIn {
+                        me: Rc::new(me),
+                        policy: Rc::new(policy),
+                    }),
                     Err(_) => session.dispatch(SessionAction::LoggedOut),
                 }
             });

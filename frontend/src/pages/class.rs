@@ -4,14 +4,15 @@
 //! Test ids: `#class-page`, `#class-name`, `#class-average` (the number in `data-average`,
 //! `data-state=ok|over|none`), `#days-reported`, `#grade-average`, `#class-flags` holding
 //! `.flag[data-kind]` items, `#day-chart`, `#day-table`, `#subject-averages` with
-//! `[data-subject="math"]` rows, `#record-link` (teachers: to the entry page), and the period
-//! picker's `#period-from`, `#period-to`.
+//! `[data-subject="math"]` rows, `#record-link` (teachers: to the entry page), `a.back-link` (to
+//! the grade comparison, for all but monitors), and the period picker's `#period-from`,
+//! `#period-to`.
 
 use crate::api;
 use crate::components::day_chart::{DayChart, DayPoint};
 use crate::components::flags::FlagList;
 use crate::components::notice;
-use crate::components::period::{PeriodPicker, use_period};
+use crate::components::period::{Period, PeriodPicker, use_period};
 use crate::dates;
 use crate::i18n::{grade_name, texts};
 use crate::load::{Load, use_load};
@@ -79,6 +80,15 @@ fn class_view(props: &ViewProps) -> Html {
     });
     let may_record = props.me.user.class_id == Some(id)
         && matches!(props.me.user.role, Role::Teacher | Role::Monitor);
+    // Teachers, grade leaders and admins may compare the class with its grade.
+    let back_to_grade = class.as_ref().filter(|_| props.me.user.role != Role::Monitor).map(|c| {
+        html! {
+            <Link<Route, Period> to={Route::Comparison { school: c.school_id, grade: c.grade.get() }}
+                                 query={Some(period)} classes="back-link">
+                { format!("← {} {}", grade_name(c.grade, lang), t.comparison_title) }
+            </Link<Route, Period>>
+        }
+    });
 
     let body = match (&summary.data, &reports.data) {
         (Load::Failed(e), _) | (_, Load::Failed(e)) => notice::failed(e, lang),
@@ -91,6 +101,7 @@ fn class_view(props: &ViewProps) -> Html {
 
     html! {
         <main class="page class-page" id="class-page">
+            { for back_to_grade }
             <header class="page-head">
                 <div>
                     <h1 id="class-name">{ title }</h1>

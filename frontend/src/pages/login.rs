@@ -8,6 +8,7 @@ use crate::api::{self, ApiError};
 use crate::i18n::texts;
 use crate::route::home_for;
 use crate::state::{SessionAction, Status, use_session};
+use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -41,7 +42,10 @@ pub fn login_page() -> Html {
                 match api::login(&user, &pass).await {
                     Ok((me, policy)) => {
                         let home = home_for(&me);
-                        session.dispatch(SessionAction::LoggedIn { me, policy });
+                        session.dispatch(SessionAction::LoggedIn {
+                            me: Rc::new(me),
+                            policy: Rc::new(policy),
+                        });
                         if let Some(navigator) = navigator {
                             navigator.replace(&home);
                         }

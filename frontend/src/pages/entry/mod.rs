@@ -188,6 +188,20 @@ fn entry_form(props: &EntryProps) -> Html {
     let total = u32::try_from(form.total()).unwrap_or(u32::MAX);
     let check = DayCheck::new(grade, &props.policy, total);
     let sending = *save == Save::Sending;
+    // Until the stored days arrive, typing would start from zeros instead of the stored day.
+    let waiting = matches!(recent.data, Load::Loading) && !form.edited;
+
+    // Brings the outcome of a save into view: the button may sit low on a phone's screen.
+    use_effect_with(save.clone(), |save| {
+        if !matches!(**save, Save::Idle | Save::Sending) {
+            let status = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("save-status"));
+            if let Some(status) = status {
+                status.scroll_into_view_with_bool(false);
+            }
+        }
+    });
 
     let onsubmit = {
         let send = send.clone();
@@ -257,7 +271,7 @@ fn entry_form(props: &EntryProps) -> Html {
                 <div class={classes!("entry-summary", check.over_by().is_some().then_some("over"))}>
                     { total_box(&check, lang) }
                 </div>
-                <fieldset disabled={sending}>
+                <fieldset disabled={sending || waiting}>
                     <legend class="visually-hidden">{ t.minutes_per_subject }</legend>
                     <div class="subject-list">{ for rows }</div>
                     <label class="note-label" for="note">{ t.note_label }</label>
@@ -470,7 +484,7 @@ fn save_status(
                     .collect();
                 html! {
                     <p class="conflict-detail">
-                        { t.stored_by(&r.recorded_by, &dates::timestamp(&r.updated_at)) }
+                        { t.saved_by(&r.recorded_by, &dates::timestamp(&r.updated_at)) }
                         <br />{ format!("{}: {} {} ({})", t.day_total, r.total_minutes, t.minutes_unit, entries.join(", ")) }
                     </p>
                 }
@@ -478,7 +492,7 @@ fn save_status(
             (
                 "conflict",
                 html! {
-                    <div class="conflict" role="alert">
+                    <div class="conflict-panel" role="alert">
                         <p><strong>{ t.conflict_title }</strong>{ " " }{ t.conflict_text }</p>
                         { for detail }
                         <div class="button-row">
