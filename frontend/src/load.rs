@@ -62,8 +62,11 @@ where
                 let mut latest = latest.borrow_mut();
                 latest.0 += 1;
                 if latest.1.as_ref() != Some(inputs) {
-                    latest.1 = Some(inputs.clone());
-                    data.set(Load::Loading);
+                    // New inputs: the old data no longer answers them. (The first time,
+                    // the state is already `Loading`.)
+                    if latest.1.replace(inputs.clone()).is_some() {
+                        data.set(Load::Loading);
+                    }
                 }
                 latest.0
             };

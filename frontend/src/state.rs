@@ -101,12 +101,21 @@ pub fn session_provider(props: &ProviderProps) -> Html {
         let session = session.clone();
         use_effect_with((), move |()| {
             wasm_bindgen_futures::spawn_local(async move {
-                match api::me_and_policy().await {
-                    Ok((me, policy)) => session.dispatch(SessionAction::LoggedIn {
-                        me: Rc::new(me),
-                        policy: Rc::new(policy),
-                    }),
-                    Err(_) => session.dispatch(SessionAction::LoggedOut),
+                // A tablet on flaky Wi-Fi keeps trying rather than showing the login to someone
+                // who is logged in.
+                let mut wait_ms = 1_000;
+                loop {
+                    match api::me_and_policy().await {
+                        Ok((me, policy)) => {
+                            let (me, policy) = (Rc::new(me), Rc::new(policy));
+                            return session.dispatch(SessionAction::LoggedIn { me, policy });
+                        }
+                        Err(api::ApiError::Network(_)) => {
+                            gloo_timers::future::TimeoutFuture::new(wait_ms).await;
+                            wait_ms = (wait_ms * 2).min(15_000);
+                        }
+                        Err(_) => return session.dispatch(SessionAction::LoggedOut),
+                    }
                 }
             });
         });

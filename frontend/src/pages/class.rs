@@ -4,7 +4,7 @@
 //! Test ids: `#class-page`, `#class-name`, `#class-average` (the number in `data-average`,
 //! `data-state=ok|over|none`), `#days-reported`, `#grade-average`, `#class-flags` holding
 //! `.flag[data-kind]` items, `#day-chart`, `#day-table`, `#subject-averages` with
-//! `[data-subject="math"]` rows, `#record-link` (teachers: to the entry page), `a.back-link` (to
+//! `[data-subject="math"]` rows, `#record-link` (teachers: to the entry page), `#print`, `a.back-link` (to
 //! the grade comparison, for all but monitors), and the period picker's `#period-from`,
 //! `#period-to`.
 
@@ -13,6 +13,7 @@ use crate::components::day_chart::{DayChart, DayPoint};
 use crate::components::flags::FlagList;
 use crate::components::notice;
 use crate::components::period::{Period, PeriodPicker, use_period};
+use crate::components::print::PrintButton;
 use crate::dates;
 use crate::i18n::{grade_name, texts};
 use crate::load::{Load, use_load};
@@ -107,11 +108,14 @@ fn class_view(props: &ViewProps) -> Html {
                     <h1 id="class-name">{ title }</h1>
                     { for subtitle.map(|s| html! { <p class="sub">{ s }</p> }) }
                 </div>
-                if may_record {
-                    <Link<Route> to={Route::Entry} classes="button primary" >
-                        <span id="record-link">{ t.record_or_correct }{ " →" }</span>
-                    </Link<Route>>
-                }
+                <div class="button-row">
+                    if may_record {
+                        <Link<Route> to={Route::Entry} classes="button primary" >
+                            <span id="record-link">{ t.record_or_correct }{ " →" }</span>
+                        </Link<Route>>
+                    }
+                    <PrintButton {lang} />
+                </div>
             </header>
             <PeriodPicker {period} {today} window_days={props.policy.window_days}
                           on_change={set_period} {lang} />

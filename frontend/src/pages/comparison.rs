@@ -4,12 +4,13 @@
 //! Test ids: `#comparison-page`, `#grade-average` (`data-average`), `#grade-limit`,
 //! `#comparison-table` with rows `tr[data-class-id="12"]`, each holding `a.class-link`,
 //! `.days`, `.average`, `.deviation` and one `.flag[data-kind="over_average_limit"]` (with
-//! `data-severity`) per flag; `#csv-download`; the period picker's `#period-from`, `#period-to`.
+//! `data-severity`) per flag; `#csv-download`, `#print`; the period picker's `#period-from`, `#period-to`.
 
 use crate::api;
 use crate::components::flags::FlagList;
 use crate::components::notice;
 use crate::components::period::{Period, PeriodPicker, use_period};
+use crate::components::print::PrintButton;
 use crate::i18n::{grade_name, texts};
 use crate::load::{Load, use_load};
 use crate::route::Route;
@@ -74,10 +75,13 @@ fn comparison_view(props: &ViewProps) -> Html {
                     <h1>{ format!("{} {}", grade_name(grade, lang), t.comparison_title) }</h1>
                     <p class="sub">{ t.comparison_lead }</p>
                 </div>
-                <a id="csv-download" class="button secondary" download=""
-                   href={api::comparison_csv_url(school, grade, period.from, period.to)}>
-                    <span aria-hidden="true">{"⬇ "}</span>{ t.download_csv }
-                </a>
+                <div class="button-row">
+                    <a id="csv-download" class="button secondary" download=""
+                       href={api::comparison_csv_url(school, grade, period.from, period.to)}>
+                        <span aria-hidden="true">{"⬇ "}</span>{ t.download_csv }
+                    </a>
+                    <PrintButton {lang} />
+                </div>
             </header>
             <PeriodPicker {period} {today} window_days={props.policy.window_days}
                           on_change={set_period} {lang} />
