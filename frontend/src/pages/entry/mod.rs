@@ -106,7 +106,9 @@ fn entry_form(props: &EntryProps) -> Html {
     {
         let form = form.clone();
         use_effect_with(recent.data.clone(), move |data| {
-            if let (Load::Loaded(list), false) = (data, form.edited) {
+            // (A day older than the two weeks was loaded on its own and is not in the list.)
+            if let (Load::Loaded(list), false, true) = (data, form.edited, form.date >= recent_from)
+            {
                 let report = list.iter().find(|r| r.date == form.date).cloned();
                 form.dispatch(FormAction::Show { date: form.date, report });
             }
@@ -189,7 +191,9 @@ fn entry_form(props: &EntryProps) -> Html {
     let total = u32::try_from(form.total()).unwrap_or(u32::MAX);
     let check = DayCheck::new(grade, &props.policy, total);
     let sending = *save == Save::Sending;
-    // Until the stored days arrive, typing would start from zeros instead of the stored day.
+    // The fields appear once the stored days have arrived: typing earlier would start from zeros
+    // instead of the stored day. (Absent rather than disabled, so that whoever waits for a field
+    // to appear, a person or a test, finds it ready.)
     let waiting = matches!(recent.data, Load::Loading) && !form.edited;
 
     // Brings the outcome of a save into view: the button may sit low on a phone's screen.
@@ -272,9 +276,13 @@ fn entry_form(props: &EntryProps) -> Html {
                 <div class={classes!("entry-summary", check.over_by().is_some().then_some("over"))}>
                     { total_box(&check, lang) }
                 </div>
-                <fieldset disabled={sending || waiting}>
+                <fieldset disabled={sending}>
                     <legend class="visually-hidden">{ t.minutes_per_subject }</legend>
-                    <div class="subject-list">{ for rows }</div>
+                    if waiting {
+                        { notice::loading(lang) }
+                    } else {
+                        <div class="subject-list">{ for rows }</div>
+                    }
                     <label class="note-label" for="note">{ t.note_label }</label>
                     <textarea id="note" rows="2" maxlength={MAX_NOTE_CHARS.to_string()}
                               placeholder={t.note_placeholder} value={form.note.clone()} oninput={on_note} />
