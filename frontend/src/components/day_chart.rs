@@ -27,7 +27,7 @@ pub struct DayChartProps {
 
 const SLOT: f64 = 34.0;
 const LEFT: f64 = 36.0;
-const RIGHT: f64 = 70.0;
+const RIGHT: f64 = 96.0;
 const TOP: f64 = 16.0;
 const PLOT: f64 = 170.0;
 const BOTTOM: f64 = 40.0;
