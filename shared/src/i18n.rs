@@ -58,7 +58,8 @@ pub fn subject_name(subject: &Subject, lang: Lang) -> String {
     }
 }
 
-fn grade_name(grade: Grade, lang: Lang) -> String {
+/// "七年级" or "grade 7".
+pub fn grade_name(grade: Grade, lang: Lang) -> String {
     match lang {
         Lang::Zh => {
             const NAMES: [&str; 9] = ["一", "二", "三", "四", "五", "六", "七", "八", "九"];

@@ -3,7 +3,9 @@
 //! command can call another (a `demo` that first runs `dist`, say).
 
 mod cmd;
+mod demo;
 mod dist;
+mod test;
 mod tools;
 
 use std::process::ExitCode;
@@ -12,6 +14,10 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
+  demo    build everything and serve the demo school at http://127.0.0.1:8080
+  test    run every test (installs Chromium, wasm tools; uses PostgreSQL when reachable)
+            --require-postgres  fail if PostgreSQL is not reachable (CI)
+            --long              also the long modes (many crash cycles, fuzzing)
   dist    build the web app (wasm) into frontend/dist, ready for the server to serve
 ";
 
@@ -19,6 +25,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dist") => dist::dist(),
+        Some("demo") => demo::demo(&args[1..]),
+        Some("test") => test::test(&args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

@@ -85,17 +85,33 @@ async fn web_app(dir: std::path::PathBuf, req: Request<axum::body::Body>) -> Res
         return (StatusCode::SERVICE_UNAVAILABLE, Html(NOT_BUILT)).into_response();
     }
     let is_index = Path::new(req.uri().path()).extension().is_none_or(|e| e.is_empty());
+    let req_path = req.uri().path().to_owned();
     let serve = ServeDir::new(&dir)
         .precompressed_gzip()
         .fallback(ServeFile::new(&index).precompressed_gzip());
     match serve.oneshot(req).await {
         Ok(mut response) => {
-            let cache = if is_index { "no-cache" } else { "public, max-age=300" };
+            let cache = if is_index {
+                "no-cache"
+            } else if is_fingerprinted(req_path.as_str()) {
+                "public, max-age=31536000, immutable"
+            } else {
+                "public, max-age=300"
+            };
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
             response.map(axum::body::Body::new)
         }
         Err(never) => match never {},
     }
+}
+
+/// Whether a file name carries a content hash (`frontend-6fc38590ad39.js`), so that it can be
+/// cached for good: a new build gives it a new name.
+fn is_fingerprinted(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let stem = name.split('.').next().unwrap_or("");
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 12 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 const NOT_BUILT: &str = "<!doctype html><meta charset=utf-8><title>Homework Time Log</title>\

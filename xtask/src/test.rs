@@ -1,0 +1,126 @@
+//! `cargo xtask test`: every test, on a fresh machine. Installs what is missing (the wasm tools
+//! through `dist`, Chromium and chromedriver from Debian), builds the web app and the server,
+//! makes sure PostgreSQL runs when it can, then runs the whole workspace's tests.
+
+use crate::cmd::{self, cargo, workspace_root};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::process::Command;
+use std::time::Duration;
+
+/// Where the black-box suite looks for PostgreSQL unless `TEST_POSTGRES_URL` says otherwise.
+const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+pub fn test(args: &[String]) -> Result<(), String> {
+    let require_postgres = args.iter().any(|a| a == "--require-postgres");
+    let long = args.iter().any(|a| a == "--long");
+    if let Some(unknown) =
+        args.iter().find(|a| !matches!(a.as_str(), "--require-postgres" | "--long"))
+    {
+        return Err(format!(
+            "test: unknown option {unknown:?} (known: --require-postgres, --long)"
+        ));
+    }
+    let root = workspace_root();
+
+    ensure_browser()?;
+    crate::dist::dist()?;
+    cmd::run(cargo().current_dir(&root).args(["build", "--package", "backend"]))?;
+    let postgres = ensure_postgres(require_postgres)?;
+
+    let mut run = cargo();
+    run.current_dir(&root)
+        .args(["test", "--workspace", "--no-fail-fast"])
+        .env("BACKEND_BIN", root.join("target").join("debug").join("backend"));
+    if let Some(url) = &postgres {
+        run.env("TEST_POSTGRES_URL", url);
+    }
+    if long {
+        run.env("HOMEWORK_LONG_TESTS", "1");
+    }
+    let result = cmd::run(&mut run);
+    if postgres.is_none() {
+        loud("PostgreSQL was NOT reachable: the API suite ran against SQLite only.");
+    }
+    eprintln!(
+        "xtask: screenshots of the pages the browser tests visited are in target/screenshots/"
+    );
+    result
+}
+
+/// Installs Debian's Chromium and chromedriver when either is missing.
+fn ensure_browser() -> Result<(), String> {
+    let have =
+        |p: &str| cmd::output(Command::new("sh").args(["-c", &format!("command -v {p}")])).is_ok();
+    if have("chromium") && have("chromedriver") {
+        return Ok(());
+    }
+    eprintln!("xtask: installing Debian's chromium and chromium-driver for the browser tests");
+    let root = cmd::output(Command::new("id").arg("-u")).map(|u| u.trim() == "0").unwrap_or(false);
+    let apt = |args: &[&str]| {
+        let mut c = if root { Command::new("apt-get") } else { Command::new("sudo") };
+        if !root {
+            c.args(["-n", "apt-get"]);
+        }
+        c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        c
+    };
+    cmd::run(&mut apt(&["update", "-qq"]))?;
+    cmd::run(&mut apt(&["install", "-y", "-qq", "chromium", "chromium-driver"]))
+        .map_err(|e| format!("{e}\ninstall chromium and chromium-driver, then run again"))
+}
+
+/// The PostgreSQL URL to test against, starting the local cluster if it is installed but down;
+/// `None` (said loudly) when there is none and it is not required.
+fn ensure_postgres(required: bool) -> Result<Option<String>, String> {
+    let url =
+        std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
+    let host_port = url
+        .split('@')
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or("127.0.0.1:5432")
+        .to_owned();
+    if reachable(&host_port) {
+        return Ok(Some(url));
+    }
+    eprintln!(
+        "xtask: PostgreSQL is not answering on {host_port}; trying to start the local cluster"
+    );
+    if let Ok(versions) = std::fs::read_dir("/etc/postgresql") {
+        for version in versions.flatten() {
+            let v = version.file_name().to_string_lossy().into_owned();
+            let _ = cmd::run(Command::new("pg_ctlcluster").args([
+                "--skip-systemctl-redirect",
+                &v,
+                "main",
+                "start",
+            ]));
+        }
+        for _ in 0..30 {
+            if reachable(&host_port) {
+                return Ok(Some(url));
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+    if required {
+        return Err(format!(
+            "PostgreSQL is required (--require-postgres) but nothing answers on {host_port}"
+        ));
+    }
+    loud("PostgreSQL is NOT reachable: the API suite will run against SQLite only.");
+    Ok(None)
+}
+
+fn reachable(host_port: &str) -> bool {
+    host_port
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok())
+}
+
+fn loud(message: &str) {
+    let bar = "!".repeat(message.len() + 8);
+    eprintln!("\n{bar}\n!!! {message} !!!\n{bar}\n");
+}
