@@ -36,19 +36,13 @@ impl Api {
             .timeout(std::time::Duration::from_secs(30))
             .build()
             .expect("cannot build an HTTP client");
-        Api {
-            base_url: base_url.trim_end_matches('/').to_owned(),
-            client,
-        }
+        Api { base_url: base_url.trim_end_matches('/').to_owned(), client }
     }
 
     /// The same person (same cookie jar) talking to a server at another address, e.g. the
     /// same database served again after a restart. Cookies are per host, not per port.
     pub fn at(&self, base_url: &str) -> Api {
-        Api {
-            base_url: base_url.trim_end_matches('/').to_owned(),
-            client: self.client.clone(),
-        }
+        Api { base_url: base_url.trim_end_matches('/').to_owned(), client: self.client.clone() }
     }
 
     pub fn base_url(&self) -> &str {
@@ -84,18 +78,10 @@ impl Api {
             .unwrap_or_else(|e| panic!("{label}: no answer from the server: {e}"));
         let status = answer.status().as_u16();
         let headers = answer.headers().clone();
-        let text = answer
-            .text()
-            .await
-            .unwrap_or_else(|e| panic!("{label}: cannot read the body: {e}"));
+        let text =
+            answer.text().await.unwrap_or_else(|e| panic!("{label}: cannot read the body: {e}"));
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Response {
-            status,
-            headers,
-            text,
-            json,
-            request: label,
-        }
+        Response { status, headers, text, json, request: label }
     }
 
     pub async fn get(&self, path: &str) -> Response {
@@ -133,12 +119,8 @@ impl Api {
     /// The school's today, as the server says it (never the test machine's clock).
     pub async fn today(&self) -> chrono::NaiveDate {
         let me = self.me().await;
-        let today = me["today"]
-            .as_str()
-            .unwrap_or_else(|| panic!("GET /me has no `today`: {me}"));
-        today
-            .parse()
-            .unwrap_or_else(|e| panic!("GET /me: today {today:?} is not YYYY-MM-DD: {e}"))
+        let today = me["today"].as_str().unwrap_or_else(|| panic!("GET /me has no `today`: {me}"));
+        today.parse().unwrap_or_else(|e| panic!("GET /me: today {today:?} is not YYYY-MM-DD: {e}"))
     }
 }
 
@@ -214,11 +196,7 @@ impl Response {
     pub fn problem_codes(&self) -> Vec<String> {
         self.json["error"]["problems"]
             .as_array()
-            .map(|ps| {
-                ps.iter()
-                    .filter_map(|p| p["code"].as_str().map(str::to_owned))
-                    .collect()
-            })
+            .map(|ps| ps.iter().filter_map(|p| p["code"].as_str().map(str::to_owned)).collect())
             .unwrap_or_default()
     }
 }

@@ -116,16 +116,18 @@ impl Browser {
         let url = format!("http://127.0.0.1:{port}");
         let mut last_error = String::new();
         for _ in 0..50 {
-            let mut builder = ClientBuilder::new(
-                hyper_util::client::legacy::connect::HttpConnector::new(),
-            );
+            let mut builder =
+                ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
             match builder.capabilities(caps.clone()).connect(&url).await {
                 Ok(client) => return Browser { client, driver, _profile: profile },
                 Err(e) => last_error = e.to_string(),
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        panic!("could not start a Chromium session through {}: {last_error}", driver_path.display());
+        panic!(
+            "could not start a Chromium session through {}: {last_error}",
+            driver_path.display()
+        );
     }
 
     pub async fn goto(&self, url: &str) {
@@ -172,7 +174,10 @@ impl Browser {
                     return last;
                 }
             }
-            assert!(tokio::time::Instant::now() < deadline, "{css} never {what}; last text: {last:?}");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{css} never {what}; last text: {last:?}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -194,7 +199,10 @@ impl Browser {
 
     /// Runs JavaScript in the page and returns its result.
     pub async fn js(&self, script: &str) -> Value {
-        self.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("running {script}: {e}"))
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("running {script}: {e}"))
     }
 
     /// The path part of the current URL.
@@ -223,7 +231,10 @@ impl Browser {
             if self.exists("#login-error").await {
                 panic!("logging in as {username} failed: {}", self.text("#login-error").await);
             }
-            assert!(tokio::time::Instant::now() < deadline, "still on the login page as {username}");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "still on the login page as {username}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }

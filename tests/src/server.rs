@@ -53,11 +53,7 @@ impl Default for Options {
 impl Options {
     /// The `--demo` school, whose admin is `admin` / [`DEMO_PASSWORD`].
     pub fn demo() -> Self {
-        Options {
-            demo: true,
-            admin_password: DEMO_PASSWORD.to_owned(),
-            ..Options::default()
-        }
+        Options { demo: true, admin_password: DEMO_PASSWORD.to_owned(), ..Options::default() }
     }
 }
 
@@ -130,20 +126,14 @@ impl TestServer {
         };
         if let Some(pid) = process.child.id() {
             // No signal API in std; `kill` is on every machine that runs these tests.
-            let _ = std::process::Command::new("kill")
-                .args(["-TERM", &pid.to_string()])
-                .status();
+            let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
         }
-        if tokio::time::timeout(STOP_TIMEOUT, process.child.wait())
-            .await
-            .is_err()
-        {
+        if tokio::time::timeout(STOP_TIMEOUT, process.child.wait()).await.is_err() {
             let _ = process.child.kill().await;
         }
         // Let the readers drain what the process wrote before it ended.
         tokio::time::sleep(Duration::from_millis(50)).await;
-        self.earlier_logs
-            .push_str(&lock(&process.stderr).to_string());
+        self.earlier_logs.push_str(&lock(&process.stderr).to_string());
         self.earlier_logs.push_str("\n--- server stopped ---\n");
     }
 
@@ -163,8 +153,7 @@ impl TestServer {
 
     /// A client logged in as the bootstrap (or demo) admin.
     pub async fn admin(&self) -> Api {
-        self.login(&self.options.admin_username, &self.options.admin_password)
-            .await
+        self.login(&self.options.admin_username, &self.options.admin_password).await
     }
 
     /// `DATABASE_URL` of this server.
@@ -200,9 +189,7 @@ impl TestServer {
     /// `backend add-school --name NAME --admin USER:PASSWORD`; panics if it fails.
     pub async fn add_school(&self, name: &str, admin: &str, password: &str) {
         let admin_arg = format!("{admin}:{password}");
-        let out = self
-            .run_cli(&["add-school", "--name", name, "--admin", &admin_arg])
-            .await;
+        let out = self.run_cli(&["add-school", "--name", name, "--admin", &admin_arg]).await;
         assert!(
             out.success,
             "`backend add-school --name {name:?} --admin {admin_arg}` failed ({:?})\nstdout:\n{}\nstderr:\n{}",
@@ -212,34 +199,21 @@ impl TestServer {
 
     /// Everything the server wrote to stdout so far (the listening line, the demo accounts).
     pub fn stdout(&self) -> String {
-        self.process
-            .as_ref()
-            .map(|p| lock(&p.stdout).clone())
-            .unwrap_or_default()
+        self.process.as_ref().map(|p| lock(&p.stdout).clone()).unwrap_or_default()
     }
 
     /// Everything the server logged (stderr), of this run and the ones before a restart.
     pub fn logs(&self) -> String {
-        let current = self
-            .process
-            .as_ref()
-            .map(|p| lock(&p.stderr).clone())
-            .unwrap_or_default();
+        let current = self.process.as_ref().map(|p| lock(&p.stderr).clone()).unwrap_or_default();
         format!("{}{current}", self.earlier_logs)
     }
 
     async fn spawn(&mut self) {
         let mut command = Command::new(backend_bin());
         if self.options.demo {
-            command
-                .arg("--demo")
-                .env_remove("BOOTSTRAP_ADMIN")
-                .env_remove("BOOTSTRAP_SCHOOL");
+            command.arg("--demo").env_remove("BOOTSTRAP_ADMIN").env_remove("BOOTSTRAP_SCHOOL");
         } else {
-            let admin = format!(
-                "{}:{}",
-                self.options.admin_username, self.options.admin_password
-            );
+            let admin = format!("{}:{}", self.options.admin_username, self.options.admin_password);
             command
                 .env("BOOTSTRAP_ADMIN", admin)
                 .env("BOOTSTRAP_SCHOOL", &self.options.school_name);
@@ -262,10 +236,7 @@ impl TestServer {
         });
         let stderr = Arc::new(Mutex::new(String::new()));
         let stdout = Arc::new(Mutex::new(String::new()));
-        tokio::spawn(collect(
-            child.stderr.take().expect("stderr is piped"),
-            stderr.clone(),
-        ));
+        tokio::spawn(collect(child.stderr.take().expect("stderr is piped"), stderr.clone()));
         let pipe = child.stdout.take().expect("stdout is piped");
         let found =
             tokio::time::timeout(START_TIMEOUT, wait_for_address(pipe, stdout.clone())).await;
@@ -279,11 +250,7 @@ impl TestServer {
                 "it did not print `{LISTENING_PREFIX}http://…` within {START_TIMEOUT:?}"
             )),
         };
-        self.process = Some(Process {
-            child,
-            stdout: stdout.clone(),
-            stderr: stderr.clone(),
-        });
+        self.process = Some(Process { child, stdout: stdout.clone(), stderr: stderr.clone() });
         if let Some(why) = failure {
             tokio::time::sleep(Duration::from_millis(200)).await;
             panic!(
@@ -350,9 +317,7 @@ async fn collect(mut pipe: impl AsyncRead + Unpin, buffer: Arc<Mutex<String>>) {
 
 fn lock(buffer: &Mutex<String>) -> std::sync::MutexGuard<'_, String> {
     // A reader task that panicked leaves the text as it was; still worth showing.
-    buffer
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    buffer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The workspace root: the parent of this crate.
@@ -369,19 +334,13 @@ pub fn backend_bin() -> &'static Path {
     BIN.get_or_init(|| {
         if let Some(bin) = std::env::var_os("BACKEND_BIN") {
             let bin = PathBuf::from(bin);
-            assert!(
-                bin.is_file(),
-                "BACKEND_BIN is {}, which is not a file",
-                bin.display()
-            );
+            assert!(bin.is_file(), "BACKEND_BIN is {}, which is not a file", bin.display());
             return bin;
         }
         let target = std::env::var_os("CARGO_TARGET_DIR")
             .map(|t| workspace_root().join(t))
             .unwrap_or_else(|| workspace_root().join("target"));
-        let bin = target
-            .join("debug")
-            .join(format!("backend{}", std::env::consts::EXE_SUFFIX));
+        let bin = target.join("debug").join(format!("backend{}", std::env::consts::EXE_SUFFIX));
         if !bin.is_file() {
             build_backend();
             assert!(

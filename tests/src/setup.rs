@@ -23,11 +23,7 @@ impl Api {
         let id = response.json["id"]
             .as_i64()
             .unwrap_or_else(|| panic!("POST /classes: no numeric id in {}", response.text));
-        Class {
-            id,
-            grade,
-            name: name.to_owned(),
-        }
+        Class { id, grade, name: name.to_owned() }
     }
 
     /// `POST /users` as an admin; panics unless it answers 201. Returns the user's id.

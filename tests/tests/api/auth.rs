@@ -36,31 +36,15 @@ async fn a_correct_login_answers_with_me_and_a_strict_httponly_session_cookie() 
     assert!(me["display_name"].is_string(), "display_name: {me}");
     assert!(me["class_id"].is_null(), "an admin has no class: {me}");
     assert!(me["grade"].is_null(), "an admin has no grade: {me}");
-    assert!(
-        !response.text.to_lowercase().contains("password"),
-        "{}",
-        response.text
-    );
+    assert!(!response.text.to_lowercase().contains("password"), "{}", response.text);
 
     let cookie = session_cookie(&response);
-    let attributes: Vec<String> = cookie
-        .split(';')
-        .skip(1)
-        .map(|a| a.trim().to_ascii_lowercase())
-        .collect();
-    assert!(
-        attributes.iter().any(|a| a == "httponly"),
-        "not HttpOnly: {cookie}"
-    );
-    assert!(
-        attributes.iter().any(|a| a == "samesite=strict"),
-        "not SameSite=Strict: {cookie}"
-    );
+    let attributes: Vec<String> =
+        cookie.split(';').skip(1).map(|a| a.trim().to_ascii_lowercase()).collect();
+    assert!(attributes.iter().any(|a| a == "httponly"), "not HttpOnly: {cookie}");
+    assert!(attributes.iter().any(|a| a == "samesite=strict"), "not SameSite=Strict: {cookie}");
     let value = cookie.split(';').next().unwrap_or_default();
-    assert!(
-        value.len() > SESSION_COOKIE.len() + 16,
-        "a guessable session id: {cookie}"
-    );
+    assert!(value.len() > SESSION_COOKIE.len() + 16, "a guessable session id: {cookie}");
 }
 
 #[tokio::test]
@@ -68,15 +52,9 @@ async fn me_says_who_is_logged_in_with_their_class_grade_and_the_school_today() 
     // Arrange
     let school = School::new().await;
     let class = school.class(7, "7(3)").await;
-    school
-        .admin
-        .create_user("monitor-73", PASSWORD, "monitor", Scope::Class(class.id))
-        .await;
+    school.admin.create_user("monitor-73", PASSWORD, "monitor", Scope::Class(class.id)).await;
     let api = school.server.api();
-    let login = api
-        .login("monitor-73", PASSWORD)
-        .await
-        .expect_status(200, "monitor login");
+    let login = api.login("monitor-73", PASSWORD).await.expect_status(200, "monitor login");
 
     // Act
     let me = api.get("me").await.expect_status(200, "GET /me");
@@ -98,10 +76,7 @@ async fn after_logout_the_session_no_longer_works_even_if_its_cookie_is_replayed
     // Arrange
     let server = TestServer::start_default().await;
     let api = server.api();
-    let login = api
-        .login(ADMIN_USERNAME, ADMIN_PASSWORD)
-        .await
-        .expect_status(200, "login");
+    let login = api.login(ADMIN_USERNAME, ADMIN_PASSWORD).await.expect_status(200, "login");
     let cookie = session_cookie(&login);
     let cookie = cookie.split(';').next().unwrap_or_default().to_owned();
 
@@ -112,9 +87,8 @@ async fn after_logout_the_session_no_longer_works_even_if_its_cookie_is_replayed
     logout.expect_status(204, "logout");
     api.get("me").await.expect_error(401, "not_logged_in");
     let stranger = server.api();
-    let replayed = stranger
-        .send(stranger.request(Method::GET, "me").header("cookie", cookie))
-        .await;
+    let replayed =
+        stranger.send(stranger.request(Method::GET, "me").header("cookie", cookie)).await;
     replayed.expect_error(401, "not_logged_in");
 }
 
@@ -131,10 +105,7 @@ async fn a_wrong_password_and_an_unknown_user_get_byte_identical_answers() {
     // Assert
     let wrong_password = wrong_password.expect_error(401, "invalid_credentials");
     let unknown_user = unknown_user.expect_error(401, "invalid_credentials");
-    assert_eq!(
-        wrong_password.text, unknown_user.text,
-        "the answers tell which part was wrong"
-    );
+    assert_eq!(wrong_password.text, unknown_user.text, "the answers tell which part was wrong");
     api.get("me").await.expect_error(401, "not_logged_in");
 }
 
@@ -142,10 +113,7 @@ async fn a_wrong_password_and_an_unknown_user_get_byte_identical_answers() {
 async fn more_than_ten_failed_logins_lock_the_username_with_retry_after() {
     // Arrange
     let school = School::new().await;
-    school
-        .admin
-        .create_user("target-user", PASSWORD, "school_admin", Scope::School)
-        .await;
+    school.admin.create_user("target-user", PASSWORD, "school_admin", Scope::School).await;
     let attacker = school.server.api();
     for attempt in 1..=10 {
         attacker

@@ -24,10 +24,7 @@ async fn an_admin_creates_a_class_and_finds_it_in_the_list() {
     let school = School::new().await;
 
     // Act
-    let response = school
-        .admin
-        .post("classes", &json!({ "grade": 7, "name": "7(3)" }))
-        .await;
+    let response = school.admin.post("classes", &json!({ "grade": 7, "name": "7(3)" })).await;
 
     // Assert
     let created = response.expect_status(201, "POST classes").json;
@@ -35,12 +32,7 @@ async fn an_admin_creates_a_class_and_finds_it_in_the_list() {
     assert_eq!(created["school_id"], school.school_id);
     assert_eq!(created["grade"], 7);
     assert_eq!(created["name"], "7(3)");
-    let listed = school
-        .admin
-        .get("classes")
-        .await
-        .expect_status(200, "GET classes")
-        .json;
+    let listed = school.admin.get("classes").await.expect_status(200, "GET classes").json;
     assert_eq!(listed, json!([created]));
 }
 
@@ -75,31 +67,11 @@ async fn a_class_with_a_bad_grade_or_name_or_a_taken_name_is_refused() {
     let school = School::new().await;
     school.class(7, "7(1)").await;
     let cases: [(&str, Value, &str); 5] = [
-        (
-            "grade 0",
-            json!({ "grade": 0, "name": "0(1)" }),
-            "invalid_grade",
-        ),
-        (
-            "grade 10",
-            json!({ "grade": 10, "name": "10(1)" }),
-            "invalid_grade",
-        ),
-        (
-            "an empty name",
-            json!({ "grade": 7, "name": "" }),
-            "invalid_name",
-        ),
-        (
-            "a blank name",
-            json!({ "grade": 7, "name": "   " }),
-            "invalid_name",
-        ),
-        (
-            "a name already taken",
-            json!({ "grade": 7, "name": "7(1)" }),
-            "class_name_taken",
-        ),
+        ("grade 0", json!({ "grade": 0, "name": "0(1)" }), "invalid_grade"),
+        ("grade 10", json!({ "grade": 10, "name": "10(1)" }), "invalid_grade"),
+        ("an empty name", json!({ "grade": 7, "name": "" }), "invalid_name"),
+        ("a blank name", json!({ "grade": 7, "name": "   " }), "invalid_name"),
+        ("a name already taken", json!({ "grade": 7, "name": "7(1)" }), "class_name_taken"),
     ];
 
     for (what, body, code) in cases {
@@ -114,11 +86,7 @@ async fn a_class_with_a_bad_grade_or_name_or_a_taken_name_is_refused() {
             response.text
         );
     }
-    assert_eq!(
-        class_names(&school.admin).await,
-        ["7(1)"],
-        "a refused class was stored"
-    );
+    assert_eq!(class_names(&school.admin).await, ["7(1)"], "a refused class was stored");
 }
 
 #[tokio::test]
@@ -134,12 +102,8 @@ async fn only_an_admin_may_create_classes() {
 
     for (who, api) in &people {
         // Act
-        let response = api
-            .post(
-                "classes",
-                &json!({ "grade": 7, "name": format!("7 by {who}") }),
-            )
-            .await;
+        let response =
+            api.post("classes", &json!({ "grade": 7, "name": format!("7 by {who}") })).await;
 
         // Assert
         assert_eq!(

@@ -23,13 +23,8 @@ struct Grade7 {
     ids: Vec<(String, i64)>,
 }
 
-const EVERY_DAY: [(&str, i64, i64); 5] = [
-    ("7(1)", 26, 30),
-    ("7(2)", 40, 44),
-    ("7(3)", 50, 50),
-    ("7(4)", 20, 25),
-    ("7(5)", 30, 35),
-];
+const EVERY_DAY: [(&str, i64, i64); 5] =
+    [("7(1)", 26, 30), ("7(2)", 40, 44), ("7(3)", 50, 50), ("7(4)", 20, 25), ("7(5)", 30, 35)];
 
 async fn grade_7() -> Grade7 {
     let school = School::new().await;
@@ -39,21 +34,14 @@ async fn grade_7() -> Grade7 {
         for n in 0..5 {
             school
                 .admin
-                .put_report(
-                    class.id,
-                    school.days_ago(n),
-                    &[("math", math), ("chinese", chinese)],
-                )
+                .put_report(class.id, school.days_ago(n), &[("math", math), ("chinese", chinese)])
                 .await;
         }
         ids.push((name.to_owned(), class.id));
     }
     let few_days = school.class(7, "7(6)").await;
     for n in 0..2 {
-        school
-            .admin
-            .put_report(few_days.id, school.days_ago(n), &[("math", 10)])
-            .await;
+        school.admin.put_report(few_days.id, school.days_ago(n), &[("math", 10)]).await;
     }
     ids.push(("7(6)".to_owned(), few_days.id));
     let silent = school.class(7, "7(7)").await;
@@ -62,20 +50,11 @@ async fn grade_7() -> Grade7 {
     for n in 0..5 {
         school
             .admin
-            .put_report(
-                grade_8.id,
-                school.days_ago(n),
-                &[("math", 100), ("physics", 100)],
-            )
+            .put_report(grade_8.id, school.days_ago(n), &[("math", 100), ("physics", 100)])
             .await;
     }
     let (from, to) = (school.days_ago(4), school.today);
-    Grade7 {
-        school,
-        from,
-        to,
-        ids,
-    }
+    Grade7 { school, from, to, ids }
 }
 
 impl Grade7 {
@@ -94,11 +73,7 @@ impl Grade7 {
     }
 
     fn id(&self, name: &str) -> i64 {
-        self.ids
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, id)| *id)
-            .expect("a class of the fixture")
+        self.ids.iter().find(|(n, _)| n == name).map(|(_, id)| *id).expect("a class of the fixture")
     }
 }
 
@@ -114,10 +89,7 @@ fn row(comparison: &Value, class_id: i64) -> &Value {
 
 /// The flag kinds of a row, leaving out `missing_reports` (which depends on the weekday).
 fn kinds_but_missing(row: &Value) -> Vec<String> {
-    flag_kinds(&row["flags"])
-        .into_iter()
-        .filter(|k| k != "missing_reports")
-        .collect()
+    flag_kinds(&row["flags"]).into_iter().filter(|k| k != "missing_reports").collect()
 }
 
 #[tokio::test]
@@ -136,11 +108,7 @@ async fn the_comparison_flags_the_class_over_the_limit_and_the_classes_that_drif
     assert_eq!(comparison["to"], g.to.to_string());
     assert_eq!(comparison["limit_minutes"], 90);
     assert_eq!(comparison["grade_average_minutes"], 70.0);
-    assert_eq!(
-        comparison["classes"].as_array().map(Vec::len),
-        Some(7),
-        "only grade 7's classes"
-    );
+    assert_eq!(comparison["classes"].as_array().map(Vec::len), Some(7), "only grade 7's classes");
 
     let expected: [(&str, f64, f64, f64, &[&str]); 5] = [
         ("7(1)", 56.0, -14.0, -0.2, &[]),
@@ -215,19 +183,9 @@ async fn the_comparison_flags_the_class_over_the_limit_and_the_classes_that_drif
 async fn the_drift_threshold_comes_from_the_school_policy() {
     // Arrange: with drift_min_minutes at 40, no class of the fixture is 40 minutes off 70.
     let g = grade_7().await;
-    let mut policy = g
-        .school
-        .admin
-        .get("policy")
-        .await
-        .expect_status(200, "GET policy")
-        .json;
+    let mut policy = g.school.admin.get("policy").await.expect_status(200, "GET policy").json;
     policy["drift_min_minutes"] = json!(40);
-    g.school
-        .admin
-        .put("policy", &policy)
-        .await
-        .expect_status(200, "PUT policy");
+    g.school.admin.put("policy", &policy).await.expect_status(200, "PUT policy");
 
     // Act
     let response = g.school.admin.get(&g.path()).await;
@@ -253,8 +211,7 @@ async fn comparison_csv(g: &Grade7, by_path: bool, english: bool) -> Response {
     let mut request = if by_path {
         api.request(Method::GET, &g.csv_path())
     } else {
-        api.request(Method::GET, &g.path())
-            .header("accept", "text/csv")
+        api.request(Method::GET, &g.path()).header("accept", "text/csv")
     };
     if english {
         request = request.header("accept-language", "en");
@@ -280,23 +237,12 @@ async fn the_comparison_as_csv_has_a_header_and_one_row_per_class() {
     ] {
         assert_eq!(response.status, 200, "{how}: {}", response.text);
         let content_type = response.header("content-type").unwrap_or_default();
-        assert!(
-            content_type.starts_with("text/csv"),
-            "{how}: content-type {content_type:?}"
-        );
+        assert!(content_type.starts_with("text/csv"), "{how}: content-type {content_type:?}");
     }
-    assert_eq!(
-        by_accept.text, by_path.text,
-        "both ways give the same table"
-    );
+    assert_eq!(by_accept.text, by_path.text, "both ways give the same table");
 
     let rows = csv::parse(&by_accept.text);
-    assert_eq!(
-        rows.len(),
-        1 + 7,
-        "a header and one row per grade-7 class:\n{}",
-        by_accept.text
-    );
+    assert_eq!(rows.len(), 1 + 7, "a header and one row per grade-7 class:\n{}", by_accept.text);
     let header = &rows[0];
     assert!(
         rows.iter().all(|r| r.len() == header.len()),
@@ -329,11 +275,7 @@ async fn the_comparison_as_csv_has_a_header_and_one_row_per_class() {
             .unwrap_or_else(|| panic!("no row for {name}:\n{}", by_accept.text));
         assert_eq!(row[name_col], name);
         let cell = row[average_col].trim();
-        assert_eq!(
-            cell.parse::<f64>().ok(),
-            average,
-            "{name}'s average in the CSV: {row:?}"
-        );
+        assert_eq!(cell.parse::<f64>().ok(), average, "{name}'s average in the CSV: {row:?}");
     }
 
     let translated = csv::parse(&default_language.text);
@@ -343,9 +285,5 @@ async fn the_comparison_as_csv_has_a_header_and_one_row_per_class() {
         ids.sort();
         ids
     };
-    assert_eq!(
-        ids(&translated),
-        ids(&rows),
-        "the same classes in every language"
-    );
+    assert_eq!(ids(&translated), ids(&rows), "the same classes in every language");
 }

@@ -36,43 +36,21 @@ async fn the_demo_school_starts_and_every_kind_of_demo_account_logs_in() {
         tokio::time::sleep(Duration::from_millis(100)).await;
         printed = server.stdout();
     }
-    assert!(
-        printed.contains("monitor-7-1"),
-        "the demo accounts are not printed:\n{printed}"
-    );
+    assert!(printed.contains("monitor-7-1"), "the demo accounts are not printed:\n{printed}");
 
     let admin = server.admin().await;
-    let classes = admin
-        .get("classes")
-        .await
-        .expect_status(200, "GET classes")
-        .json;
-    let names: Vec<&str> = classes
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c["name"].as_str())
-        .collect();
+    let classes = admin.get("classes").await.expect_status(200, "GET classes").json;
+    let names: Vec<&str> =
+        classes.as_array().into_iter().flatten().filter_map(|c| c["name"].as_str()).collect();
     for grade in 7..=9 {
         for n in 1..=4 {
             let name = format!("{grade}({n})");
-            assert!(
-                names.contains(&name.as_str()),
-                "no class {name} in {names:?}"
-            );
+            assert!(names.contains(&name.as_str()), "no class {name} in {names:?}");
         }
     }
     let monitor = server.login("monitor-7-1", DEMO_PASSWORD).await.me().await;
-    let own = classes
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["id"] == monitor["class_id"]);
-    assert_eq!(
-        own.map(|c| &c["name"]),
-        Some(&Value::from("7(1)")),
-        "monitor-7-1's class"
-    );
+    let own = classes.as_array().into_iter().flatten().find(|c| c["id"] == monitor["class_id"]);
+    assert_eq!(own.map(|c| &c["name"]), Some(&Value::from("7(1)")), "monitor-7-1's class");
 }
 
 #[tokio::test]
@@ -106,10 +84,7 @@ async fn the_demo_comparison_shows_one_class_over_the_limit_and_another_drifting
             }
         }
     }
-    assert!(
-        !over_limit.is_empty(),
-        "no demo class is over its limit in the default window"
-    );
+    assert!(!over_limit.is_empty(), "no demo class is over its limit in the default window");
     assert!(
         drifting.iter().any(|d| !over_limit.contains(d)),
         "no demo class drifts apart from the one over the limit: over {over_limit:?}, drifting {drifting:?}"

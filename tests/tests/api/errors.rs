@@ -15,14 +15,8 @@ async fn malformed_json_wrong_types_and_unknown_fields_are_400_bad_json() {
     let raw_bodies = [
         ("malformed JSON", r#"{"entries": ["#),
         ("entries that are not a list", r#"{"entries": "many"}"#),
-        (
-            "minutes that are text",
-            r#"{"entries": [{"subject": "math", "minutes": "ten"}]}"#,
-        ),
-        (
-            "minutes that are a fraction",
-            r#"{"entries": [{"subject": "math", "minutes": 10.5}]}"#,
-        ),
+        ("minutes that are text", r#"{"entries": [{"subject": "math", "minutes": "ten"}]}"#),
+        ("minutes that are a fraction", r#"{"entries": [{"subject": "math", "minutes": 10.5}]}"#),
         ("an unknown field", r#"{"entries": [], "colour": "red"}"#),
         (
             "an unknown field in an entry",
@@ -34,10 +28,8 @@ async fn malformed_json_wrong_types_and_unknown_fields_are_400_bad_json() {
 
     for (what, body) in raw_bodies {
         // Act
-        let request = api
-            .request(Method::PUT, &path)
-            .header("content-type", "application/json")
-            .body(body);
+        let request =
+            api.request(Method::PUT, &path).header("content-type", "application/json").body(body);
         let response = api.send(request).await;
 
         // Assert
@@ -49,15 +41,11 @@ async fn malformed_json_wrong_types_and_unknown_fields_are_400_bad_json() {
         );
     }
     assert_eq!(api.report_on(class.id, school.today).await, None);
-    let class_with_text_grade = api
-        .post("classes", &json!({ "grade": "seven", "name": "7(9)" }))
-        .await;
+    let class_with_text_grade =
+        api.post("classes", &json!({ "grade": "seven", "name": "7(9)" })).await;
     class_with_text_grade.expect_error(400, "bad_json");
-    let login_with_number = school
-        .server
-        .api()
-        .post("auth/login", &json!({ "username": 1, "password": 2 }))
-        .await;
+    let login_with_number =
+        school.server.api().post("auth/login", &json!({ "username": 1, "password": 2 })).await;
     login_with_number.expect_error(400, "bad_json");
 }
 
@@ -71,23 +59,12 @@ async fn a_date_that_is_not_a_date_is_400_bad_date() {
 
     for date in ["2026-02-30", "today", "20261105", "2026-11-05T00:00:00"] {
         // Act
-        let put = api
-            .put(&format!("classes/{}/reports/{date}", class.id), &body)
-            .await;
-        let get = api
-            .get(&format!(
-                "classes/{}/reports?from={date}&to={}",
-                class.id, school.today
-            ))
-            .await;
+        let put = api.put(&format!("classes/{}/reports/{date}", class.id), &body).await;
+        let get =
+            api.get(&format!("classes/{}/reports?from={date}&to={}", class.id, school.today)).await;
 
         // Assert
-        assert_eq!(
-            (put.status, put.code()),
-            (400, Some("bad_date")),
-            "PUT {date}: {}",
-            put.text
-        );
+        assert_eq!((put.status, put.code()), (400, Some("bad_date")), "PUT {date}: {}", put.text);
         assert_eq!(
             (get.status, get.code()),
             (400, Some("bad_date")),
@@ -137,30 +114,15 @@ async fn requests_without_a_valid_session_are_401_not_logged_in() {
             forged.text
         );
     }
-    let put = stranger
-        .put(
-            &report_path(class.id, school.today),
-            &report_body(&[("math", 5)]),
-        )
-        .await;
+    let put =
+        stranger.put(&report_path(class.id, school.today), &report_body(&[("math", 5)])).await;
     put.expect_error(401, "not_logged_in");
-    let post = stranger
-        .post("classes", &json!({ "grade": 7, "name": "7(2)" }))
-        .await;
+    let post = stranger.post("classes", &json!({ "grade": 7, "name": "7(2)" })).await;
     post.expect_error(401, "not_logged_in");
     let put_policy = stranger.put("policy", &json!({})).await;
-    assert_eq!(
-        put_policy.status, 401,
-        "PUT policy without a session: {}",
-        put_policy.text
-    );
+    assert_eq!(put_policy.status, 401, "PUT policy without a session: {}", put_policy.text);
     assert_eq!(school.admin.report_on(class.id, school.today).await, None);
-    let classes = school
-        .admin
-        .get("classes")
-        .await
-        .expect_status(200, "GET classes")
-        .json;
+    let classes = school.admin.get("classes").await.expect_status(200, "GET classes").json;
     assert_eq!(classes.as_array().map(Vec::len), Some(1));
 }
 
@@ -189,12 +151,9 @@ async fn state_changes_from_another_origin_are_403_cross_origin() {
         .await;
     let stranger = school.server.api();
     let login = stranger
-        .send(
-            stranger
-                .request(Method::POST, "auth/login")
-                .header("origin", evil)
-                .json(&json!({ "username": "admin", "password": school.server.options.admin_password })),
-        )
+        .send(stranger.request(Method::POST, "auth/login").header("origin", evil).json(
+            &json!({ "username": "admin", "password": school.server.options.admin_password }),
+        ))
         .await;
     let same_origin = api
         .send(
@@ -210,21 +169,10 @@ async fn state_changes_from_another_origin_are_403_cross_origin() {
     login.expect_error(403, "cross_origin");
     same_origin.expect_status(201, "a POST from the server's own origin");
     assert_eq!(api.report_on(class.id, school.today).await, None);
-    let classes = api
-        .get("classes")
-        .await
-        .expect_status(200, "GET classes")
-        .json;
-    let names: Vec<&str> = classes
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c["name"].as_str())
-        .collect();
-    assert!(
-        !names.contains(&"7(2)"),
-        "the cross-origin POST made a class: {names:?}"
-    );
+    let classes = api.get("classes").await.expect_status(200, "GET classes").json;
+    let names: Vec<&str> =
+        classes.as_array().into_iter().flatten().filter_map(|c| c["name"].as_str()).collect();
+    assert!(!names.contains(&"7(2)"), "the cross-origin POST made a class: {names:?}");
 }
 
 #[tokio::test]
@@ -236,15 +184,9 @@ async fn missing_classes_schools_grades_and_paths_are_404_with_their_code() {
     let body = report_body(&[("math", 5)]);
 
     // Act + Assert
-    api.put(&report_path(ghost, school.today), &body)
-        .await
-        .expect_error(404, "class_not_found");
-    api.get(&format!("classes/{ghost}/reports"))
-        .await
-        .expect_error(404, "class_not_found");
-    api.get(&format!("classes/{ghost}/summary"))
-        .await
-        .expect_error(404, "class_not_found");
+    api.put(&report_path(ghost, school.today), &body).await.expect_error(404, "class_not_found");
+    api.get(&format!("classes/{ghost}/reports")).await.expect_error(404, "class_not_found");
+    api.get(&format!("classes/{ghost}/summary")).await.expect_error(404, "class_not_found");
     api.get(&format!("schools/{ghost}/grades/7/comparison"))
         .await
         .expect_error(404, "school_not_found");
@@ -252,9 +194,7 @@ async fn missing_classes_schools_grades_and_paths_are_404_with_their_code() {
         let path = format!("schools/{}/grades/{grade}/comparison", school.school_id);
         api.get(&path).await.expect_error(404, "grade_not_found");
     }
-    api.get("no-such-thing")
-        .await
-        .expect_error(404, "not_found");
+    api.get("no-such-thing").await.expect_error(404, "not_found");
 }
 
 #[tokio::test]
@@ -277,11 +217,7 @@ async fn a_body_over_64_kib_is_413_body_too_large_and_stores_nothing() {
     under.expect_invalid("note_too_long");
     assert_eq!(school.admin.report_on(class.id, school.today).await, None);
     let big_class = json!({ "grade": 7, "name": "n".repeat(70 * 1024) });
-    school
-        .admin
-        .post("classes", &big_class)
-        .await
-        .expect_error(413, "body_too_large");
+    school.admin.post("classes", &big_class).await.expect_error(413, "body_too_large");
 }
 
 #[tokio::test]
@@ -301,12 +237,8 @@ async fn a_body_that_is_not_declared_json_is_415_unsupported_media_type() {
                 .body(report.clone()),
         )
         .await;
-    let undeclared = api
-        .send(
-            api.request(Method::PUT, &report_path(class.id, school.today))
-                .body(report),
-        )
-        .await;
+    let undeclared =
+        api.send(api.request(Method::PUT, &report_path(class.id, school.today)).body(report)).await;
     let as_form = api
         .send(
             api.request(Method::POST, "classes")
@@ -320,10 +252,7 @@ async fn a_body_that_is_not_declared_json_is_415_unsupported_media_type() {
             stranger
                 .request(Method::POST, "auth/login")
                 .header("content-type", "application/x-www-form-urlencoded")
-                .body(format!(
-                    "username=admin&password={}",
-                    school.server.options.admin_password
-                )),
+                .body(format!("username=admin&password={}", school.server.options.admin_password)),
         )
         .await;
 
@@ -342,11 +271,7 @@ async fn a_body_that_is_not_declared_json_is_415_unsupported_media_type() {
     login_form.expect_error(415, "unsupported_media_type");
     with_charset.expect_status(200, "JSON declared with its charset");
     assert_eq!(api.report_on(class.id, school.today).await, None);
-    let classes = api
-        .get("classes")
-        .await
-        .expect_status(200, "GET classes")
-        .json;
+    let classes = api.get("classes").await.expect_status(200, "GET classes").json;
     assert_eq!(classes.as_array().map(Vec::len), Some(1));
 }
 

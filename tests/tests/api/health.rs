@@ -15,8 +15,5 @@ async fn health_answers_ok_to_anyone_without_a_session() {
     let response = response.expect_status(200, "health");
     assert_eq!(response.json, json!({ "status": "ok" }));
     let content_type = response.header("content-type").unwrap_or_default();
-    assert!(
-        content_type.starts_with("application/json"),
-        "content-type {content_type:?}"
-    );
+    assert!(content_type.starts_with("application/json"), "content-type {content_type:?}");
 }

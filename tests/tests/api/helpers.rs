@@ -23,15 +23,8 @@ impl School {
         let admin = server.admin().await;
         let me = admin.me().await;
         let today = admin.today().await;
-        let school_id = me["school_id"]
-            .as_i64()
-            .expect("GET /me has a numeric school_id");
-        School {
-            server,
-            admin,
-            today,
-            school_id,
-        }
+        let school_id = me["school_id"].as_i64().expect("GET /me has a numeric school_id");
+        School { server, admin, today, school_id }
     }
 
     pub async fn class(&self, grade: u8, name: &str) -> Class {
@@ -40,25 +33,20 @@ impl School {
 
     /// Creates an account and returns a client logged in as it.
     pub async fn person(&self, username: &str, role: &str, scope: Scope) -> Api {
-        self.admin
-            .create_user(username, PASSWORD, role, scope)
-            .await;
+        self.admin.create_user(username, PASSWORD, role, scope).await;
         self.server.login(username, PASSWORD).await
     }
 
     pub async fn monitor(&self, username: &str, class: &Class) -> Api {
-        self.person(username, "monitor", Scope::Class(class.id))
-            .await
+        self.person(username, "monitor", Scope::Class(class.id)).await
     }
 
     pub async fn teacher(&self, username: &str, class: &Class) -> Api {
-        self.person(username, "teacher", Scope::Class(class.id))
-            .await
+        self.person(username, "teacher", Scope::Class(class.id)).await
     }
 
     pub async fn grade_leader(&self, username: &str, grade: u8) -> Api {
-        self.person(username, "grade_leader", Scope::Grade(grade))
-            .await
+        self.person(username, "grade_leader", Scope::Grade(grade)).await
     }
 
     /// `n` days before today.

@@ -4,17 +4,8 @@ use crate::helpers::School;
 use serde_json::{Value, json};
 use tests::setup::{report_body, report_path};
 
-const DEFAULT_LIMITS: [(u8, u64); 9] = [
-    (1, 0),
-    (2, 0),
-    (3, 60),
-    (4, 60),
-    (5, 60),
-    (6, 60),
-    (7, 90),
-    (8, 90),
-    (9, 90),
-];
+const DEFAULT_LIMITS: [(u8, u64); 9] =
+    [(1, 0), (2, 0), (3, 60), (4, 60), (5, 60), (6, 60), (7, 90), (8, 90), (9, 90)];
 
 /// The default policy with grade 7's limit at 80 and a 21-day window.
 fn changed_policy(mut policy: Value) -> Value {
@@ -39,11 +30,7 @@ async fn the_default_policy_is_the_national_double_reduction_rule() {
     let limits = policy["limits"].as_object().expect("limits is an object");
     assert_eq!(limits.len(), 9, "limits: {policy}");
     for (grade, limit) in DEFAULT_LIMITS {
-        assert_eq!(
-            policy["limits"][grade.to_string()],
-            limit,
-            "grade {grade}: {policy}"
-        );
+        assert_eq!(policy["limits"][grade.to_string()], limit, "grade {grade}: {policy}");
     }
     assert_eq!(policy["window_days"], 14);
     assert_eq!(policy["drift_ratio"], 0.2);
@@ -54,28 +41,13 @@ async fn the_default_policy_is_the_national_double_reduction_rule() {
             .as_array()
             .unwrap_or_else(|| panic!("no subjects for grade {grade}: {policy}"));
         assert!(!subjects.is_empty(), "grade {grade} has no subjects");
-        assert!(
-            subjects.iter().all(Value::is_string),
-            "grade {grade}: {subjects:?}"
-        );
+        assert!(subjects.iter().all(Value::is_string), "grade {grade}: {subjects:?}");
     }
     for subject in ["chinese", "math", "english"] {
-        assert!(
-            policy["subjects"]["7"]
-                .as_array()
-                .is_some_and(|s| s.contains(&json!(subject)))
-        );
+        assert!(policy["subjects"]["7"].as_array().is_some_and(|s| s.contains(&json!(subject))));
     }
-    let admin_view = school
-        .admin
-        .get("policy")
-        .await
-        .expect_status(200, "admin reads")
-        .json;
-    assert_eq!(
-        admin_view, policy,
-        "everyone in a school sees the same policy"
-    );
+    let admin_view = school.admin.get("policy").await.expect_status(200, "admin reads").json;
+    assert_eq!(admin_view, policy, "everyone in a school sees the same policy");
 }
 
 #[tokio::test]
@@ -84,12 +56,7 @@ async fn an_admin_changes_the_policy_and_everyone_sees_and_is_judged_by_it() {
     let school = School::new().await;
     let class = school.class(7, "7(1)").await;
     let teacher = school.teacher("teacher-71", &class).await;
-    let current = school
-        .admin
-        .get("policy")
-        .await
-        .expect_status(200, "GET policy")
-        .json;
+    let current = school.admin.get("policy").await.expect_status(200, "GET policy").json;
     let wanted = changed_policy(current);
 
     // Act
@@ -98,21 +65,11 @@ async fn an_admin_changes_the_policy_and_everyone_sees_and_is_judged_by_it() {
     // Assert
     let response = response.expect_status(200, "PUT policy");
     assert_eq!(response.json, wanted, "PUT answers with the new policy");
-    let seen = teacher
-        .get("policy")
-        .await
-        .expect_status(200, "teacher GET policy")
-        .json;
+    let seen = teacher.get("policy").await.expect_status(200, "teacher GET policy").json;
     assert_eq!(seen, wanted);
-    let day = teacher
-        .put_report(class.id, school.today, &[("math", 45), ("chinese", 40)])
-        .await;
+    let day = teacher.put_report(class.id, school.today, &[("math", 45), ("chinese", 40)]).await;
     let flags = day["flags"].as_array().expect("flags is a list");
-    assert_eq!(
-        flags.len(),
-        1,
-        "85 minutes is over the new limit of 80: {day}"
-    );
+    assert_eq!(flags.len(), 1, "85 minutes is over the new limit of 80: {day}");
     assert_eq!(flags[0]["kind"], "over_daily_limit");
     assert_eq!(flags[0]["limit_minutes"], 80);
 }
@@ -121,12 +78,7 @@ async fn an_admin_changes_the_policy_and_everyone_sees_and_is_judged_by_it() {
 async fn an_invalid_policy_is_refused_with_invalid_policy_and_the_old_one_stays() {
     // Arrange
     let school = School::new().await;
-    let before = school
-        .admin
-        .get("policy")
-        .await
-        .expect_status(200, "GET policy")
-        .json;
+    let before = school.admin.get("policy").await.expect_status(200, "GET policy").json;
     let broken: Vec<(&str, Value)> = vec![
         ("a grade without a limit", {
             let mut p = before.clone();
@@ -181,12 +133,7 @@ async fn an_invalid_policy_is_refused_with_invalid_policy_and_the_old_one_stays(
             "{what}: {}",
             response.text
         );
-        let after = school
-            .admin
-            .get("policy")
-            .await
-            .expect_status(200, "GET policy")
-            .json;
+        let after = school.admin.get("policy").await.expect_status(200, "GET policy").json;
         assert_eq!(after, before, "{what} changed the policy");
     }
 }
@@ -201,12 +148,7 @@ async fn only_an_admin_may_change_the_policy() {
         ("teacher", school.teacher("teacher-81", &class).await),
         ("grade leader", school.grade_leader("leader-8", 8).await),
     ];
-    let before = school
-        .admin
-        .get("policy")
-        .await
-        .expect_status(200, "GET policy")
-        .json;
+    let before = school.admin.get("policy").await.expect_status(200, "GET policy").json;
     let wanted = changed_policy(before.clone());
 
     for (who, api) in &people {
@@ -221,18 +163,10 @@ async fn only_an_admin_may_change_the_policy() {
             response.text
         );
     }
-    let after = school
-        .admin
-        .get("policy")
-        .await
-        .expect_status(200, "GET policy")
-        .json;
+    let after = school.admin.get("policy").await.expect_status(200, "GET policy").json;
     assert_eq!(after, before);
     // The policy still judges by the old limit.
-    let day = school
-        .admin
-        .put_report(class.id, school.today, &[("math", 85)])
-        .await;
+    let day = school.admin.put_report(class.id, school.today, &[("math", 85)]).await;
     assert_eq!(day["flags"], json!([]), "85 minutes is within grade 8's 90");
 }
 
@@ -241,37 +175,18 @@ async fn the_subjects_of_the_policy_are_the_ones_a_report_may_name() {
     // Arrange
     let school = School::new().await;
     let class = school.class(7, "7(1)").await;
-    let mut policy = school
-        .admin
-        .get("policy")
-        .await
-        .expect_status(200, "GET policy")
-        .json;
+    let mut policy = school.admin.get("policy").await.expect_status(200, "GET policy").json;
     policy["subjects"]["7"] = json!(["math", "pe"]);
-    school
-        .admin
-        .put("policy", &policy)
-        .await
-        .expect_status(200, "PUT policy");
+    school.admin.put("policy", &policy).await.expect_status(200, "PUT policy");
     let path = report_path(class.id, school.today);
 
     // Act
-    let with_pe = school
-        .admin
-        .put(&path, &report_body(&[("pe", 20), ("math", 10)]))
-        .await;
-    let with_chinese = school
-        .admin
-        .put(&path, &report_body(&[("chinese", 20)]))
-        .await;
+    let with_pe = school.admin.put(&path, &report_body(&[("pe", 20), ("math", 10)])).await;
+    let with_chinese = school.admin.put(&path, &report_body(&[("chinese", 20)])).await;
 
     // Assert
     with_pe.expect_status(200, "pe is a grade-7 subject now");
     with_chinese.expect_invalid("unknown_subject");
-    let stored = school
-        .admin
-        .report_on(class.id, school.today)
-        .await
-        .expect("a report");
+    let stored = school.admin.report_on(class.id, school.today).await.expect("a report");
     assert_eq!(stored["total_minutes"], 30);
 }

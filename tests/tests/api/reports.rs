@@ -22,9 +22,7 @@ async fn a_recorded_day_comes_back_with_its_total_its_writer_and_version_one() {
     let body = json!({ "entries": entries_json(&entries), "note": "数学卷子 + reading" });
 
     // Act
-    let response = monitor
-        .put(&report_path(class.id, school.today), &body)
-        .await;
+    let response = monitor.put(&report_path(class.id, school.today), &body).await;
 
     // Assert
     let answer = response.expect_status(200, "PUT report").json;
@@ -43,24 +41,13 @@ async fn a_recorded_day_comes_back_with_its_total_its_writer_and_version_one() {
             && chrono::DateTime::parse_from_rfc3339(updated_at).is_ok(),
         "updated_at should be RFC 3339 UTC to the second, like 2026-11-21T07:42:10Z: {updated_at:?}"
     );
-    assert_eq!(
-        answer["flags"],
-        json!([]),
-        "55 minutes is within grade 7's 90"
-    );
+    assert_eq!(answer["flags"], json!([]), "55 minutes is within grade 7's 90");
     let typed: Result<shared::api::PutDayReportResponse, _> =
         serde_json::from_value(answer.clone());
-    assert!(
-        typed.is_ok(),
-        "the answer does not match shared::api: {typed:?}"
-    );
+    assert!(typed.is_ok(), "the answer does not match shared::api: {typed:?}");
 
     let stored = school.admin.report_on(class.id, school.today).await;
-    assert_eq!(
-        stored.as_ref(),
-        Some(report),
-        "GET gives back what PUT answered"
-    );
+    assert_eq!(stored.as_ref(), Some(report), "GET gives back what PUT answered");
     let own = monitor.report_on(class.id, school.today).await;
     assert_eq!(own.as_ref(), Some(report));
 }
@@ -73,9 +60,7 @@ async fn each_write_replaces_the_whole_day_and_bumps_the_version() {
     let monitor = school.monitor("monitor-82", &class).await;
     let teacher = school.teacher("teacher-82", &class).await;
     let day = school.days_ago(1);
-    monitor
-        .put_report(class.id, day, &[("math", 20), ("physics", 40)])
-        .await;
+    monitor.put_report(class.id, day, &[("math", 20), ("physics", 40)]).await;
 
     // Act
     let second = teacher.put_report(class.id, day, &[("english", 15)]).await;
@@ -86,10 +71,7 @@ async fn each_write_replaces_the_whole_day_and_bumps_the_version() {
     assert_eq!(entry_pairs(&second["report"]), pairs(&[("english", 15)]));
     assert_eq!(second["report"]["total_minutes"], 15);
     assert_eq!(second["report"]["recorded_by"], "teacher-82");
-    assert_eq!(
-        third["report"]["version"], 3,
-        "an empty day is a report of no homework"
-    );
+    assert_eq!(third["report"]["version"], 3, "an empty day is a report of no homework");
     assert_eq!(third["report"]["total_minutes"], 0);
     assert_eq!(third["report"]["entries"], json!([]));
     assert_eq!(third["report"]["recorded_by"], "monitor-82");
@@ -107,20 +89,11 @@ async fn a_day_over_the_limit_comes_back_with_an_over_daily_limit_flag() {
     // Act
     let at_limit = school
         .admin
-        .put_report(
-            class7.id,
-            school.days_ago(1),
-            &[("math", 45), ("chinese", 45)],
-        )
+        .put_report(class7.id, school.days_ago(1), &[("math", 45), ("chinese", 45)])
         .await;
-    let over = school
-        .admin
-        .put_report(class7.id, school.today, &[("math", 46), ("chinese", 45)])
-        .await;
-    let grade_one = school
-        .admin
-        .put_report(class1.id, school.today, &[("math", 5)])
-        .await;
+    let over =
+        school.admin.put_report(class7.id, school.today, &[("math", 46), ("chinese", 45)]).await;
+    let grade_one = school.admin.put_report(class1.id, school.today, &[("math", 5)]).await;
 
     // Assert
     assert_eq!(at_limit["flags"], json!([]), "exactly 90 is not over 90");
@@ -133,16 +106,9 @@ async fn a_day_over_the_limit_comes_back_with_an_over_daily_limit_flag() {
     assert_eq!(flag["total_minutes"], 91);
     assert_eq!(flag["limit_minutes"], 90);
     assert_eq!(flag["class_id"], class7.id);
-    assert!(
-        flag["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "{flag}"
-    );
+    assert!(flag["message"].as_str().is_some_and(|m| !m.is_empty()), "{flag}");
     let grade_one_flags = grade_one["flags"].as_array().expect("flags is a list");
-    assert_eq!(
-        grade_one_flags.len(),
-        1,
-        "grades 1-2 may have no written homework: {grade_one}"
-    );
+    assert_eq!(grade_one_flags.len(), 1, "grades 1-2 may have no written homework: {grade_one}");
     assert_eq!(grade_one_flags[0]["kind"], "over_daily_limit");
     assert_eq!(grade_one_flags[0]["limit_minutes"], 0);
     assert_eq!(grade_one_flags[0]["total_minutes"], 5);
@@ -154,25 +120,13 @@ async fn reports_come_back_oldest_first_within_from_and_to() {
     let school = School::new().await;
     let class = school.class(9, "9(1)").await;
     for (n, minutes) in [(0, 30), (2, 50), (1, 40), (5, 70)] {
-        school
-            .admin
-            .put_report(class.id, school.days_ago(n), &[("math", minutes)])
-            .await;
+        school.admin.put_report(class.id, school.days_ago(n), &[("math", minutes)]).await;
     }
 
     // Act
-    let last_three = school
-        .admin
-        .reports(class.id, school.days_ago(2), school.today)
-        .await;
-    let one_day = school
-        .admin
-        .reports(class.id, school.days_ago(5), school.days_ago(5))
-        .await;
-    let gap = school
-        .admin
-        .reports(class.id, school.days_ago(4), school.days_ago(3))
-        .await;
+    let last_three = school.admin.reports(class.id, school.days_ago(2), school.today).await;
+    let one_day = school.admin.reports(class.id, school.days_ago(5), school.days_ago(5)).await;
+    let gap = school.admin.reports(class.id, school.days_ago(4), school.days_ago(3)).await;
 
     // Assert
     let dates: Vec<&Value> = last_three.iter().map(|r| &r["date"]).collect();
@@ -197,30 +151,17 @@ async fn the_same_client_id_sent_twice_stores_once_and_answers_the_same() {
     first["client_id"] = json!("6f1c2a8e-4b7d-4a57-9a51-0c1d1bb0e001");
     let mut retry = report_body(&[("math", 99)]);
     retry["client_id"] = first["client_id"].clone();
-    let first_answer = monitor
-        .put(&path, &first)
-        .await
-        .expect_status(200, "first send");
+    let first_answer = monitor.put(&path, &first).await.expect_status(200, "first send");
 
     // Act
     let retry_answer = monitor.put(&path, &retry).await;
 
     // Assert
     let retry_answer = retry_answer.expect_status(200, "the same client_id again");
-    assert_eq!(
-        retry_answer.json, first_answer.json,
-        "a retry answers as the first send did"
-    );
-    let stored = school
-        .admin
-        .report_on(class.id, school.today)
-        .await
-        .expect("a report");
+    assert_eq!(retry_answer.json, first_answer.json, "a retry answers as the first send did");
+    let stored = school.admin.report_on(class.id, school.today).await.expect("a report");
     assert_eq!(stored["version"], 1, "stored once");
-    assert_eq!(
-        entry_pairs(&stored),
-        pairs(&[("history", 15), ("math", 20)])
-    );
+    assert_eq!(entry_pairs(&stored), pairs(&[("history", 15), ("math", 20)]));
 }
 
 #[tokio::test]
@@ -234,16 +175,8 @@ async fn a_late_retry_of_an_old_submission_does_not_undo_a_newer_write() {
     old["client_id"] = json!("first-submission");
     let mut newer = report_body(&[("math", 35), ("biology", 10)]);
     newer["client_id"] = json!("second-submission");
-    let old_answer = monitor
-        .put(&path, &old)
-        .await
-        .expect_status(200, "old")
-        .json;
-    let newer_answer = monitor
-        .put(&path, &newer)
-        .await
-        .expect_status(200, "newer")
-        .json;
+    let old_answer = monitor.put(&path, &old).await.expect_status(200, "old").json;
+    let newer_answer = monitor.put(&path, &newer).await.expect_status(200, "newer").json;
     assert_eq!(newer_answer["report"]["version"], 2);
 
     // Act
@@ -251,15 +184,8 @@ async fn a_late_retry_of_an_old_submission_does_not_undo_a_newer_write() {
 
     // Assert
     let replay = replay.expect_status(200, "replaying the old submission");
-    assert_eq!(
-        replay.json, old_answer,
-        "the replay answers as the old send did"
-    );
-    let stored = school
-        .admin
-        .report_on(class.id, school.today)
-        .await
-        .expect("a report");
+    assert_eq!(replay.json, old_answer, "the replay answers as the old send did");
+    let stored = school.admin.report_on(class.id, school.today).await.expect("a report");
     assert_eq!(stored, newer_answer["report"], "the newer write stands");
 }
 
@@ -286,10 +212,6 @@ async fn a_submission_retried_many_times_at_once_is_stored_once() {
         assert_eq!(answer.status, 200, "{}", answer.text);
         assert_eq!(answer.json, answers[0].json, "every retry answers the same");
     }
-    let stored = school
-        .admin
-        .report_on(class.id, school.today)
-        .await
-        .expect("a report");
+    let stored = school.admin.report_on(class.id, school.today).await.expect("a report");
     assert_eq!(stored["version"], 1, "stored once: {stored}");
 }

@@ -10,49 +10,23 @@ async fn classes_accounts_and_reports_are_kept_across_a_restart() {
     let mut school = School::new().await;
     let class = school.class(7, "7(1)").await;
     let monitor = school.monitor("monitor-71", &class).await;
-    let written = monitor
-        .put_report(class.id, school.today, &[("math", 30), ("chinese", 25)])
-        .await;
-    let classes_before = school
-        .admin
-        .get("classes")
-        .await
-        .expect_status(200, "GET classes")
-        .json;
-    let policy_before = school
-        .admin
-        .get("policy")
-        .await
-        .expect_status(200, "GET policy")
-        .json;
+    let written =
+        monitor.put_report(class.id, school.today, &[("math", 30), ("chinese", 25)]).await;
+    let classes_before = school.admin.get("classes").await.expect_status(200, "GET classes").json;
+    let policy_before = school.admin.get("policy").await.expect_status(200, "GET policy").json;
 
     // Act
     school.server.restart().await;
 
     // Assert
     let admin = school.server.login(ADMIN_USERNAME, ADMIN_PASSWORD).await;
-    assert_eq!(
-        admin
-            .get("classes")
-            .await
-            .expect_status(200, "classes")
-            .json,
-        classes_before
-    );
-    assert_eq!(
-        admin.get("policy").await.expect_status(200, "policy").json,
-        policy_before
-    );
+    assert_eq!(admin.get("classes").await.expect_status(200, "classes").json, classes_before);
+    assert_eq!(admin.get("policy").await.expect_status(200, "policy").json, policy_before);
     let kept = admin.report_on(class.id, school.today).await;
     assert_eq!(kept.as_ref(), Some(&written["report"]));
     let monitor = school.server.login("monitor-71", PASSWORD).await;
-    let next = monitor
-        .put_report(class.id, school.today, &[("math", 35)])
-        .await;
-    assert_eq!(
-        next["report"]["version"], 2,
-        "versions go on from where they were"
-    );
+    let next = monitor.put_report(class.id, school.today, &[("math", 35)]).await;
+    assert_eq!(next["report"]["version"], 2, "versions go on from where they were");
 }
 
 #[tokio::test]
@@ -66,11 +40,8 @@ async fn a_session_outlives_a_restart_because_the_server_keeps_no_state() {
 
     // Assert
     let same_person = school.admin.at(&school.server.base_url);
-    let after = same_person
-        .get("me")
-        .await
-        .expect_status(200, "the old session after a restart")
-        .json;
+    let after =
+        same_person.get("me").await.expect_status(200, "the old session after a restart").json;
     assert_eq!(after["id"], before["id"]);
 }
 

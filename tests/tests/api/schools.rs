@@ -12,13 +12,7 @@ async fn add_school_makes_a_school_whose_admin_can_log_in() {
     // Act
     let out = school
         .server
-        .run_cli(&[
-            "add-school",
-            "--name",
-            "Second School",
-            "--admin",
-            &admin_arg,
-        ])
+        .run_cli(&["add-school", "--name", "Second School", "--admin", &admin_arg])
         .await;
 
     // Assert
@@ -42,13 +36,7 @@ async fn add_school_refuses_a_taken_username_or_a_weak_password_and_changes_noth
         // Act
         let out = school
             .server
-            .run_cli(&[
-                "add-school",
-                "--name",
-                "Third School",
-                "--admin",
-                &admin_arg,
-            ])
+            .run_cli(&["add-school", "--name", "Third School", "--admin", &admin_arg])
             .await;
 
         // Assert

@@ -11,23 +11,14 @@ async fn a_summary_counts_the_days_averages_to_one_decimal_and_lists_the_flags()
     let school = School::new().await;
     let class = school.class(7, "7(1)").await;
     let teacher = school.teacher("teacher-71", &class).await;
-    let days = [
-        (school.days_ago(2), 20, 30),
-        (school.days_ago(1), 25, 35),
-        (school.today, 50, 51),
-    ];
+    let days = [(school.days_ago(2), 20, 30), (school.days_ago(1), 25, 35), (school.today, 50, 51)];
     for (day, math, chinese) in days {
-        school
-            .admin
-            .put_report(class.id, day, &[("math", math), ("chinese", chinese)])
-            .await;
+        school.admin.put_report(class.id, day, &[("math", math), ("chinese", chinese)]).await;
     }
     let (from, to) = (school.days_ago(2), school.today);
 
     // Act
-    let response = teacher
-        .get(&format!("classes/{}/summary?from={from}&to={to}", class.id))
-        .await;
+    let response = teacher.get(&format!("classes/{}/summary?from={from}&to={to}", class.id)).await;
 
     // Assert
     let summary = response.expect_status(200, "summary").json;
@@ -36,10 +27,7 @@ async fn a_summary_counts_the_days_averages_to_one_decimal_and_lists_the_flags()
     assert_eq!(summary["to"], to.to_string());
     assert_eq!(summary["days_reported"], 3);
     assert_eq!(summary["average_daily_minutes"], 70.3, "211 / 3 = 70.33…");
-    assert_eq!(
-        summary["subject_averages"],
-        json!({ "math": 31.7, "chinese": 38.7 })
-    );
+    assert_eq!(summary["subject_averages"], json!({ "math": 31.7, "chinese": 38.7 }));
     let flags = summary["flags"].as_array().expect("flags is a list");
     assert_eq!(flags.len(), 1, "only today is over the limit: {summary}");
     assert_eq!(flags[0]["kind"], "over_daily_limit");
@@ -56,20 +44,14 @@ async fn a_class_whose_average_is_over_the_limit_gets_an_alert() {
     for n in 0..3 {
         school
             .admin
-            .put_report(
-                class.id,
-                school.days_ago(n),
-                &[("physics", 60), ("math", 40)],
-            )
+            .put_report(class.id, school.days_ago(n), &[("physics", 60), ("math", 40)])
             .await;
     }
     let (from, to) = (school.days_ago(2), school.today);
 
     // Act
-    let response = school
-        .admin
-        .get(&format!("classes/{}/summary?from={from}&to={to}", class.id))
-        .await;
+    let response =
+        school.admin.get(&format!("classes/{}/summary?from={from}&to={to}", class.id)).await;
 
     // Assert
     let summary = response.expect_status(200, "summary").json;
@@ -87,12 +69,7 @@ async fn a_class_whose_average_is_over_the_limit_gets_an_alert() {
     assert_eq!(alerts[0]["class_id"], class.id);
     assert_eq!(
         flag_kinds(&summary["flags"]),
-        [
-            "over_average_limit",
-            "over_daily_limit",
-            "over_daily_limit",
-            "over_daily_limit"
-        ]
+        ["over_average_limit", "over_daily_limit", "over_daily_limit", "over_daily_limit"]
     );
 }
 
@@ -103,18 +80,13 @@ async fn a_class_with_no_reports_has_a_null_average() {
     let class = school.class(7, "7(2)").await;
 
     // Act
-    let response = school
-        .admin
-        .get(&format!("classes/{}/summary", class.id))
-        .await;
+    let response = school.admin.get(&format!("classes/{}/summary", class.id)).await;
 
     // Assert
     let summary = response.expect_status(200, "summary").json;
     assert_eq!(summary["days_reported"], 0);
     assert!(
-        summary
-            .as_object()
-            .is_some_and(|s| s.contains_key("average_daily_minutes")),
+        summary.as_object().is_some_and(|s| s.contains_key("average_daily_minutes")),
         "average_daily_minutes is missing rather than null: {summary}"
     );
     assert_eq!(summary["average_daily_minutes"], json!(null));
@@ -150,64 +122,27 @@ async fn from_and_to_default_to_the_policy_window_ending_today() {
     let comparison_path = format!("schools/{}/grades/7/comparison", school.school_id);
 
     // Act
-    let summary = school
-        .admin
-        .get(&summary_path)
-        .await
-        .expect_status(200, "summary")
-        .json;
-    let comparison = school
-        .admin
-        .get(&comparison_path)
-        .await
-        .expect_status(200, "comparison")
-        .json;
+    let summary = school.admin.get(&summary_path).await.expect_status(200, "summary").json;
+    let comparison = school.admin.get(&comparison_path).await.expect_status(200, "comparison").json;
 
     // Assert
     for body in [&summary, &comparison] {
-        assert_eq!(
-            body["from"],
-            school.days_ago(13).to_string(),
-            "14 days ending today: {body}"
-        );
+        assert_eq!(body["from"], school.days_ago(13).to_string(), "14 days ending today: {body}");
         assert_eq!(body["to"], school.today.to_string());
     }
 
     // Arrange: a school that compares over three weeks.
-    let mut policy = school
-        .admin
-        .get("policy")
-        .await
-        .expect_status(200, "policy")
-        .json;
+    let mut policy = school.admin.get("policy").await.expect_status(200, "policy").json;
     policy["window_days"] = json!(21);
-    school
-        .admin
-        .put("policy", &policy)
-        .await
-        .expect_status(200, "PUT policy");
+    school.admin.put("policy", &policy).await.expect_status(200, "PUT policy");
 
     // Act
-    let summary = school
-        .admin
-        .get(&summary_path)
-        .await
-        .expect_status(200, "summary")
-        .json;
-    let comparison = school
-        .admin
-        .get(&comparison_path)
-        .await
-        .expect_status(200, "comparison")
-        .json;
+    let summary = school.admin.get(&summary_path).await.expect_status(200, "summary").json;
+    let comparison = school.admin.get(&comparison_path).await.expect_status(200, "comparison").json;
 
     // Assert
     for body in [&summary, &comparison] {
-        assert_eq!(
-            body["from"],
-            school.days_ago(20).to_string(),
-            "21 days ending today: {body}"
-        );
+        assert_eq!(body["from"], school.days_ago(20).to_string(), "21 days ending today: {body}");
         assert_eq!(body["to"], school.today.to_string());
     }
 }
@@ -222,25 +157,13 @@ async fn a_reversed_overlong_or_malformed_range_is_refused_with_400() {
     let today = school.today.to_string();
 
     // Act + Assert
-    let reversed = school
-        .admin
-        .get(&path(today.clone(), school.days_ago(1).to_string()))
-        .await;
+    let reversed = school.admin.get(&path(today.clone(), school.days_ago(1).to_string())).await;
     reversed.expect_error(400, "invalid_range");
-    let too_long = school
-        .admin
-        .get(&path(school.days_ago(366).to_string(), today.clone()))
-        .await;
+    let too_long = school.admin.get(&path(school.days_ago(366).to_string(), today.clone())).await;
     too_long.expect_error(400, "invalid_range");
-    let longest = school
-        .admin
-        .get(&path(school.days_ago(365).to_string(), today.clone()))
-        .await;
+    let longest = school.admin.get(&path(school.days_ago(365).to_string(), today.clone())).await;
     longest.expect_status(200, "366 days is the longest range");
-    let bad_month = school
-        .admin
-        .get(&path("2026-13-01".to_owned(), today.clone()))
-        .await;
+    let bad_month = school.admin.get(&path("2026-13-01".to_owned(), today.clone())).await;
     bad_month.expect_error(400, "bad_date");
     let words = school.admin.get(&path("last-week".to_owned(), today)).await;
     words.expect_error(400, "bad_date");

@@ -37,10 +37,7 @@ async fn an_admin_creates_a_monitor_who_can_then_log_in() {
         fields.keys().all(|k| !k.contains("password")),
         "the answer carries a password field: {user}"
     );
-    assert!(
-        !response.text.contains(PASSWORD),
-        "the answer carries the password"
-    );
+    assert!(!response.text.contains(PASSWORD), "the answer carries the password");
 
     let login = school.server.api().login("monitor-72", PASSWORD).await;
     let me = login.expect_status(200, "the new monitor logs in").json;
@@ -95,55 +92,19 @@ async fn each_invalid_account_is_refused_with_its_own_code_and_not_created() {
     };
     let cid = json!({ "class_id": class.id });
     let cases: Vec<(&str, Value, &str)> = vec![
-        (
-            "a one-letter username",
-            with("m", "monitor", cid.clone()),
-            "invalid_username",
-        ),
-        (
-            "a 41-letter username",
-            with(&"m".repeat(41), "monitor", cid.clone()),
-            "invalid_username",
-        ),
-        (
-            "a username with a space",
-            with("mon itor", "monitor", cid.clone()),
-            "invalid_username",
-        ),
-        (
-            "a username with a slash",
-            with("mon/itor", "monitor", cid.clone()),
-            "invalid_username",
-        ),
-        (
-            "a taken username",
-            with("admin", "monitor", cid.clone()),
-            "username_taken",
-        ),
+        ("a one-letter username", with("m", "monitor", cid.clone()), "invalid_username"),
+        ("a 41-letter username", with(&"m".repeat(41), "monitor", cid.clone()), "invalid_username"),
+        ("a username with a space", with("mon itor", "monitor", cid.clone()), "invalid_username"),
+        ("a username with a slash", with("mon/itor", "monitor", cid.clone()), "invalid_username"),
+        ("a taken username", with("admin", "monitor", cid.clone()), "username_taken"),
         (
             "a 7-character password",
-            with(
-                "weak-monitor",
-                "monitor",
-                json!({ "class_id": class.id, "password": "1234567" }),
-            ),
+            with("weak-monitor", "monitor", json!({ "class_id": class.id, "password": "1234567" })),
             "weak_password",
         ),
-        (
-            "an unknown role",
-            with("super-user", "superuser", json!({})),
-            "invalid_role",
-        ),
-        (
-            "a monitor without a class",
-            with("lost-monitor", "monitor", json!({})),
-            "class_required",
-        ),
-        (
-            "a teacher without a class",
-            with("lost-teacher", "teacher", json!({})),
-            "class_required",
-        ),
+        ("an unknown role", with("super-user", "superuser", json!({})), "invalid_role"),
+        ("a monitor without a class", with("lost-monitor", "monitor", json!({})), "class_required"),
+        ("a teacher without a class", with("lost-teacher", "teacher", json!({})), "class_required"),
         (
             "a grade leader without a grade",
             with("lost-leader", "grade_leader", json!({})),
@@ -180,25 +141,14 @@ async fn each_invalid_account_is_refused_with_its_own_code_and_not_created() {
         }
         let password = body["password"].as_str().unwrap_or_default();
         let login = school.server.api().login(username, password).await;
-        assert_eq!(
-            login.status, 401,
-            "{what}: the refused account {username} can log in"
-        );
+        assert_eq!(login.status, 401, "{what}: the refused account {username} can log in");
     }
     // The boundaries are accepted: 2 and 40 characters, a password of exactly 8.
     let mut shortest = with("ab", "monitor", cid.clone());
     shortest["password"] = json!("tq8-mzv4");
-    school
-        .admin
-        .post("users", &shortest)
-        .await
-        .expect_status(201, "a 2-letter username");
+    school.admin.post("users", &shortest).await.expect_status(201, "a 2-letter username");
     let longest = with(&"a.b_c-d".repeat(6)[..40], "monitor", cid);
-    school
-        .admin
-        .post("users", &longest)
-        .await
-        .expect_status(201, "a 40-letter username");
+    school.admin.post("users", &longest).await.expect_status(201, "a 40-letter username");
 }
 
 #[tokio::test]

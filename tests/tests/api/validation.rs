@@ -19,57 +19,22 @@ async fn each_invalid_day_is_refused_with_its_code_and_stores_nothing() {
     let school = School::new().await;
     let class = school.class(7, "7(1)").await;
     let day = school.days_ago(1);
-    let stored = school
-        .admin
-        .put_report(class.id, day, &[("math", 30), ("chinese", 20)])
-        .await;
+    let stored = school.admin.put_report(class.id, day, &[("math", 30), ("chinese", 20)]).await;
     let before = stored["report"].clone();
     let cases: Vec<(&str, Value, &str)> = vec![
-        (
-            "a subject grade 7 does not have",
-            report_body(&[("chemistry", 10)]),
-            "unknown_subject",
-        ),
-        (
-            "a subject key in capitals",
-            report_body(&[("Math", 10)]),
-            "unknown_subject",
-        ),
-        (
-            "a made-up subject",
-            report_body(&[("<b>x</b>", 10)]),
-            "unknown_subject",
-        ),
-        (
-            "a subject listed twice",
-            report_body(&[("math", 10), ("math", 20)]),
-            "duplicate_subject",
-        ),
-        (
-            "241 minutes",
-            report_body(&[("math", 241)]),
-            "minutes_out_of_range",
-        ),
-        (
-            "-1 minutes",
-            report_body(&[("math", -1)]),
-            "minutes_out_of_range",
-        ),
-        (
-            "ten billion minutes",
-            report_body(&[("math", 10_000_000_000)]),
-            "minutes_out_of_range",
-        ),
+        ("a subject grade 7 does not have", report_body(&[("chemistry", 10)]), "unknown_subject"),
+        ("a subject key in capitals", report_body(&[("Math", 10)]), "unknown_subject"),
+        ("a made-up subject", report_body(&[("<b>x</b>", 10)]), "unknown_subject"),
+        ("a subject listed twice", report_body(&[("math", 10), ("math", 20)]), "duplicate_subject"),
+        ("241 minutes", report_body(&[("math", 241)]), "minutes_out_of_range"),
+        ("-1 minutes", report_body(&[("math", -1)]), "minutes_out_of_range"),
+        ("ten billion minutes", report_body(&[("math", 10_000_000_000)]), "minutes_out_of_range"),
         (
             "a day of 601 minutes",
             report_body(&[("chinese", 240), ("math", 240), ("english", 121)]),
             "day_total_too_large",
         ),
-        (
-            "a note of 501 characters",
-            with_note(&[("math", 5)], &"x".repeat(501)),
-            "note_too_long",
-        ),
+        ("a note of 501 characters", with_note(&[("math", 5)], &"x".repeat(501)), "note_too_long"),
         (
             "a client_id of 65 characters",
             with_client_id(&[("math", 5)], &"c".repeat(65)),
@@ -90,11 +55,7 @@ async fn each_invalid_day_is_refused_with_its_code_and_stores_nothing() {
         );
         response.expect_invalid(code);
         let after = school.admin.report_on(class.id, day).await;
-        assert_eq!(
-            after.as_ref(),
-            Some(&before),
-            "{what} changed the stored report"
-        );
+        assert_eq!(after.as_ref(), Some(&before), "{what} changed the stored report");
     }
 }
 
@@ -110,14 +71,8 @@ async fn the_limits_themselves_are_accepted() {
             "a day of exactly 600 minutes",
             report_body(&[("chinese", 240), ("math", 240), ("english", 120)]),
         ),
-        (
-            "a note of 500 Chinese characters",
-            with_note(&[("math", 5)], &"作".repeat(500)),
-        ),
-        (
-            "a client_id of 64 characters",
-            with_client_id(&[("math", 5)], &"c".repeat(64)),
-        ),
+        ("a note of 500 Chinese characters", with_note(&[("math", 5)], &"作".repeat(500))),
+        ("a client_id of 64 characters", with_client_id(&[("math", 5)], &"c".repeat(64))),
     ];
 
     for (what, body) in accepted {
@@ -137,20 +92,13 @@ async fn every_problem_of_a_day_is_listed_not_just_the_first() {
     let body = report_body(&[("art", 1), ("math", 999), ("math", 1)]);
 
     // Act
-    let response = school
-        .admin
-        .put(&report_path(class.id, school.today), &body)
-        .await;
+    let response = school.admin.put(&report_path(class.id, school.today), &body).await;
 
     // Assert
     let response = response.expect_invalid("unknown_subject");
     assert_eq!(
         response.problem_codes(),
-        [
-            "unknown_subject",
-            "minutes_out_of_range",
-            "duplicate_subject"
-        ]
+        ["unknown_subject", "minutes_out_of_range", "duplicate_subject"]
     );
     assert_eq!(school.admin.report_on(class.id, school.today).await, None);
 }
@@ -164,10 +112,7 @@ async fn a_single_problem_is_listed_in_problems_too() {
     let body = report_body(&[("math", 241)]);
 
     // Act
-    let response = school
-        .admin
-        .put(&report_path(class.id, school.today), &body)
-        .await;
+    let response = school.admin.put(&report_path(class.id, school.today), &body).await;
 
     // Assert
     let response = response.expect_error(422, "minutes_out_of_range");
@@ -200,9 +145,6 @@ async fn a_future_date_is_refused_for_everyone() {
             response.text
         );
     }
-    let stored = school
-        .admin
-        .reports(class.id, school.days_ago(1), tomorrow)
-        .await;
+    let stored = school.admin.reports(class.id, school.days_ago(1), tomorrow).await;
     assert!(stored.is_empty(), "{stored:?}");
 }
