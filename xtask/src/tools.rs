@@ -99,10 +99,36 @@ fn exe(name: &str) -> String {
     format!("{name}{}", std::env::consts::EXE_SUFFIX)
 }
 
-/// binaryen's `wasm-opt` from `npm install binaryen` in the workspace root, when present.
+/// The binaryen release whose `wasm-opt` reads current wasm-bindgen output (Debian's 108
+/// cannot); npm carries it as a package that runs on Node.
+const BINARYEN_NPM: &str = "binaryen@132.0.0";
+
+/// binaryen's `wasm-opt`: from `node_modules` in the workspace root if someone installed it,
+/// else from `target/tools`, installing it there with npm the first time. `None` (with a note)
+/// when npm is not available: the build then skips the size optimisation.
 pub fn wasm_opt(root: &Path) -> Option<PathBuf> {
-    let path = root.join("node_modules").join(".bin").join("wasm-opt");
-    path.exists().then_some(path)
+    let bin = |base: &Path| base.join("node_modules").join(".bin").join("wasm-opt");
+    let tools = root.join("target").join("tools");
+    for candidate in [bin(root), bin(&tools)] {
+        if candidate.exists() {
+            return Some(candidate);
+        }
+    }
+    eprintln!("installing {BINARYEN_NPM} from npm for wasm-opt (once)");
+    let installed = std::fs::create_dir_all(&tools).is_ok()
+        && cmd::run(Command::new("npm").args(["install", "--prefix"]).arg(&tools).args([
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            BINARYEN_NPM,
+        ]))
+        .is_ok();
+    if installed && bin(&tools).exists() {
+        Some(bin(&tools))
+    } else {
+        eprintln!("note: wasm-opt is not available (is npm installed?); the wasm is not size-optimised");
+        None
+    }
 }
 
 #[cfg(test)]
