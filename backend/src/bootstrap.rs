@@ -5,7 +5,7 @@ use shared::api::Role;
 
 use crate::auth::password;
 use crate::config::{Cli, parse_credentials};
-use crate::db::{self, NewAccount, School, Store};
+use crate::db::{self, Actor, NewAccount, School, Store};
 use crate::http::users::check_username;
 
 /// With an empty database and `BOOTSTRAP_ADMIN` set, creates the first school and its admin.
@@ -56,6 +56,7 @@ pub async fn create_school(
         grade: None,
         password_hash: hash,
     };
-    let (school, _) = store.create_school(name, admin).await.map_err(|e| e.to_string())?;
+    let (school, _) =
+        store.create_school(name, admin, &Actor::system(None)).await.map_err(|e| e.to_string())?;
     Ok(school)
 }

@@ -43,6 +43,14 @@ pub struct Cli {
     #[arg(long, env = "SESSION_MAX_DAYS", default_value_t = 30)]
     pub session_max_days: i64,
 
+    /// Mark the session cookie `Secure` always (else only for `X-Forwarded-Proto: https`).
+    #[arg(long, env = "COOKIE_SECURE", default_value_t = false, action = clap::ArgAction::Set)]
+    pub cookie_secure: bool,
+
+    /// Take the client's address from `X-Forwarded-For` (only behind your own proxy).
+    #[arg(long, env = "TRUST_PROXY_HEADERS", default_value_t = false, action = clap::ArgAction::Set)]
+    pub trust_proxy_headers: bool,
+
     /// Log lines as text for people or JSON for a log collector.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use crate::auth::password;
 use crate::bootstrap::create_school;
 use crate::clock::{now_rfc3339, today_in};
-use crate::db::{NewAccount, ReportWrite, Store};
+use crate::db::{Actor, NewAccount, ReportWrite, Store};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "homework-demo";
@@ -38,6 +38,7 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
     let today = today_in(&school);
     let yesterday = today.checked_sub_days(Days::new(1)).ok_or("no yesterday")?;
     let window = Window::ending(yesterday, DEMO_DAYS);
+    let actor = Actor { username: "demo".into(), ..Actor::system(Some(school.id)) };
 
     for (grade_number, averages) in PROFILES {
         let grade = Grade::new(grade_number).map_err(|e| e.to_string())?;
@@ -53,6 +54,7 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
         };
         ensure_account(
             store,
+            &actor,
             account(
                 format!("leader{grade}"),
                 format!("{grade}年级组长 Grade {grade} leader"),
@@ -67,10 +69,11 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
             let name = format!("{grade}({n})");
             let class = match existing.iter().find(|c| c.name == name) {
                 Some(c) => c.clone(),
-                None => store.create_class(school.id, grade, &name).await.map_err(err)?,
+                None => store.create_class(school.id, grade, &name, &actor).await.map_err(err)?,
             };
             ensure_account(
                 store,
+                &actor,
                 account(
                     format!("teacher-{grade}-{n}"),
                     format!("{name}班主任 Teacher"),
@@ -83,6 +86,7 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
             let monitor = format!("monitor-{grade}-{n}");
             ensure_account(
                 store,
+                &actor,
                 account(
                     monitor.clone(),
                     format!("{name}作业记录员 Monitor"),
@@ -93,22 +97,29 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
             )
             .await?;
             let skips_days = grade_number == 9 && n == 4;
-            fill_reports(store, &policy, &class, window, average, skips_days, &monitor).await?;
+            fill_reports(store, &actor, &policy, &class, window, average, skips_days, &monitor)
+                .await?;
         }
     }
     Ok(instructions())
 }
 
-async fn ensure_account(store: &dyn Store, account: NewAccount) -> Result<(), String> {
+async fn ensure_account(
+    store: &dyn Store,
+    actor: &Actor,
+    account: NewAccount,
+) -> Result<(), String> {
     if store.account_by_username(&account.username).await.map_err(|e| e.to_string())?.is_none() {
-        store.create_account(account).await.map_err(|e| e.to_string())?;
+        store.create_account(account, actor).await.map_err(|e| e.to_string())?;
     }
     Ok(())
 }
 
 /// Writes a report for every school day of the window that has none.
+#[allow(clippy::too_many_arguments)]
 async fn fill_reports(
     store: &dyn Store,
+    actor: &Actor,
     policy: &Policy,
     class: &ClassInfo,
     window: Window,
@@ -143,7 +154,7 @@ async fn fill_reports(
             recorded_by: monitor.to_owned(),
             updated_at: now_rfc3339(),
         };
-        store.put_report(write).await.map_err(|e| e.to_string())?;
+        store.put_report(write, actor).await.map_err(|e| e.to_string())?;
     }
     Ok(())
 }

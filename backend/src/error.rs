@@ -53,6 +53,9 @@ pub enum AppError {
     /// Another well-formed but invalid input; the code names the field's problem.
     #[error("{message}")]
     Invalid { code: &'static str, message: String, problems: Vec<String> },
+    /// An uploaded file with problems on some rows; every one is listed.
+    #[error("the file has {} problem(s); nothing was stored", .0.len())]
+    InvalidRows(Vec<Problem>),
     /// Too many failed log-ins; try again after this many seconds.
     #[error("too many failed log-in attempts; try again in {0} seconds")]
     TooManyAttempts(u64),
@@ -83,7 +86,7 @@ impl AppError {
             VersionConflict(_) => StatusCode::CONFLICT,
             BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            InvalidReport(_) | Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            InvalidReport(_) | Invalid { .. } | InvalidRows(_) => StatusCode::UNPROCESSABLE_ENTITY,
             TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -109,6 +112,7 @@ impl AppError {
                 problems.first().map_or("invalid_report", ValidationError::code)
             }
             Invalid { code, .. } => code,
+            InvalidRows(_) => "roster_invalid",
             TooManyAttempts(_) => "too_many_attempts",
             Unavailable => "storage_unavailable",
             Internal(_) => "internal_error",
@@ -118,21 +122,24 @@ impl AppError {
     fn detail(&self) -> ErrorDetail {
         // Every 422 lists its problems, even a single one, so a client can always read the list.
         let problems = match self {
-            AppError::InvalidReport(list) => list
-                .iter()
-                .map(|p| Problem { code: p.code().to_owned(), message: p.to_string() })
-                .collect(),
-            AppError::Invalid { code, problems, .. } if !problems.is_empty() => problems
-                .iter()
-                .map(|m| Problem { code: (*code).to_owned(), message: m.clone() })
-                .collect(),
-            AppError::Invalid { code, message, .. } => {
-                vec![Problem { code: (*code).to_owned(), message: message.clone() }]
+            AppError::InvalidReport(list) => {
+                list.iter().map(|p| problem(p.code(), p.to_string())).collect()
             }
+            AppError::Invalid { code, problems, .. } if !problems.is_empty() => {
+                problems.iter().map(|m| problem(code, m.clone())).collect()
+            }
+            AppError::Invalid { code, message, .. } => {
+                vec![problem(code, message.clone())]
+            }
+            AppError::InvalidRows(rows) => rows.clone(),
             _ => Vec::new(),
         };
         ErrorDetail { code: self.code().to_owned(), message: self.to_string(), problems }
     }
+}
+
+fn problem(code: &str, message: String) -> Problem {
+    Problem { code: code.to_owned(), message, row: None, column: None }
 }
 
 impl IntoResponse for AppError {

@@ -32,6 +32,10 @@ pub struct Settings {
     pub static_dir: PathBuf,
     pub session_idle_seconds: i64,
     pub session_max_seconds: i64,
+    /// Mark the session cookie `Secure` on every response.
+    pub cookie_secure: bool,
+    /// Believe `X-Forwarded-For` for the client's address (behind a proxy of our own).
+    pub trust_proxy_headers: bool,
 }
 
 impl Settings {
@@ -40,6 +44,8 @@ impl Settings {
             static_dir: cli.static_dir.clone(),
             session_idle_seconds: cli.session_idle_hours.max(1) * 3600,
             session_max_seconds: cli.session_max_days.max(1) * 86_400,
+            cookie_secure: cli.cookie_secure,
+            trust_proxy_headers: cli.trust_proxy_headers,
         }
     }
 }

@@ -60,6 +60,9 @@ pub struct User {
     /// The name of the class, for monitors and teachers.
     #[serde(default)]
     pub class_name: Option<String>,
+    /// A disabled account cannot log in (shown to admins).
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 /// `GET /api/v1/me`: the account of the session, its school's and class's names, and today's
@@ -92,6 +95,9 @@ pub struct ClassInfo {
     pub school_id: SchoolId,
     pub grade: Grade,
     pub name: String,
+    /// An archived class keeps its history but leaves comparisons and takes no new reports.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 /// `POST /api/v1/classes`.
@@ -194,11 +200,16 @@ pub struct ErrorDetail {
     pub problems: Vec<Problem>,
 }
 
-/// One problem of a rejected request.
+/// One problem of a rejected request; for an uploaded file, where it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
     pub code: String,
     pub message: String,
+    /// The line of the file (the header is row 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
 }
 
 /// The body of a `409`: the error and the report as it stands now.
@@ -206,4 +217,207 @@ pub struct Problem {
 pub struct ConflictBody {
     pub error: ErrorDetail,
     pub report: Option<DayReport>,
+}
+
+/// `PATCH /api/v1/classes/{id}`: rename or archive a class.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+}
+
+/// `PATCH /api/v1/users/{id}`: change an account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_id: Option<ClassId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<i64>,
+}
+
+/// `POST /api/v1/users/{id}/password`: an admin sets a new password.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub password: String,
+}
+
+/// `PUT /api/v1/me/password`: an account changes its own password.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// A school holiday: a weekday on which no report is expected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holiday {
+    pub date: NaiveDate,
+    pub name: String,
+}
+
+/// `PUT /api/v1/holidays/{date}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayName {
+    #[serde(default)]
+    pub name: String,
+}
+
+/// `POST /api/v1/classes/{id}/tablet-codes`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTabletCode {
+    #[serde(default)]
+    pub label: String,
+}
+
+/// A device code for a class tablet; `code` only in the answer that created it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TabletCode {
+    pub id: i64,
+    pub class_id: ClassId,
+    pub label: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub created_at: String,
+    #[serde(default)]
+    pub last_used_at: Option<String>,
+    #[serde(default)]
+    pub revoked: bool,
+}
+
+/// `POST /api/v1/auth/tablet`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TabletSignIn {
+    pub code: String,
+}
+
+/// What a roster import did (or, with `dry_run`, would do).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterResult {
+    pub dry_run: bool,
+    pub rows: u32,
+    pub classes_created: Vec<String>,
+    pub accounts_created: Vec<RosterAccount>,
+}
+
+/// An account a roster import created; `password` only where the server generated it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterAccount {
+    pub username: String,
+    pub role: Role,
+    pub class: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
+
+/// One row of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// RFC 3339, UTC, to the second.
+    pub at: String,
+    pub actor: String,
+    pub address: String,
+    pub action: String,
+    pub target: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// `GET /api/v1/audit`: a page of entries, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub next_before: Option<i64>,
+}
+
+/// `GET /api/v1/schools/{id}/grades/{g}/days`: the class × day totals behind the heat map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradeDays {
+    pub school_id: SchoolId,
+    pub grade: Grade,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub limit_minutes: u32,
+    /// Monday to Friday less holidays: a day here without a report is missing.
+    pub school_days: Vec<NaiveDate>,
+    pub classes: Vec<ClassDayTotals>,
+}
+
+/// One class's reported day totals, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassDayTotals {
+    pub class_id: ClassId,
+    pub name: String,
+    pub days: Vec<DayTotal>,
+}
+
+/// A reported day's total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayTotal {
+    pub date: NaiveDate,
+    pub total_minutes: u32,
+}
+
+/// `GET /api/v1/schools/{id}/grades/{g}/subjects`: which subject drives each class's load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradeSubjects {
+    pub school_id: SchoolId,
+    pub grade: Grade,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub subjects: Vec<String>,
+    pub classes: Vec<ClassSubjects>,
+}
+
+/// A class's average minutes per subject over its reported days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassSubjects {
+    pub class_id: ClassId,
+    pub name: String,
+    pub days_reported: u32,
+    pub subject_averages: BTreeMap<String, f64>,
+}
+
+/// `GET /api/v1/schools/{id}/overview`: every grade at a glance and who needs attention first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchoolOverview {
+    pub school_id: SchoolId,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub grades: Vec<GradeGlance>,
+    pub attention: Vec<AttentionClass>,
+}
+
+/// One grade of the overview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradeGlance {
+    pub grade: Grade,
+    pub limit_minutes: u32,
+    pub grade_average_minutes: Option<f64>,
+    pub class_count: u32,
+    pub flag_counts: BTreeMap<String, u32>,
+}
+
+/// A class with flags, for the "needs attention" list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttentionClass {
+    pub class_id: ClassId,
+    pub name: String,
+    pub grade: Grade,
+    pub average_daily_minutes: Option<f64>,
+    pub limit_minutes: u32,
+    pub flags: Vec<Flag>,
 }

@@ -94,6 +94,7 @@ mod tests {
             class_name: None,
             password_hash: String::new(),
             disabled: false,
+            tablet: false,
         }
     }
 
@@ -103,6 +104,7 @@ mod tests {
             school_id,
             grade: Grade::new(i64::from(grade)).unwrap(),
             name: format!("{grade}({id})"),
+            archived: false,
         }
     }
 

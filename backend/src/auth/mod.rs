@@ -60,13 +60,43 @@ pub fn set_cookie_header() -> axum::http::HeaderName {
     SET_COOKIE
 }
 
-/// Whether the request came over HTTPS (directly or through a proxy that says so), so the
-/// cookie must be `Secure`.
-pub fn is_https(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+/// Whether the session cookie must be `Secure`: always with `COOKIE_SECURE`, else when the
+/// request came over HTTPS through a proxy that says so.
+pub fn is_https(headers: &HeaderMap, settings: &crate::Settings) -> bool {
+    settings.cookie_secure
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// The client's IP address: the peer's, or with `TRUST_PROXY_HEADERS` the first address of
+/// `X-Forwarded-For` that the proxy in front of us appended.
+#[derive(Debug, Clone)]
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state.settings.trust_proxy_headers.then(|| {
+            parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        });
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(ClientAddress(forwarded.flatten().or(peer).unwrap_or_else(|| "-".into())))
+    }
 }
 
 /// The logged-in account of the request; extracting it answers `401` when there is none.

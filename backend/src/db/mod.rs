@@ -5,7 +5,7 @@ mod sqlite;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use shared::api::{ClassInfo, DayReport, Role};
+use shared::api::{AuditEntry, ClassInfo, DayReport, Holiday, Role};
 use shared::report::Entry;
 use shared::{ClassId, Grade, Policy, SchoolId, UserId, Window};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -78,6 +78,8 @@ pub struct Account {
     pub class_name: Option<String>,
     pub password_hash: String,
     pub disabled: bool,
+    /// A class tablet's account, signed in with a device code; it has no usable password.
+    pub tablet: bool,
 }
 
 /// A new account, checked and with its password already hashed.
@@ -125,39 +127,164 @@ pub enum WriteOutcome {
     Conflict(Option<DayReport>),
 }
 
-/// The storage the server needs, whatever the database.
+/// Who did a write, for the audit log that every write appends to in its own transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<UserId>,
+    /// The account's username, or what a failed log-in typed, or `cli` for the command line.
+    pub username: String,
+    /// The school the write concerns (`None` for a failed log-in with an unknown username).
+    pub school_id: Option<SchoolId>,
+    /// The client's IP address (`-` for the command line).
+    pub address: String,
+}
+
+impl Actor {
+    pub fn of(account: &Account, address: &str) -> Self {
+        Actor {
+            user_id: Some(account.id),
+            username: account.username.clone(),
+            school_id: Some(account.school_id),
+            address: address.to_owned(),
+        }
+    }
+
+    /// The server itself, acting for the command line or the demo loader.
+    pub fn system(school_id: Option<SchoolId>) -> Self {
+        Actor { user_id: None, username: "cli".into(), school_id, address: "-".into() }
+    }
+}
+
+/// Changes to an account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AccountChanges {
+    pub display_name: Option<String>,
+    pub disabled: Option<bool>,
+    pub class_id: Option<ClassId>,
+    pub grade: Option<Grade>,
+}
+
+/// A class tablet's device code as stored (the code itself only as a hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TabletCodeRecord {
+    pub id: i64,
+    pub class_id: ClassId,
+    pub label: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked: bool,
+}
+
+/// An account a roster import creates, its class named (the class may be created by the same
+/// import).
+#[derive(Debug, Clone)]
+pub struct RosterAccountRow {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub class: Option<(Grade, String)>,
+    pub grade: Option<Grade>,
+    pub password_hash: String,
+}
+
+/// What to show of the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub action: Option<String>,
+    pub actor: Option<String>,
+    pub before: Option<i64>,
+    pub limit: u32,
+}
+
+/// The storage the server needs, whatever the database. Every method that writes takes the
+/// [`Actor`] and records an audit entry in the same transaction as the change.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Whether no school exists yet (first start).
     async fn is_empty(&self) -> StoreResult<bool>;
     /// Creates a school with the default policy and its first admin, in one transaction.
-    async fn create_school(&self, name: &str, admin: NewAccount) -> StoreResult<(School, Account)>;
+    async fn create_school(
+        &self,
+        name: &str,
+        admin: NewAccount,
+        actor: &Actor,
+    ) -> StoreResult<(School, Account)>;
     async fn school(&self, id: SchoolId) -> StoreResult<Option<School>>;
     async fn school_by_name(&self, name: &str) -> StoreResult<Option<School>>;
 
     async fn policy(&self, school: SchoolId) -> StoreResult<Policy>;
-    async fn set_policy(&self, school: SchoolId, policy: &Policy) -> StoreResult<()>;
+    async fn set_policy(&self, school: SchoolId, policy: &Policy, actor: &Actor)
+    -> StoreResult<()>;
+    /// Holiday dates in a window (for the flag engine).
     async fn holidays(&self, school: SchoolId, window: Window) -> StoreResult<BTreeSet<NaiveDate>>;
+    /// Holidays with their names in a window, oldest first.
+    async fn holiday_list(&self, school: SchoolId, window: Window) -> StoreResult<Vec<Holiday>>;
+    async fn put_holiday(
+        &self,
+        school: SchoolId,
+        holiday: &Holiday,
+        actor: &Actor,
+    ) -> StoreResult<()>;
+    /// Removes a holiday; whether there was one.
+    async fn delete_holiday(
+        &self,
+        school: SchoolId,
+        date: NaiveDate,
+        actor: &Actor,
+    ) -> StoreResult<bool>;
 
     /// Active classes of a school, of one grade or all, ordered by grade and name.
     async fn classes(&self, school: SchoolId, grade: Option<Grade>) -> StoreResult<Vec<ClassInfo>>;
+    /// Every class of a school, archived ones too.
+    async fn all_classes(&self, school: SchoolId) -> StoreResult<Vec<ClassInfo>>;
     async fn class(&self, id: ClassId) -> StoreResult<Option<ClassInfo>>;
     async fn create_class(
         &self,
         school: SchoolId,
         grade: Grade,
         name: &str,
+        actor: &Actor,
+    ) -> StoreResult<ClassInfo>;
+    async fn update_class(
+        &self,
+        id: ClassId,
+        name: Option<&str>,
+        archived: Option<bool>,
+        actor: &Actor,
     ) -> StoreResult<ClassInfo>;
 
-    async fn create_account(&self, account: NewAccount) -> StoreResult<Account>;
+    async fn create_account(&self, account: NewAccount, actor: &Actor) -> StoreResult<Account>;
+    async fn account(&self, id: UserId) -> StoreResult<Option<Account>>;
     async fn account_by_username(&self, username: &str) -> StoreResult<Option<Account>>;
+    /// The accounts of a school, ordered by role and username (tablet accounts left out).
+    async fn accounts(&self, school: SchoolId) -> StoreResult<Vec<Account>>;
+    /// Changes an account; disabling it ends its sessions in the same transaction.
+    async fn update_account(
+        &self,
+        id: UserId,
+        changes: AccountChanges,
+        actor: &Actor,
+    ) -> StoreResult<Account>;
+    /// Sets a password hash and ends the account's sessions, but for `keep` (the caller's own).
+    async fn set_password(
+        &self,
+        id: UserId,
+        hash: &str,
+        keep: Option<&[u8]>,
+        actor: &Actor,
+    ) -> StoreResult<()>;
 
+    /// Opens a session (a log-in, or a tablet signing in with `tablet_code`).
     async fn create_session(
         &self,
         token_hash: &[u8],
         user: UserId,
         now: i64,
         expires_at: i64,
+        tablet_code: Option<i64>,
+        actor: &Actor,
     ) -> StoreResult<()>;
     /// The session of a token that has not expired, its idle limit measured from `idle_since`.
     async fn session(
@@ -167,10 +294,17 @@ pub trait Store: Send + Sync + 'static {
         idle_since: i64,
     ) -> StoreResult<Option<Session>>;
     async fn touch_session(&self, token_hash: &[u8], now: i64) -> StoreResult<()>;
-    async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+    /// Ends a session (a log-out when `actor` is given).
+    async fn delete_session(&self, token_hash: &[u8], actor: Option<&Actor>) -> StoreResult<()>;
 
-    async fn record_login_failure(&self, username: &str, address: &str, at: i64)
-    -> StoreResult<()>;
+    /// Counts a failed log-in, and records it in the audit log.
+    async fn record_login_failure(
+        &self,
+        username: &str,
+        address: &str,
+        at: i64,
+        actor: &Actor,
+    ) -> StoreResult<()>;
     /// Failed log-ins since `since`: for the username, and from the address; and the oldest of
     /// the username's, to say when the next attempt will be allowed.
     async fn login_failures(
@@ -180,8 +314,36 @@ pub trait Store: Send + Sync + 'static {
         since: i64,
     ) -> StoreResult<LoginFailures>;
 
+    async fn create_tablet_code(
+        &self,
+        class: ClassId,
+        label: &str,
+        code_hash: &[u8],
+        actor: &Actor,
+    ) -> StoreResult<TabletCodeRecord>;
+    async fn tablet_codes(&self, class: ClassId) -> StoreResult<Vec<TabletCodeRecord>>;
+    /// Revokes a code of a class and ends the sessions opened with it; whether it existed.
+    async fn revoke_tablet_code(&self, class: ClassId, id: i64, actor: &Actor)
+    -> StoreResult<bool>;
+    /// The live code with this hash: its id and the class's tablet account (created on first
+    /// use, with a password that cannot log in), marking the code used.
+    async fn tablet_account(
+        &self,
+        code_hash: &[u8],
+        unusable_hash: &str,
+    ) -> StoreResult<Option<(i64, Account)>>;
+
+    /// Creates every class and account of a roster import in one transaction, or nothing.
+    async fn import_roster(
+        &self,
+        school: SchoolId,
+        classes: &[(Grade, String)],
+        accounts: &[RosterAccountRow],
+        actor: &Actor,
+    ) -> StoreResult<()>;
+
     /// Stores a day report and its class × day total in one transaction.
-    async fn put_report(&self, write: ReportWrite) -> StoreResult<WriteOutcome>;
+    async fn put_report(&self, write: ReportWrite, actor: &Actor) -> StoreResult<WriteOutcome>;
     /// What was acknowledged for this `client_id`, if anything.
     async fn replayed_report(
         &self,
@@ -197,12 +359,27 @@ pub trait Store: Send + Sync + 'static {
         classes: &[ClassId],
         window: Window,
     ) -> StoreResult<HashMap<ClassId, BTreeMap<NaiveDate, u32>>>;
-    /// Sum of minutes per subject of a class over a window.
+    /// Sum of minutes per subject over a window, for each of several classes.
     async fn subject_sums(
         &self,
-        class: ClassId,
+        classes: &[ClassId],
         window: Window,
-    ) -> StoreResult<BTreeMap<String, u64>>;
+    ) -> StoreResult<HashMap<ClassId, BTreeMap<String, u64>>>;
+
+    /// Appends an entry to the audit log on its own (writes that are not a stored change).
+    async fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target: &str,
+        after: Option<serde_json::Value>,
+    ) -> StoreResult<()>;
+    /// A school's audit entries, newest first.
+    async fn audit_entries(
+        &self,
+        school: SchoolId,
+        filter: &AuditFilter,
+    ) -> StoreResult<Vec<AuditEntry>>;
 }
 
 /// Counts of recent failed log-ins.

@@ -1,21 +1,25 @@
 //! The embedded SQLite store: one file, WAL journal, `synchronous = FULL` so that an
 //! acknowledged write survives a crash or power loss. Writes go through a single connection
 //! (SQLite has one writer at a time anyway, and this avoids lock upgrades failing with
-//! `SQLITE_BUSY`); reads use a pool of their own.
+//! `SQLITE_BUSY`); reads use a pool of their own. Every write appends its audit entry in the
+//! same transaction.
 
 use super::{
-    Account, LoginFailures, NewAccount, ReportWrite, School, Session, Store, StoreError,
-    StoreResult, Taken, WriteOutcome,
+    Account, AccountChanges, Actor, AuditFilter, LoginFailures, NewAccount, ReportWrite,
+    RosterAccountRow, School, Session, Store, StoreError, StoreResult, TabletCodeRecord, Taken,
+    WriteOutcome,
 };
+use crate::clock::now_rfc3339;
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use shared::api::{ClassInfo, DayReport, Role};
+use serde_json::{Value, json};
+use shared::api::{AuditEntry, ClassInfo, DayReport, Holiday, Role};
 use shared::report::{Entry, day_total};
 use shared::{ClassId, Grade, Minutes, Policy, SchoolId, Subject, UserId, Window};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, SqliteConnection, SqlitePool};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
 use std::time::Duration;
@@ -93,18 +97,31 @@ fn date_of(s: &str) -> StoreResult<NaiveDate> {
     s.parse().map_err(corrupt)
 }
 
+const CLASS_COLUMNS: &str = "id, school_id, grade, name, archived_at IS NOT NULL AS archived";
+
 fn class_row(row: &SqliteRow) -> StoreResult<ClassInfo> {
     Ok(ClassInfo {
         id: row.get("id"),
         school_id: row.get("school_id"),
         grade: grade_of(row.get("grade"))?,
         name: row.get("name"),
+        archived: row.get("archived"),
     })
 }
 
-const ACCOUNT_COLUMNS: &str = "u.id, u.school_id, u.username, u.display_name, u.role, u.class_id, \
-    COALESCE(u.grade, c.grade) AS grade, c.name AS class_name, u.password_hash, \
-    u.disabled_at IS NOT NULL AS disabled";
+macro_rules! account_columns {
+    () => {
+        "u.id, u.school_id, u.username, u.display_name, u.role, u.class_id, \
+         COALESCE(u.grade, c.grade) AS grade, c.name AS class_name, u.password_hash, \
+         u.disabled_at IS NOT NULL AS disabled, u.tablet"
+    };
+}
+
+const ACCOUNT_SELECT: &str = concat!(
+    "SELECT ",
+    account_columns!(),
+    " FROM users u LEFT JOIN classes c ON c.id = u.class_id"
+);
 
 fn account_row(row: &SqliteRow) -> StoreResult<Account> {
     let role: String = row.get("role");
@@ -119,6 +136,7 @@ fn account_row(row: &SqliteRow) -> StoreResult<Account> {
         class_name: row.get("class_name"),
         password_hash: row.get("password_hash"),
         disabled: row.get("disabled"),
+        tablet: row.get("tablet"),
     })
 }
 
@@ -188,8 +206,133 @@ where
     Ok(reports_from_rows(&rows)?.pop())
 }
 
-fn now_text() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+/// Appends an audit entry inside the caller's transaction.
+async fn audit_in(
+    conn: &mut SqliteConnection,
+    actor: &Actor,
+    action: &str,
+    target: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, school_id, actor_id, actor, address, action, target, before, after) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(now_rfc3339())
+    .bind(actor.school_id)
+    .bind(actor.user_id)
+    .bind(&actor.username)
+    .bind(&actor.address)
+    .bind(action)
+    .bind(target)
+    .bind(before.map(|v| v.to_string()))
+    .bind(after.map(|v| v.to_string()))
+    .execute(conn)
+    .await
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// What the audit log keeps of an account: never its password hash.
+fn account_json(a: &Account) -> Value {
+    json!({
+        "username": a.username, "display_name": a.display_name, "role": a.role.as_str(),
+        "class_id": a.class_id, "grade": a.grade, "disabled": a.disabled,
+    })
+}
+
+fn class_json(c: &ClassInfo) -> Value {
+    json!({"name": c.name, "grade": c.grade, "archived": c.archived})
+}
+
+async fn account_in(conn: &mut SqliteConnection, id: UserId) -> StoreResult<Option<Account>> {
+    let row = sqlx::query(&format!("{ACCOUNT_SELECT} WHERE u.id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map_err(store_error)?;
+    row.as_ref().map(account_row).transpose()
+}
+
+async fn class_in(conn: &mut SqliteConnection, id: ClassId) -> StoreResult<Option<ClassInfo>> {
+    let row = sqlx::query(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map_err(store_error)?;
+    row.as_ref().map(class_row).transpose()
+}
+
+async fn insert_account(tx: &mut SqliteConnection, a: &NewAccount) -> StoreResult<UserId> {
+    sqlx::query_scalar(
+        "INSERT INTO users (school_id, username, display_name, role, class_id, grade, password_hash, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(a.school_id)
+    .bind(&a.username)
+    .bind(&a.display_name)
+    .bind(a.role.as_str())
+    .bind(a.class_id)
+    .bind(a.grade.map(|g| i64::from(g.get())))
+    .bind(&a.password_hash)
+    .bind(now_rfc3339())
+    .fetch_one(tx)
+    .await
+    .map_err(store_error)
+}
+
+async fn insert_class(
+    tx: &mut SqliteConnection,
+    school: SchoolId,
+    grade: Grade,
+    name: &str,
+) -> StoreResult<ClassInfo> {
+    let row = sqlx::query(&format!(
+        "INSERT INTO classes (school_id, grade, name, created_at) VALUES (?, ?, ?, ?) \
+         RETURNING {CLASS_COLUMNS}"
+    ))
+    .bind(school)
+    .bind(i64::from(grade.get()))
+    .bind(name)
+    .bind(now_rfc3339())
+    .fetch_one(tx)
+    .await
+    .map_err(store_error)?;
+    class_row(&row)
+}
+
+async fn replayed_in<'e, E>(
+    executor: E,
+    class: ClassId,
+    client_id: &str,
+) -> StoreResult<Option<DayReport>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    let json: Option<String> =
+        sqlx::query_scalar("SELECT report FROM client_writes WHERE class_id = ? AND client_id = ?")
+            .bind(class)
+            .bind(client_id)
+            .fetch_optional(executor)
+            .await
+            .map_err(store_error)?;
+    json.map(|j| serde_json::from_str(&j).map_err(corrupt)).transpose()
+}
+
+fn tablet_code_row(row: &SqliteRow) -> TabletCodeRecord {
+    TabletCodeRecord {
+        id: row.get("id"),
+        class_id: row.get("class_id"),
+        label: row.get("label"),
+        created_at: row.get("created_at"),
+        last_used_at: row.get("last_used_at"),
+        revoked: row.get("revoked"),
+    }
+}
+
+fn ids_json(ids: &[ClassId]) -> StoreResult<String> {
+    serde_json::to_string(ids).map_err(corrupt)
 }
 
 #[async_trait]
@@ -202,7 +345,12 @@ impl Store for SqliteStore {
         Ok(n == 0)
     }
 
-    async fn create_school(&self, name: &str, admin: NewAccount) -> StoreResult<(School, Account)> {
+    async fn create_school(
+        &self,
+        name: &str,
+        admin: NewAccount,
+        actor: &Actor,
+    ) -> StoreResult<(School, Account)> {
         let policy = serde_json::to_string(&Policy::default()).map_err(corrupt)?;
         let mut tx = self.writer.begin().await.map_err(store_error)?;
         let row = sqlx::query(
@@ -211,20 +359,16 @@ impl Store for SqliteStore {
         )
         .bind(name)
         .bind(policy)
-        .bind(now_text())
+        .bind(now_rfc3339())
         .fetch_one(&mut *tx)
         .await
         .map_err(store_error)?;
         let school = school_row(&row);
         let id = insert_account(&mut tx, &NewAccount { school_id: school.id, ..admin }).await?;
-        let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM users u LEFT JOIN classes c ON c.id = u.class_id WHERE u.id = ?"
-        ))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(store_error)?;
-        let account = account_row(&row)?;
+        let account = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no new admin"))?;
+        let actor = Actor { school_id: Some(school.id), ..actor.clone() };
+        let after = json!({"name": school.name, "admin": account.username});
+        audit_in(&mut tx, &actor, "school.create", &school.name, None, Some(after)).await?;
         tx.commit().await.map_err(store_error)?;
         Ok((school, account))
     }
@@ -256,20 +400,38 @@ impl Store for SqliteStore {
         serde_json::from_str(&json).map_err(corrupt)
     }
 
-    async fn set_policy(&self, school: SchoolId, policy: &Policy) -> StoreResult<()> {
+    async fn set_policy(
+        &self,
+        school: SchoolId,
+        policy: &Policy,
+        actor: &Actor,
+    ) -> StoreResult<()> {
         let json = serde_json::to_string(policy).map_err(corrupt)?;
-        sqlx::query("UPDATE schools SET policy = ? WHERE id = ?")
-            .bind(json)
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        let before: String = sqlx::query_scalar("SELECT policy FROM schools WHERE id = ?")
             .bind(school)
-            .execute(&self.writer)
+            .fetch_one(&mut *tx)
             .await
             .map_err(store_error)?;
-        Ok(())
+        sqlx::query("UPDATE schools SET policy = ? WHERE id = ?")
+            .bind(&json)
+            .bind(school)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        let before = serde_json::from_str(&before).ok();
+        let after = serde_json::to_value(policy).ok();
+        audit_in(&mut tx, actor, "policy.update", "policy", before, after).await?;
+        tx.commit().await.map_err(store_error)
     }
 
     async fn holidays(&self, school: SchoolId, window: Window) -> StoreResult<BTreeSet<NaiveDate>> {
-        let rows: Vec<String> = sqlx::query_scalar(
-            "SELECT date FROM holidays WHERE school_id = ? AND date BETWEEN ? AND ?",
+        Ok(self.holiday_list(school, window).await?.into_iter().map(|h| h.date).collect())
+    }
+
+    async fn holiday_list(&self, school: SchoolId, window: Window) -> StoreResult<Vec<Holiday>> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT date, name FROM holidays WHERE school_id = ? AND date BETWEEN ? AND ? ORDER BY date",
         )
         .bind(school)
         .bind(window.from().to_string())
@@ -277,18 +439,83 @@ impl Store for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(store_error)?;
-        rows.iter().map(|d| date_of(d)).collect()
+        rows.into_iter().map(|(d, name)| Ok(Holiday { date: date_of(&d)?, name })).collect()
+    }
+
+    async fn put_holiday(
+        &self,
+        school: SchoolId,
+        holiday: &Holiday,
+        actor: &Actor,
+    ) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT name FROM holidays WHERE school_id = ? AND date = ?")
+                .bind(school)
+                .bind(holiday.date.to_string())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(store_error)?;
+        sqlx::query(
+            "INSERT INTO holidays (school_id, date, name) VALUES (?, ?, ?) \
+             ON CONFLICT (school_id, date) DO UPDATE SET name = excluded.name",
+        )
+        .bind(school)
+        .bind(holiday.date.to_string())
+        .bind(&holiday.name)
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        let target = holiday.date.to_string();
+        let before = before.map(|name| json!({"name": name}));
+        let after = Some(json!({"name": holiday.name}));
+        audit_in(&mut tx, actor, "holiday.put", &target, before, after).await?;
+        tx.commit().await.map_err(store_error)
+    }
+
+    async fn delete_holiday(
+        &self,
+        school: SchoolId,
+        date: NaiveDate,
+        actor: &Actor,
+    ) -> StoreResult<bool> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        let before: Option<String> = sqlx::query_scalar(
+            "DELETE FROM holidays WHERE school_id = ? AND date = ? RETURNING name",
+        )
+        .bind(school)
+        .bind(date.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        let Some(name) = before else { return Ok(false) };
+        let before = Some(json!({"name": name}));
+        audit_in(&mut tx, actor, "holiday.delete", &date.to_string(), before, None).await?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(true)
     }
 
     async fn classes(&self, school: SchoolId, grade: Option<Grade>) -> StoreResult<Vec<ClassInfo>> {
-        let rows = sqlx::query(
-            "SELECT id, school_id, grade, name FROM classes \
+        let grade = grade.map(|g| i64::from(g.get()));
+        let rows = sqlx::query(&format!(
+            "SELECT {CLASS_COLUMNS} FROM classes \
              WHERE school_id = ? AND archived_at IS NULL AND (? IS NULL OR grade = ?) \
-             ORDER BY grade, name",
-        )
+             ORDER BY grade, name"
+        ))
         .bind(school)
-        .bind(grade.map(|g| i64::from(g.get())))
-        .bind(grade.map(|g| i64::from(g.get())))
+        .bind(grade)
+        .bind(grade)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(store_error)?;
+        rows.iter().map(class_row).collect()
+    }
+
+    async fn all_classes(&self, school: SchoolId) -> StoreResult<Vec<ClassInfo>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {CLASS_COLUMNS} FROM classes WHERE school_id = ? ORDER BY grade, name"
+        ))
+        .bind(school)
         .fetch_all(&self.reader)
         .await
         .map_err(store_error)?;
@@ -296,7 +523,7 @@ impl Store for SqliteStore {
     }
 
     async fn class(&self, id: ClassId) -> StoreResult<Option<ClassInfo>> {
-        let row = sqlx::query("SELECT id, school_id, grade, name FROM classes WHERE id = ?")
+        let row = sqlx::query(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE id = ?"))
             .bind(id)
             .fetch_optional(&self.reader)
             .await
@@ -309,45 +536,156 @@ impl Store for SqliteStore {
         school: SchoolId,
         grade: Grade,
         name: &str,
+        actor: &Actor,
     ) -> StoreResult<ClassInfo> {
-        let row = sqlx::query(
-            "INSERT INTO classes (school_id, grade, name, created_at) VALUES (?, ?, ?, ?) \
-             RETURNING id, school_id, grade, name",
-        )
-        .bind(school)
-        .bind(i64::from(grade.get()))
-        .bind(name)
-        .bind(now_text())
-        .fetch_one(&self.writer)
-        .await
-        .map_err(store_error)?;
-        class_row(&row)
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        let class = insert_class(&mut tx, school, grade, name).await?;
+        let target = format!("class {}", class.id);
+        audit_in(&mut tx, actor, "class.create", &target, None, Some(class_json(&class))).await?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(class)
     }
 
-    async fn create_account(&self, account: NewAccount) -> StoreResult<Account> {
+    async fn update_class(
+        &self,
+        id: ClassId,
+        name: Option<&str>,
+        archived: Option<bool>,
+        actor: &Actor,
+    ) -> StoreResult<ClassInfo> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        let before = class_in(&mut tx, id).await?.ok_or_else(|| corrupt("no such class"))?;
+        let archived_at = match archived {
+            Some(true) if !before.archived => Some(Some(now_rfc3339())),
+            Some(false) => Some(None),
+            _ => None,
+        };
+        sqlx::query(
+            "UPDATE classes SET name = COALESCE(?, name), \
+             archived_at = CASE WHEN ? THEN ? ELSE archived_at END WHERE id = ?",
+        )
+        .bind(name)
+        .bind(archived_at.is_some())
+        .bind(archived_at.flatten())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        let after = class_in(&mut tx, id).await?.ok_or_else(|| corrupt("class vanished"))?;
+        let target = format!("class {id}");
+        let (b, a) = (class_json(&before), class_json(&after));
+        audit_in(&mut tx, actor, "class.update", &target, Some(b), Some(a)).await?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(after)
+    }
+
+    async fn create_account(&self, account: NewAccount, actor: &Actor) -> StoreResult<Account> {
         let mut tx = self.writer.begin().await.map_err(store_error)?;
         let id = insert_account(&mut tx, &account).await?;
-        let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM users u LEFT JOIN classes c ON c.id = u.class_id WHERE u.id = ?"
+        let created = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no new account"))?;
+        let target = format!("user {}", created.username);
+        audit_in(&mut tx, actor, "user.create", &target, None, Some(account_json(&created)))
+            .await?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(created)
+    }
+
+    async fn account(&self, id: UserId) -> StoreResult<Option<Account>> {
+        let row = sqlx::query(&format!("{ACCOUNT_SELECT} WHERE u.id = ?"))
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(store_error)?;
+        row.as_ref().map(account_row).transpose()
+    }
+
+    async fn account_by_username(&self, username: &str) -> StoreResult<Option<Account>> {
+        let row = sqlx::query(&format!("{ACCOUNT_SELECT} WHERE u.username = ?"))
+            .bind(username)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(store_error)?;
+        row.as_ref().map(account_row).transpose()
+    }
+
+    async fn accounts(&self, school: SchoolId) -> StoreResult<Vec<Account>> {
+        let rows = sqlx::query(&format!(
+            "{ACCOUNT_SELECT} WHERE u.school_id = ? AND u.tablet = 0 ORDER BY u.role, u.username"
         ))
+        .bind(school)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(store_error)?;
+        rows.iter().map(account_row).collect()
+    }
+
+    async fn update_account(
+        &self,
+        id: UserId,
+        changes: AccountChanges,
+        actor: &Actor,
+    ) -> StoreResult<Account> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        let before = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no such account"))?;
+        let disabled_at = match changes.disabled {
+            Some(true) if !before.disabled => Some(Some(now_rfc3339())),
+            Some(false) => Some(None),
+            _ => None,
+        };
+        sqlx::query(
+            "UPDATE users SET display_name = COALESCE(?, display_name), \
+             class_id = COALESCE(?, class_id), grade = COALESCE(?, grade), \
+             disabled_at = CASE WHEN ? THEN ? ELSE disabled_at END WHERE id = ?",
+        )
+        .bind(changes.display_name)
+        .bind(changes.class_id)
+        .bind(changes.grade.map(|g| i64::from(g.get())))
+        .bind(disabled_at.is_some())
+        .bind(disabled_at.flatten())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        if changes.disabled == Some(true) {
+            sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(store_error)?;
+        }
+        let after = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("account vanished"))?;
+        let target = format!("user {}", after.username);
+        let (b, a) = (account_json(&before), account_json(&after));
+        audit_in(&mut tx, actor, "user.update", &target, Some(b), Some(a)).await?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(after)
+    }
+
+    async fn set_password(
+        &self,
+        id: UserId,
+        hash: &str,
+        keep: Option<&[u8]>,
+        actor: &Actor,
+    ) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        let username: String = sqlx::query_scalar(
+            "UPDATE users SET password_hash = ? WHERE id = ? RETURNING username",
+        )
+        .bind(hash)
         .bind(id)
         .fetch_one(&mut *tx)
         .await
         .map_err(store_error)?;
-        tx.commit().await.map_err(store_error)?;
-        account_row(&row)
-    }
-
-    async fn account_by_username(&self, username: &str) -> StoreResult<Option<Account>> {
-        let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM users u LEFT JOIN classes c ON c.id = u.class_id \
-             WHERE u.username = ?"
-        ))
-        .bind(username)
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(store_error)?;
-        row.as_ref().map(account_row).transpose()
+        sqlx::query("DELETE FROM sessions WHERE user_id = ? AND (? IS NULL OR token_hash <> ?)")
+            .bind(id)
+            .bind(keep)
+            .bind(keep)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        audit_in(&mut tx, actor, "user.password", &format!("user {username}"), None, None).await?;
+        tx.commit().await.map_err(store_error)
     }
 
     async fn create_session(
@@ -356,20 +694,26 @@ impl Store for SqliteStore {
         user: UserId,
         now: i64,
         expires_at: i64,
+        tablet_code: Option<i64>,
+        actor: &Actor,
     ) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, tablet_code_id) \
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(token_hash)
         .bind(user)
         .bind(now)
         .bind(now)
         .bind(expires_at)
-        .execute(&self.writer)
+        .bind(tablet_code)
+        .execute(&mut *tx)
         .await
         .map_err(store_error)?;
-        Ok(())
+        let action = if tablet_code.is_some() { "auth.tablet" } else { "auth.login" };
+        audit_in(&mut tx, actor, action, &format!("user {}", actor.username), None, None).await?;
+        tx.commit().await.map_err(store_error)
     }
 
     async fn session(
@@ -378,9 +722,11 @@ impl Store for SqliteStore {
         now: i64,
         idle_since: i64,
     ) -> StoreResult<Option<Session>> {
-        let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS}, s.last_seen_at FROM sessions s \
-             JOIN users u ON u.id = s.user_id LEFT JOIN classes c ON c.id = u.class_id \
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            account_columns!(),
+            ", s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+             LEFT JOIN classes c ON c.id = u.class_id \
              WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ? \
              AND u.disabled_at IS NULL"
         ))
@@ -390,10 +736,9 @@ impl Store for SqliteStore {
         .fetch_optional(&self.reader)
         .await
         .map_err(store_error)?;
-        row.map(|row| {
-            Ok(Session { account: account_row(&row)?, last_seen_at: row.get("last_seen_at") })
-        })
-        .transpose()
+        let Some(row) = row else { return Ok(None) };
+        let last_seen_at: i64 = row.get("last_seen_at");
+        Ok(Some(Session { account: account_row(&row)?, last_seen_at }))
     }
 
     async fn touch_session(&self, token_hash: &[u8], now: i64) -> StoreResult<()> {
@@ -406,13 +751,19 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+    async fn delete_session(&self, token_hash: &[u8], actor: Option<&Actor>) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        let deleted = sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(token_hash)
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await
-            .map_err(store_error)?;
-        Ok(())
+            .map_err(store_error)?
+            .rows_affected();
+        if let (Some(actor), 1) = (actor, deleted) {
+            let target = format!("user {}", actor.username);
+            audit_in(&mut tx, actor, "auth.logout", &target, None, None).await?;
+        }
+        tx.commit().await.map_err(store_error)
     }
 
     async fn record_login_failure(
@@ -420,15 +771,19 @@ impl Store for SqliteStore {
         username: &str,
         address: &str,
         at: i64,
+        actor: &Actor,
     ) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
         sqlx::query("INSERT INTO login_failures (username, address, at) VALUES (?, ?, ?)")
             .bind(username)
             .bind(address)
             .bind(at)
-            .execute(&self.writer)
+            .execute(&mut *tx)
             .await
             .map_err(store_error)?;
-        Ok(())
+        let target = format!("user {username}");
+        audit_in(&mut tx, actor, "auth.login_failed", &target, None, None).await?;
+        tx.commit().await.map_err(store_error)
     }
 
     async fn login_failures(
@@ -455,24 +810,194 @@ impl Store for SqliteStore {
         })
     }
 
-    async fn put_report(&self, write: ReportWrite) -> StoreResult<WriteOutcome> {
+    async fn create_tablet_code(
+        &self,
+        class: ClassId,
+        label: &str,
+        code_hash: &[u8],
+        actor: &Actor,
+    ) -> StoreResult<TabletCodeRecord> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        let row = sqlx::query(
+            "INSERT INTO tablet_codes (class_id, label, code_hash, created_by, created_at) \
+             VALUES (?, ?, ?, ?, ?) \
+             RETURNING id, class_id, label, created_at, last_used_at, revoked_at IS NOT NULL AS revoked",
+        )
+        .bind(class)
+        .bind(label)
+        .bind(code_hash)
+        .bind(&actor.username)
+        .bind(now_rfc3339())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        let code = tablet_code_row(&row);
+        let target = format!("class {class} tablet code {}", code.id);
+        let after = Some(json!({"label": code.label}));
+        audit_in(&mut tx, actor, "tablet_code.create", &target, None, after).await?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(code)
+    }
+
+    async fn tablet_codes(&self, class: ClassId) -> StoreResult<Vec<TabletCodeRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, class_id, label, created_at, last_used_at, revoked_at IS NOT NULL AS revoked \
+             FROM tablet_codes WHERE class_id = ? ORDER BY id",
+        )
+        .bind(class)
+        .fetch_all(&self.reader)
+        .await
+        .map_err(store_error)?;
+        Ok(rows.iter().map(tablet_code_row).collect())
+    }
+
+    async fn revoke_tablet_code(
+        &self,
+        class: ClassId,
+        id: i64,
+        actor: &Actor,
+    ) -> StoreResult<bool> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        let revoked = sqlx::query(
+            "UPDATE tablet_codes SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND class_id = ?",
+        )
+        .bind(now_rfc3339())
+        .bind(id)
+        .bind(class)
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?
+        .rows_affected();
+        if revoked == 0 {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM sessions WHERE tablet_code_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        let target = format!("class {class} tablet code {id}");
+        audit_in(&mut tx, actor, "tablet_code.revoke", &target, None, None).await?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(true)
+    }
+
+    async fn tablet_account(
+        &self,
+        code_hash: &[u8],
+        unusable_hash: &str,
+    ) -> StoreResult<Option<(i64, Account)>> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        let code: Option<(i64, ClassId)> = sqlx::query_as(
+            "SELECT t.id, t.class_id FROM tablet_codes t JOIN classes c ON c.id = t.class_id \
+             WHERE t.code_hash = ? AND t.revoked_at IS NULL AND c.archived_at IS NULL",
+        )
+        .bind(code_hash)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        let Some((code_id, class_id)) = code else { return Ok(None) };
+        let username = format!("tablet-{class_id}");
+        let existing: Option<UserId> =
+            sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+                .bind(&username)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(store_error)?;
+        let user_id = match existing {
+            Some(id) => id,
+            None => {
+                let class =
+                    class_in(&mut tx, class_id).await?.ok_or_else(|| corrupt("no class"))?;
+                let account = NewAccount {
+                    school_id: class.school_id,
+                    username: username.clone(),
+                    display_name: format!("{} 班级平板 Class tablet", class.name),
+                    role: Role::Monitor,
+                    class_id: Some(class_id),
+                    grade: None,
+                    password_hash: unusable_hash.to_owned(),
+                };
+                let id = insert_account(&mut tx, &account).await?;
+                sqlx::query("UPDATE users SET tablet = 1 WHERE id = ?")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                id
+            }
+        };
+        sqlx::query("UPDATE tablet_codes SET last_used_at = ? WHERE id = ?")
+            .bind(now_rfc3339())
+            .bind(code_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        let account = account_in(&mut tx, user_id).await?.ok_or_else(|| corrupt("no tablet"))?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(Some((code_id, account)))
+    }
+
+    async fn import_roster(
+        &self,
+        school: SchoolId,
+        classes: &[(Grade, String)],
+        accounts: &[RosterAccountRow],
+        actor: &Actor,
+    ) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        let mut ids: HashMap<String, ClassId> = HashMap::new();
+        let existing =
+            sqlx::query(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE school_id = ?"))
+                .bind(school)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(store_error)?;
+        for row in &existing {
+            let c = class_row(row)?;
+            ids.insert(c.name, c.id);
+        }
+        for (grade, name) in classes {
+            if !ids.contains_key(name) {
+                let class = insert_class(&mut tx, school, *grade, name).await?;
+                ids.insert(class.name, class.id);
+            }
+        }
+        for a in accounts {
+            let class_id = match &a.class {
+                Some((_, name)) => Some(*ids.get(name).ok_or_else(|| corrupt("roster class"))?),
+                None => None,
+            };
+            let new = NewAccount {
+                school_id: school,
+                username: a.username.clone(),
+                display_name: a.display_name.clone(),
+                role: a.role,
+                class_id,
+                grade: a.grade,
+                password_hash: a.password_hash.clone(),
+            };
+            insert_account(&mut tx, &new).await?;
+        }
+        let after = json!({
+            "classes": classes.iter().map(|(g, n)| json!({"grade": g, "name": n})).collect::<Vec<_>>(),
+            "accounts": accounts.iter().map(|a| json!({"username": a.username, "role": a.role.as_str()})).collect::<Vec<_>>(),
+        });
+        audit_in(&mut tx, actor, "roster.import", "roster", None, Some(after)).await?;
+        tx.commit().await.map_err(store_error)
+    }
+
+    async fn put_report(&self, write: ReportWrite, actor: &Actor) -> StoreResult<WriteOutcome> {
         let mut tx = self.writer.begin().await.map_err(store_error)?;
         if let Some(client_id) = &write.client_id {
             if let Some(report) = replayed_in(&mut *tx, write.class_id, client_id).await? {
                 return Ok(WriteOutcome::Replayed(report));
             }
         }
-        let current: Option<(i64, i64)> =
-            sqlx::query_as("SELECT id, version FROM day_reports WHERE class_id = ? AND date = ?")
-                .bind(write.class_id)
-                .bind(write.date.to_string())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(store_error)?;
-        let current_version = current.map_or(0, |(_, v)| v);
+        let before = report_in(&mut *tx, write.class_id, write.date).await?;
+        let current_version = before.as_ref().map_or(0, |r| r.version);
         if write.expected_version.is_some_and(|v| v != current_version) {
-            let report = report_in(&mut *tx, write.class_id, write.date).await?;
-            return Ok(WriteOutcome::Conflict(report));
+            return Ok(WriteOutcome::Conflict(before));
         }
         let total = day_total(&write.entries);
         let version = current_version + 1;
@@ -521,15 +1046,21 @@ impl Store for SqliteStore {
             updated_at: write.updated_at,
         };
         if let Some(client_id) = &write.client_id {
-            sqlx::query("INSERT INTO client_writes (class_id, client_id, report, created_at) VALUES (?, ?, ?, ?)")
-                .bind(write.class_id)
-                .bind(client_id)
-                .bind(serde_json::to_string(&report).map_err(corrupt)?)
-                .bind(&report.updated_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(store_error)?;
+            sqlx::query(
+                "INSERT INTO client_writes (class_id, client_id, report, created_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(write.class_id)
+            .bind(client_id)
+            .bind(serde_json::to_string(&report).map_err(corrupt)?)
+            .bind(&report.updated_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
         }
+        let target = format!("class {} report {}", report.class_id, report.date);
+        let before = before.and_then(|r| serde_json::to_value(r).ok());
+        let after = serde_json::to_value(&report).ok();
+        audit_in(&mut tx, actor, "report.put", &target, before, after).await?;
         tx.commit().await.map_err(store_error)?;
         Ok(WriteOutcome::Stored(report))
     }
@@ -564,12 +1095,11 @@ impl Store for SqliteStore {
         classes: &[ClassId],
         window: Window,
     ) -> StoreResult<HashMap<ClassId, BTreeMap<NaiveDate, u32>>> {
-        let ids = serde_json::to_string(classes).map_err(corrupt)?;
         let rows = sqlx::query(
             "SELECT class_id, date, total_minutes FROM day_reports \
              WHERE class_id IN (SELECT value FROM json_each(?)) AND date BETWEEN ? AND ?",
         )
-        .bind(ids)
+        .bind(ids_json(classes)?)
         .bind(window.from().to_string())
         .bind(window.to().to_string())
         .fetch_all(&self.reader)
@@ -587,56 +1117,78 @@ impl Store for SqliteStore {
 
     async fn subject_sums(
         &self,
-        class: ClassId,
+        classes: &[ClassId],
         window: Window,
-    ) -> StoreResult<BTreeMap<String, u64>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT e.subject, SUM(e.minutes) FROM report_entries e \
+    ) -> StoreResult<HashMap<ClassId, BTreeMap<String, u64>>> {
+        let rows: Vec<(ClassId, String, i64)> = sqlx::query_as(
+            "SELECT r.class_id, e.subject, SUM(e.minutes) FROM report_entries e \
              JOIN day_reports r ON r.id = e.report_id \
-             WHERE r.class_id = ? AND r.date BETWEEN ? AND ? GROUP BY e.subject",
+             WHERE r.class_id IN (SELECT value FROM json_each(?)) AND r.date BETWEEN ? AND ? \
+             GROUP BY r.class_id, e.subject",
         )
-        .bind(class)
+        .bind(ids_json(classes)?)
         .bind(window.from().to_string())
         .bind(window.to().to_string())
         .fetch_all(&self.reader)
         .await
         .map_err(store_error)?;
-        Ok(rows.into_iter().map(|(s, m)| (s, m.max(0) as u64)).collect())
+        let mut out: HashMap<ClassId, BTreeMap<String, u64>> = HashMap::new();
+        for (class, subject, minutes) in rows {
+            out.entry(class).or_default().insert(subject, minutes.max(0) as u64);
+        }
+        Ok(out)
     }
-}
 
-async fn insert_account(tx: &mut sqlx::SqliteConnection, a: &NewAccount) -> StoreResult<UserId> {
-    sqlx::query_scalar(
-        "INSERT INTO users (school_id, username, display_name, role, class_id, grade, password_hash, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(a.school_id)
-    .bind(&a.username)
-    .bind(&a.display_name)
-    .bind(a.role.as_str())
-    .bind(a.class_id)
-    .bind(a.grade.map(|g| i64::from(g.get())))
-    .bind(&a.password_hash)
-    .bind(now_text())
-    .fetch_one(tx)
-    .await
-    .map_err(store_error)
-}
+    async fn audit(
+        &self,
+        actor: &Actor,
+        action: &str,
+        target: &str,
+        after: Option<Value>,
+    ) -> StoreResult<()> {
+        let mut conn = self.writer.acquire().await.map_err(store_error)?;
+        audit_in(&mut conn, actor, action, target, None, after).await
+    }
 
-async fn replayed_in<'e, E>(
-    executor: E,
-    class: ClassId,
-    client_id: &str,
-) -> StoreResult<Option<DayReport>>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
-{
-    let json: Option<String> =
-        sqlx::query_scalar("SELECT report FROM client_writes WHERE class_id = ? AND client_id = ?")
-            .bind(class)
-            .bind(client_id)
-            .fetch_optional(executor)
-            .await
-            .map_err(store_error)?;
-    json.map(|j| serde_json::from_str(&j).map_err(corrupt)).transpose()
+    async fn audit_entries(
+        &self,
+        school: SchoolId,
+        filter: &AuditFilter,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT id, at, actor, address, action, target, before, after FROM audit_log \
+             WHERE school_id = ? AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?) \
+             AND (? IS NULL OR action = ?) AND (? IS NULL OR actor = ?) AND (? IS NULL OR id < ?) \
+             ORDER BY id DESC LIMIT ?",
+        )
+        .bind(school)
+        .bind(&filter.from)
+        .bind(&filter.from)
+        .bind(&filter.to)
+        .bind(&filter.to)
+        .bind(&filter.action)
+        .bind(&filter.action)
+        .bind(&filter.actor)
+        .bind(&filter.actor)
+        .bind(filter.before)
+        .bind(filter.before)
+        .bind(i64::from(filter.limit))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(store_error)?;
+        let parse = |v: Option<String>| v.and_then(|s| serde_json::from_str(&s).ok());
+        Ok(rows
+            .iter()
+            .map(|row| AuditEntry {
+                id: row.get("id"),
+                at: row.get("at"),
+                actor: row.get("actor"),
+                address: row.get("address"),
+                action: row.get("action"),
+                target: row.get("target"),
+                before: parse(row.get("before")),
+                after: parse(row.get("after")),
+            })
+            .collect())
+    }
 }

@@ -1,30 +1,43 @@
-//! Classes: `GET /classes` (what the caller may see) and `POST /classes` (admins).
+//! Classes: `GET /classes` (what the caller may see), `POST /classes` and
+//! `PATCH /classes/{id}` (admins: create, rename, archive).
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, patch};
 use axum::{Json, Router};
-use shared::api::{ClassInfo, NewClass};
+use serde::Deserialize;
+use shared::api::{ClassInfo, ClassPatch, NewClass};
 use shared::{ClassId, Grade};
 
 use crate::AppState;
-use crate::auth::CurrentUser;
-use crate::db::Account;
+use crate::auth::{ClientAddress, CurrentUser};
+use crate::db::{Account, Actor};
 use crate::error::{AppError, AppResult};
-use crate::http::extract::AppJson;
+use crate::http::extract::{AppJson, AppPath, AppQuery};
 
 /// The longest class name, in characters.
 const MAX_CLASS_NAME_CHARS: usize = 40;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/classes", get(list).post(create))
+    Router::new()
+        .route("/classes", get(list).post(create))
+        .route("/classes/{class_id}", patch(change))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    #[serde(default)]
+    include_archived: bool,
 }
 
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    AppQuery(query): AppQuery<ListQuery>,
 ) -> AppResult<Json<Vec<ClassInfo>>> {
     let classes = match user.visible_grade() {
+        Some(None) if query.include_archived => state.store.all_classes(user.school_id).await?,
         Some(grade) => state.store.classes(user.school_id, grade).await?,
         None => match user.class_id {
             Some(id) => state.store.class(id).await?.into_iter().collect(),
@@ -37,15 +50,35 @@ async fn list(
 async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    ClientAddress(address): ClientAddress,
     AppJson(body): AppJson<NewClass>,
 ) -> AppResult<(StatusCode, Json<ClassInfo>)> {
     user.require_admin()?;
     let grade =
         Grade::new(body.grade).map_err(|e| AppError::invalid("invalid_grade", e.to_string()))?;
     let name = check_name(&body.name, MAX_CLASS_NAME_CHARS)?;
-    let class = state.store.create_class(user.school_id, grade, &name).await?;
+    let actor = Actor::of(&user, &address);
+    let class = state.store.create_class(user.school_id, grade, &name, &actor).await?;
     tracing::info!(class = class.id, name = %class.name, by = %user.username, "class created");
     Ok((StatusCode::CREATED, Json(class)))
+}
+
+async fn change(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ClientAddress(address): ClientAddress,
+    AppPath(class_id): AppPath<ClassId>,
+    AppJson(body): AppJson<ClassPatch>,
+) -> AppResult<Json<ClassInfo>> {
+    user.require_admin()?;
+    let class = find_class(&state, class_id).await?;
+    if class.school_id != user.school_id {
+        return Err(AppError::Forbidden("your account may not do this for this class"));
+    }
+    let name = body.name.as_deref().map(|n| check_name(n, MAX_CLASS_NAME_CHARS)).transpose()?;
+    let actor = Actor::of(&user, &address);
+    let class = state.store.update_class(class.id, name.as_deref(), body.archived, &actor).await?;
+    Ok(Json(class))
 }
 
 /// A trimmed name of 1 to `max` characters with no control characters.

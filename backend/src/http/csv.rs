@@ -2,8 +2,12 @@
 //! Excel reads Chinese right), CRLF line ends, quoting where needed, and no cell that a
 //! spreadsheet would run as a formula.
 
-use shared::Lang;
-use shared::api::GradeComparison;
+use chrono::NaiveDate;
+use shared::api::{AuditPage, GradeComparison, GradeDays, GradeSubjects, SchoolOverview};
+use shared::i18n::{grade_name, subject_name};
+use shared::{Lang, Subject};
+
+use super::dashboards::ClassDaysTable;
 
 /// Writes rows of cells as CSV, starting with the byte-order mark.
 pub struct Csv {
@@ -106,6 +110,162 @@ pub fn grade_comparison(report: &GradeComparison, lang: Lang) -> String {
         ]);
     }
     csv.finish()
+}
+
+fn pick<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+fn subject_header(key: &str, lang: Lang) -> String {
+    Subject::parse(key).map(|s| subject_name(&s, lang)).unwrap_or_else(|_| key.to_owned())
+}
+
+/// The heat map's table: one row per class, one column per date ("–" on a missing school day).
+pub fn grade_days(t: &GradeDays, lang: Lang) -> (String, String) {
+    let mut csv = Csv::new();
+    let dates: Vec<NaiveDate> = t.from.iter_days().take_while(|d| *d <= t.to).collect();
+    let mut header = vec![pick(lang, "班级", "class").to_owned()];
+    header.extend(dates.iter().map(ToString::to_string));
+    csv.row(header);
+    for class in &t.classes {
+        let mut row = vec![class.name.clone()];
+        for date in &dates {
+            let total = class.days.iter().find(|d| d.date == *date).map(|d| d.total_minutes);
+            row.push(match total {
+                Some(m) => m.to_string(),
+                None if t.school_days.contains(date) => "–".to_owned(),
+                None => String::new(),
+            });
+        }
+        csv.row(row);
+    }
+    (format!("grade-{}-days-{}-{}.csv", t.grade, t.from, t.to), csv.finish())
+}
+
+/// Which subject drives each class's load: one row per class, one column per subject.
+pub fn grade_subjects(t: &GradeSubjects, lang: Lang) -> (String, String) {
+    let mut csv = Csv::new();
+    let mut header = vec![
+        pick(lang, "班级", "class").to_owned(),
+        pick(lang, "填报天数", "days_reported").to_owned(),
+    ];
+    header.extend(t.subjects.iter().map(|s| subject_header(s, lang)));
+    csv.row(header);
+    for class in &t.classes {
+        let mut row = vec![class.name.clone(), class.days_reported.to_string()];
+        row.extend(t.subjects.iter().map(|s| number(class.subject_averages.get(s).copied())));
+        csv.row(row);
+    }
+    (format!("grade-{}-subjects-{}-{}.csv", t.grade, t.from, t.to), csv.finish())
+}
+
+/// Every grade at a glance, then the classes that need attention.
+pub fn school_overview(t: &SchoolOverview, lang: Lang) -> (String, String) {
+    let mut csv = Csv::new();
+    csv.row([
+        pick(lang, "年级", "grade"),
+        pick(lang, "班级数", "classes"),
+        pick(lang, "每日上限", "limit_minutes"),
+        pick(lang, "年级平均", "grade_average_minutes"),
+        pick(lang, "提示数", "flags"),
+    ]);
+    for g in &t.grades {
+        let flags: u32 = g.flag_counts.values().sum();
+        csv.row([
+            grade_name(g.grade, lang),
+            g.class_count.to_string(),
+            g.limit_minutes.to_string(),
+            number(g.grade_average_minutes),
+            flags.to_string(),
+        ]);
+    }
+    csv.row([""; 0]);
+    csv.row([
+        pick(lang, "班级", "class"),
+        pick(lang, "年级", "grade"),
+        pick(lang, "日均分钟", "average_daily_minutes"),
+        pick(lang, "提示", "flags"),
+    ]);
+    for c in &t.attention {
+        let flags: Vec<&str> = c.flags.iter().map(|f| f.message_in(lang)).collect();
+        csv.row([
+            c.name.clone(),
+            grade_name(c.grade, lang),
+            number(c.average_daily_minutes),
+            flags.join("; "),
+        ]);
+    }
+    (format!("school-{}-{}-{}.csv", t.school_id, t.from, t.to), csv.finish())
+}
+
+/// A class's days: date, total, a column per subject, note, who recorded it.
+pub fn class_days(
+    t: &ClassDaysTable,
+    lang: Lang,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (String, String) {
+    let mut csv = Csv::new();
+    let mut header = vec![
+        pick(lang, "日期", "date").to_owned(),
+        pick(lang, "合计分钟", "total_minutes").to_owned(),
+    ];
+    header.extend(t.subjects.iter().map(|s| subject_header(s, lang)));
+    header.push(pick(lang, "备注", "note").to_owned());
+    header.push(pick(lang, "记录人", "recorded_by").to_owned());
+    csv.row(header);
+    for r in &t.reports {
+        let mut row = vec![r.date.to_string(), r.total_minutes.to_string()];
+        row.extend(t.subjects.iter().map(|s| {
+            r.entries
+                .iter()
+                .find(|e| e.subject.as_str() == s)
+                .map(|e| e.minutes.get().to_string())
+                .unwrap_or_default()
+        }));
+        row.push(r.note.clone());
+        row.push(r.recorded_by.clone());
+        csv.row(row);
+    }
+    let safe: String = t
+        .class_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '(' | ')' | '-'))
+        .collect();
+    (format!("class-{safe}-{from}-{to}.csv"), csv.finish())
+}
+
+/// The audit log: one row per entry, before and after as JSON.
+pub fn audit(t: &AuditPage, lang: Lang) -> (String, String) {
+    let mut csv = Csv::new();
+    csv.row([
+        pick(lang, "编号", "id"),
+        pick(lang, "时间 (UTC)", "at (UTC)"),
+        pick(lang, "操作人", "actor"),
+        pick(lang, "地址", "address"),
+        pick(lang, "操作", "action"),
+        pick(lang, "对象", "target"),
+        pick(lang, "修改前", "before"),
+        pick(lang, "修改后", "after"),
+    ]);
+    let json =
+        |v: &Option<serde_json::Value>| v.as_ref().map(ToString::to_string).unwrap_or_default();
+    for e in &t.entries {
+        csv.row([
+            e.id.to_string(),
+            e.at.clone(),
+            e.actor.clone(),
+            e.address.clone(),
+            e.action.clone(),
+            e.target.clone(),
+            json(&e.before),
+            json(&e.after),
+        ]);
+    }
+    ("audit-log.csv".to_owned(), csv.finish())
 }
 
 #[cfg(test)]

@@ -2,14 +2,19 @@
 //! web app's static files with a fallback to `index.html`, and the layers every request passes:
 //! tracing, security headers, the cross-origin guard and the body limit.
 
+pub mod audit;
 pub mod classes;
 pub mod csv;
+pub mod dashboards;
 pub mod extract;
 pub mod guard;
+pub mod holidays;
 pub mod policy;
 pub mod reports;
+pub mod roster;
 pub mod session;
 pub mod summary;
+pub mod tablet;
 pub mod users;
 
 use axum::Router;
@@ -40,6 +45,11 @@ pub fn router(state: AppState) -> Router {
         .merge(users::router())
         .merge(reports::router())
         .merge(summary::router())
+        .merge(dashboards::router())
+        .merge(holidays::router())
+        .merge(tablet::router())
+        .merge(roster::router())
+        .merge(audit::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));

@@ -6,7 +6,8 @@ use axum::{Json, Router};
 use shared::Policy;
 
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{ClientAddress, CurrentUser};
+use crate::db::Actor;
 use crate::error::{AppError, AppResult};
 use crate::http::extract::AppJson;
 
@@ -24,6 +25,7 @@ async fn read(
 async fn replace(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    ClientAddress(address): ClientAddress,
     AppJson(policy): AppJson<Policy>,
 ) -> AppResult<Json<Policy>> {
     user.require_admin()?;
@@ -32,7 +34,7 @@ async fn replace(
         message: e.to_string(),
         problems: e.0.clone(),
     })?;
-    state.store.set_policy(user.school_id, &policy).await?;
+    state.store.set_policy(user.school_id, &policy, &Actor::of(&user, &address)).await?;
     tracing::info!(school = user.school_id, by = %user.username, "policy changed");
     Ok(Json(policy))
 }

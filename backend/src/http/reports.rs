@@ -10,9 +10,9 @@ use shared::report::{check_report_date, validate_entries, validate_note};
 use shared::{ClassId, Policy};
 
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{ClientAddress, CurrentUser};
 use crate::clock::{now_rfc3339, today_in};
-use crate::db::{ReportWrite, WriteOutcome};
+use crate::db::{Actor, ReportWrite, WriteOutcome};
 use crate::error::{AppError, AppResult};
 use crate::http::classes::{find_class, readable_class};
 use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
 async fn replace_day(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    ClientAddress(address): ClientAddress,
     AppPath((class_id, date)): AppPath<(ClassId, String)>,
     AppJson(body): AppJson<PutDayReport>,
 ) -> AppResult<Json<PutDayReportResponse>> {
@@ -56,6 +57,12 @@ async fn replace_day(
         }
     }
 
+    if class.archived {
+        return Err(AppError::invalid(
+            "class_archived",
+            "this class is archived and takes no new reports",
+        ));
+    }
     let school = school_of(&state, &user).await?;
     check_report_date(date, today_in(&school), edit_window)
         .map_err(|e| AppError::InvalidReport(vec![e]))?;
@@ -65,16 +72,19 @@ async fn replace_day(
 
     let outcome = state
         .store
-        .put_report(ReportWrite {
-            class_id: class.id,
-            date,
-            entries,
-            note: body.note,
-            client_id: body.client_id,
-            expected_version: body.version,
-            recorded_by: user.username.clone(),
-            updated_at: now_rfc3339(),
-        })
+        .put_report(
+            ReportWrite {
+                class_id: class.id,
+                date,
+                entries,
+                note: body.note,
+                client_id: body.client_id,
+                expected_version: body.version,
+                recorded_by: user.username.clone(),
+                updated_at: now_rfc3339(),
+            },
+            &Actor::of(&user, &address),
+        )
         .await?;
     match outcome {
         WriteOutcome::Stored(report) => {

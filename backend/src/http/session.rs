@@ -1,17 +1,17 @@
-//! Logging in and out, and who am I: `POST /auth/login`, `POST /auth/logout`, `GET /me`.
+//! Logging in and out, and who am I: `POST /auth/login`, `POST /auth/logout`, `GET /me`,
+//! `PUT /me/password`; and the log-in throttle shared with the tablet sign-in.
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use shared::api::{LoginRequest, Me, User};
-use std::net::SocketAddr;
+use shared::api::{LoginRequest, Me, PasswordChange, User};
 
 use crate::AppState;
-use crate::auth::{self, CurrentUser, password};
+use crate::auth::{self, ClientAddress, CurrentUser, password};
 use crate::clock::today_in;
-use crate::db::{Account, School};
+use crate::db::{Account, Actor, School};
 use crate::error::{AppError, AppResult};
 use crate::http::extract::AppJson;
 
@@ -27,55 +27,118 @@ pub fn router() -> Router<AppState> {
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
         .route("/me", get(me))
+        .route("/me/password", put(change_password))
+}
+
+/// Refuses with `429` once a username (or an address) has failed too often lately. Sessions
+/// already open are untouched: an attacker cannot lock a logged-in user out.
+pub async fn throttle(state: &AppState, username: &str, address: &str) -> AppResult<()> {
+    let now = chrono::Utc::now().timestamp();
+    let since = now - THROTTLE_WINDOW_SECONDS;
+    let failures = state.store.login_failures(username, address, since).await?;
+    if failures.for_username >= MAX_FAILURES_PER_USERNAME
+        || failures.from_address >= MAX_FAILURES_PER_ADDRESS
+    {
+        let oldest = failures
+            .oldest_for_username
+            .filter(|_| failures.for_username >= MAX_FAILURES_PER_USERNAME);
+        let retry_after =
+            oldest.map_or(THROTTLE_WINDOW_SECONDS, |o| o + THROTTLE_WINDOW_SECONDS - now);
+        return Err(
+            AppError::TooManyAttempts(retry_after.clamp(1, THROTTLE_WINDOW_SECONDS) as u64),
+        );
+    }
+    Ok(())
+}
+
+/// Counts a failed attempt (and audits it), then answers `401 invalid_credentials`.
+pub async fn refuse(state: &AppState, username: &str, address: &str) -> AppError {
+    let now = chrono::Utc::now().timestamp();
+    let school_id = match state.store.account_by_username(username).await {
+        Ok(Some(a)) => Some(a.school_id),
+        _ => None,
+    };
+    let actor = Actor {
+        user_id: None,
+        username: username.to_owned(),
+        school_id,
+        address: address.to_owned(),
+    };
+    if let Err(e) = state.store.record_login_failure(username, address, now, &actor).await {
+        return e.into();
+    }
+    tracing::info!(%username, %address, "failed log-in");
+    AppError::InvalidCredentials
 }
 
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     AppJson(body): AppJson<LoginRequest>,
 ) -> AppResult<Response> {
     let username = body.username.trim().to_lowercase();
-    let address = peer.ip().to_string();
-    let now = chrono::Utc::now().timestamp();
-    let since = now - THROTTLE_WINDOW_SECONDS;
-    let failures = state.store.login_failures(&username, &address, since).await?;
-    if failures.for_username >= MAX_FAILURES_PER_USERNAME
-        || failures.from_address >= MAX_FAILURES_PER_ADDRESS
-    {
-        let oldest = failures.oldest_for_username.unwrap_or(now);
-        let retry_after =
-            (oldest + THROTTLE_WINDOW_SECONDS - now).clamp(1, THROTTLE_WINDOW_SECONDS);
-        return Err(AppError::TooManyAttempts(retry_after as u64));
-    }
-
-    let account = state.store.account_by_username(&username).await?.filter(|a| !a.disabled);
+    throttle(&state, &username, &address).await?;
+    let account =
+        state.store.account_by_username(&username).await?.filter(|a| !a.disabled && !a.tablet);
     let hash = account.as_ref().map(|a| a.password_hash.clone());
     let matches = password::verify(body.password, hash).await?;
     let Some(account) = account.filter(|_| matches) else {
-        state.store.record_login_failure(&username, &address, now).await?;
-        tracing::info!(%username, %address, "failed log-in");
-        return Err(AppError::InvalidCredentials);
+        return Err(refuse(&state, &username, &address).await);
     };
+    open_session(&state, &headers, &account, None, &address).await
+}
 
-    if let Some(old) = auth::session_token(&headers) {
-        state.store.delete_session(&auth::token_hash(&old)).await?;
+/// Starts a session for an account: a new token (the old one of this browser ends), the
+/// cookie, and the **Me** answer.
+pub async fn open_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    account: &Account,
+    tablet_code: Option<i64>,
+    address: &str,
+) -> AppResult<Response> {
+    if let Some(old) = auth::session_token(headers) {
+        state.store.delete_session(&auth::token_hash(&old), None).await?;
     }
+    let now = chrono::Utc::now().timestamp();
     let token = auth::new_token()?;
     let max_age = state.settings.session_max_seconds;
-    state.store.create_session(&auth::token_hash(&token), account.id, now, now + max_age).await?;
+    let actor = Actor::of(account, address);
+    state
+        .store
+        .create_session(
+            &auth::token_hash(&token),
+            account.id,
+            now,
+            now + max_age,
+            tablet_code,
+            &actor,
+        )
+        .await?;
     tracing::info!(username = %account.username, "logged in");
-
-    let me = me_of(&state, &account).await?;
-    let cookie = auth::session_cookie(Some(&token), max_age, auth::is_https(&headers));
+    let me = me_of(state, account).await?;
+    let cookie =
+        auth::session_cookie(Some(&token), max_age, auth::is_https(headers, &state.settings));
     Ok(([(auth::set_cookie_header(), cookie)], Json(me)).into_response())
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+async fn logout(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     if let Some(token) = auth::session_token(&headers) {
-        state.store.delete_session(&auth::token_hash(&token)).await?;
+        let hash = auth::token_hash(&token);
+        let now = chrono::Utc::now().timestamp();
+        let actor = state
+            .store
+            .session(&hash, now, i64::MIN)
+            .await?
+            .map(|s| Actor::of(&s.account, &address));
+        state.store.delete_session(&hash, actor.as_ref()).await?;
     }
-    let cookie = auth::session_cookie(None, 0, auth::is_https(&headers));
+    let cookie = auth::session_cookie(None, 0, auth::is_https(&headers, &state.settings));
     Ok((StatusCode::NO_CONTENT, [(auth::set_cookie_header(), cookie)]).into_response())
 }
 
@@ -84,6 +147,35 @@ async fn me(
     CurrentUser(account): CurrentUser,
 ) -> AppResult<Json<Me>> {
     Ok(Json(me_of(&state, &account).await?))
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    CurrentUser(account): CurrentUser,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    AppJson(body): AppJson<PasswordChange>,
+) -> AppResult<StatusCode> {
+    if account.tablet {
+        return Err(AppError::Forbidden("a class tablet has no password to change"));
+    }
+    throttle(&state, &account.username, &address).await?;
+    if !password::verify(body.current_password, Some(account.password_hash.clone())).await? {
+        // Counted like a failed log-in, but answered 422: the session itself is fine.
+        let refused = refuse(&state, &account.username, &address).await;
+        if !matches!(refused, AppError::InvalidCredentials) {
+            return Err(refused);
+        }
+        return Err(AppError::invalid("wrong_password", "the current password is not right"));
+    }
+    password::check_new(&body.new_password)?;
+    let hash = password::hash(body.new_password).await?;
+    let keep = auth::session_token(&headers).map(|t| auth::token_hash(&t));
+    state
+        .store
+        .set_password(account.id, &hash, keep.as_deref(), &Actor::of(&account, &address))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The school an account belongs to.
@@ -112,5 +204,6 @@ pub fn user_of(account: &Account, school: &School) -> User {
         grade: account.grade,
         school_name: school.name.clone(),
         class_name: account.class_name.clone(),
+        disabled: account.disabled,
     }
 }

@@ -1,11 +1,12 @@
 //! What the flag engine makes of the reports: a class's summary and a grade's comparison (JSON,
-//! or CSV for spreadsheets).
+//! or CSV for spreadsheets), and the helpers the dashboards share with them.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use serde::Serialize;
 use shared::api::{ClassInfo, ClassSummary, ComparisonRow, GradeComparison};
 use shared::flags::{ClassDays, GradeEvaluation, GradeInput, evaluate_grade};
 use shared::{ClassId, Grade, Lang, Policy, SchoolId, Window, round1};
@@ -13,7 +14,7 @@ use shared::{ClassId, Grade, Lang, Policy, SchoolId, Window, round1};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::clock::today_in;
-use crate::db::School;
+use crate::db::{Account, School};
 use crate::error::{AppError, AppResult};
 use crate::http::classes::readable_class;
 use crate::http::extract::{AppPath, AppQuery, RangeQuery};
@@ -26,12 +27,14 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The classes of one grade judged together over a window.
-struct JudgedGrade {
-    classes: Vec<ClassInfo>,
-    evaluation: GradeEvaluation,
+pub struct JudgedGrade {
+    pub classes: Vec<ClassInfo>,
+    pub evaluation: GradeEvaluation,
 }
 
-async fn judge_grade(
+/// Runs the flag engine over a grade's active classes (and `also`, an archived class whose own
+/// summary is asked for).
+pub async fn judge_grade(
     state: &AppState,
     school: &School,
     grade: Grade,
@@ -61,7 +64,8 @@ async fn judge_grade(
     Ok(JudgedGrade { classes, evaluation })
 }
 
-async fn school(state: &AppState, id: SchoolId) -> AppResult<School> {
+/// The school of a path, or `404 school_not_found`.
+pub async fn school(state: &AppState, id: SchoolId) -> AppResult<School> {
     state
         .store
         .school(id)
@@ -87,18 +91,17 @@ async fn class_summary(
         .find(|c| c.class_id == class.id)
         .ok_or_else(|| AppError::Internal("class missing from its grade".into()))?;
     let sums = if eval.days_reported > 0 {
-        state.store.subject_sums(class.id, window).await?
+        state.store.subject_sums(&[class.id], window).await?.remove(&class.id).unwrap_or_default()
     } else {
         Default::default()
     };
-    let days = f64::from(eval.days_reported.max(1));
     Ok(Json(ClassSummary {
         class_id: class.id,
         from: window.from(),
         to: window.to(),
         days_reported: eval.days_reported,
         average_daily_minutes: eval.average_daily_minutes,
-        subject_averages: sums.into_iter().map(|(s, m)| (s, round1(m as f64 / days))).collect(),
+        subject_averages: subject_averages(sums, eval.days_reported),
         flags: eval.flags,
         grade: class.grade,
         limit_minutes: judged.evaluation.limit_minutes,
@@ -106,19 +109,26 @@ async fn class_summary(
     }))
 }
 
-/// The school and grade of a comparison path that the caller may compare.
-async fn comparable(
+/// Minutes per subject over the reported days, one decimal: they add up to the daily average.
+pub fn subject_averages(
+    sums: std::collections::BTreeMap<String, u64>,
+    days_reported: u32,
+) -> std::collections::BTreeMap<String, f64> {
+    let days = f64::from(days_reported.max(1));
+    sums.into_iter().map(|(s, m)| (s, round1(m as f64 / days))).collect()
+}
+
+/// The school and grade of a path that the caller may compare.
+pub async fn comparable(
     state: &AppState,
-    user: &crate::db::Account,
+    user: &Account,
     school_id: SchoolId,
     grade: &str,
 ) -> AppResult<(School, Grade)> {
     let school = school(state, school_id).await?;
     let grade = grade.parse::<i64>().ok().and_then(|g| Grade::new(g).ok()).ok_or_else(|| {
-        AppError::not_found(
-            "grade_not_found",
-            format!("there is no grade {:?}", grade.chars().take(10).collect::<String>()),
-        )
+        let shown: String = grade.chars().take(10).collect();
+        AppError::not_found("grade_not_found", format!("there is no grade {shown:?}"))
     })?;
     if !user.can_compare(school.id, grade) {
         return Err(AppError::Forbidden("your account may not compare this grade"));
@@ -128,7 +138,7 @@ async fn comparable(
 
 async fn build_comparison(
     state: &AppState,
-    user: &crate::db::Account,
+    user: &Account,
     school_id: SchoolId,
     grade: &str,
     range: &RangeQuery,
@@ -170,15 +180,7 @@ async fn comparison(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let report = build_comparison(&state, &user, school_id, &grade, &range).await?;
-    let wants_csv = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/csv"));
-    if wants_csv {
-        Ok(csv_response(&report, lang_of(&headers)))
-    } else {
-        Ok(Json(report).into_response())
-    }
+    Ok(json_or_csv(&headers, &report, false, comparison_table))
 }
 
 async fn comparison_csv(
@@ -189,27 +191,45 @@ async fn comparison_csv(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let report = build_comparison(&state, &user, school_id, &grade, &range).await?;
-    Ok(csv_response(&report, lang_of(&headers)))
+    Ok(json_or_csv(&headers, &report, true, comparison_table))
 }
 
-fn lang_of(headers: &HeaderMap) -> Lang {
+fn comparison_table(report: &GradeComparison, lang: Lang) -> (String, String) {
+    let name = format!("grade-{}-{}-{}.csv", report.grade, report.from, report.to);
+    (name, super::csv::grade_comparison(report, lang))
+}
+
+/// The language of the `Accept-Language` header (Chinese when it says nothing).
+pub fn lang_of(headers: &HeaderMap) -> Lang {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .map_or(Lang::Zh, Lang::from_accept_language)
 }
 
-fn csv_response(report: &GradeComparison, lang: Lang) -> Response {
-    let body = super::csv::grade_comparison(report, lang);
-    let filename = format!("grade-{}-{}-{}.csv", report.grade, report.from, report.to);
+/// JSON, or the CSV that `table` writes when the path ends in `.csv` (`csv_path`) or the
+/// client accepts `text/csv`.
+pub fn json_or_csv<T: Serialize>(
+    headers: &HeaderMap,
+    value: &T,
+    csv_path: bool,
+    table: impl FnOnce(&T, Lang) -> (String, String),
+) -> Response {
+    let wants_csv = csv_path
+        || headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/csv"));
+    if !wants_csv {
+        return Json(value).into_response();
+    }
+    let (filename, body) = table(value, lang_of(headers));
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
-                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
-            ),
+            (header::CONTENT_DISPOSITION, disposition),
         ],
         body,
     )

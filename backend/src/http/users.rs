@@ -1,29 +1,44 @@
-//! Accounts: `POST /users` (admins create monitor, teacher, grade leader and admin accounts).
+//! Accounts (admins): `GET /users`, `POST /users`, `PATCH /users/{id}` (rename, move, disable)
+//! and `POST /users/{id}/password` (reset).
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
-use shared::Grade;
-use shared::api::{NewUser, Role, User};
+use shared::api::{NewUser, PasswordReset, Role, User, UserPatch};
+use shared::{ClassId, Grade, UserId};
 
 use crate::AppState;
-use crate::auth::{CurrentUser, password};
-use crate::db::NewAccount;
+use crate::auth::{ClientAddress, CurrentUser, password};
+use crate::db::{Account, AccountChanges, Actor, NewAccount};
 use crate::error::{AppError, AppResult};
 use crate::http::classes::check_name;
-use crate::http::extract::AppJson;
+use crate::http::extract::{AppJson, AppPath};
 use crate::http::session::{school_of, user_of};
 
 const MAX_DISPLAY_NAME_CHARS: usize = 60;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/users", post(create))
+    Router::new()
+        .route("/users", get(list).post(create))
+        .route("/users/{user_id}", patch(change))
+        .route("/users/{user_id}/password", post(reset_password))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(admin): CurrentUser,
+) -> AppResult<Json<Vec<User>>> {
+    admin.require_admin()?;
+    let school = school_of(&state, &admin).await?;
+    let accounts = state.store.accounts(admin.school_id).await?;
+    Ok(Json(accounts.iter().map(|a| user_of(a, &school)).collect()))
 }
 
 async fn create(
     State(state): State<AppState>,
     CurrentUser(admin): CurrentUser,
+    ClientAddress(address): ClientAddress,
     AppJson(body): AppJson<NewUser>,
 ) -> AppResult<(StatusCode, Json<User>)> {
     admin.require_admin()?;
@@ -36,55 +51,132 @@ async fn create(
             "role must be monitor, teacher, grade_leader or school_admin",
         )
     })?;
-    let (class_id, grade) = match role {
+    let (class_id, grade) = placement(&state, &admin, role, body.class_id, body.grade).await?;
+    let password_hash = password::hash(body.password).await?;
+    let new = NewAccount {
+        school_id: admin.school_id,
+        username,
+        display_name,
+        role,
+        class_id,
+        grade,
+        password_hash,
+    };
+    let account = state.store.create_account(new, &Actor::of(&admin, &address)).await?;
+    tracing::info!(user = %account.username, role = role.as_str(), by = %admin.username, "account created");
+    let school = school_of(&state, &admin).await?;
+    Ok((StatusCode::CREATED, Json(user_of(&account, &school))))
+}
+
+/// Where a role belongs: monitors and teachers to a class of the school, grade leaders to a
+/// grade, admins to neither.
+async fn placement(
+    state: &AppState,
+    admin: &Account,
+    role: Role,
+    class_id: Option<ClassId>,
+    grade: Option<i64>,
+) -> AppResult<(Option<ClassId>, Option<Grade>)> {
+    match role {
         Role::Monitor | Role::Teacher => {
-            let id = body.class_id.ok_or_else(|| {
+            let id = class_id.ok_or_else(|| {
                 AppError::invalid("class_required", "a monitor or teacher needs a class_id")
             })?;
             let class = state.store.class(id).await?.filter(|c| c.school_id == admin.school_id);
             let class = class.ok_or_else(|| {
                 AppError::invalid("unknown_class", format!("your school has no class {id}"))
             })?;
-            (Some(class.id), None)
+            Ok((Some(class.id), None))
         }
         Role::GradeLeader => {
-            let g = body.grade.ok_or_else(|| {
+            let g = grade.ok_or_else(|| {
                 AppError::invalid("grade_required", "a grade leader needs a grade")
             })?;
             let g = Grade::new(g).map_err(|e| AppError::invalid("invalid_grade", e.to_string()))?;
-            (None, Some(g))
+            Ok((None, Some(g)))
         }
-        Role::SchoolAdmin => (None, None),
-    };
-    let password_hash = password::hash(body.password).await?;
-    let account = state
-        .store
-        .create_account(NewAccount {
-            school_id: admin.school_id,
-            username,
-            display_name,
-            role,
-            class_id,
-            grade,
-            password_hash,
-        })
-        .await?;
-    tracing::info!(user = %account.username, role = role.as_str(), by = %admin.username, "account created");
-    let school = school_of(&state, &admin).await?;
-    Ok((StatusCode::CREATED, Json(user_of(&account, &school))))
+        Role::SchoolAdmin => Ok((None, None)),
+    }
 }
 
-/// Usernames: 2 to 40 letters, digits, `.`, `_` or `-`, compared without case.
+/// An account of the admin's school, or `404 user_not_found` (another school's accounts are
+/// not even acknowledged).
+async fn account_of_school(state: &AppState, admin: &Account, id: UserId) -> AppResult<Account> {
+    state
+        .store
+        .account(id)
+        .await?
+        .filter(|a| a.school_id == admin.school_id && !a.tablet)
+        .ok_or_else(|| {
+            AppError::not_found("user_not_found", format!("your school has no user {id}"))
+        })
+}
+
+async fn change(
+    State(state): State<AppState>,
+    CurrentUser(admin): CurrentUser,
+    ClientAddress(address): ClientAddress,
+    AppPath(user_id): AppPath<UserId>,
+    AppJson(body): AppJson<UserPatch>,
+) -> AppResult<Json<User>> {
+    admin.require_admin()?;
+    let account = account_of_school(&state, &admin, user_id).await?;
+    if body.disabled == Some(true) && account.id == admin.id {
+        return Err(AppError::invalid(
+            "cannot_disable_self",
+            "you cannot disable your own account",
+        ));
+    }
+    let display_name =
+        body.display_name.as_deref().map(|n| check_name(n, MAX_DISPLAY_NAME_CHARS)).transpose()?;
+    let (class_id, grade) = match (body.class_id, body.grade) {
+        (None, None) => (None, None),
+        (class_id, grade) => {
+            placement(
+                &state,
+                &admin,
+                account.role,
+                class_id.or(account.class_id),
+                grade.or(account.grade.map(|g| i64::from(g.get()))),
+            )
+            .await?
+        }
+    };
+    let changes = AccountChanges { display_name, disabled: body.disabled, class_id, grade };
+    let account =
+        state.store.update_account(account.id, changes, &Actor::of(&admin, &address)).await?;
+    let school = school_of(&state, &admin).await?;
+    Ok(Json(user_of(&account, &school)))
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    CurrentUser(admin): CurrentUser,
+    ClientAddress(address): ClientAddress,
+    AppPath(user_id): AppPath<UserId>,
+    AppJson(body): AppJson<PasswordReset>,
+) -> AppResult<StatusCode> {
+    admin.require_admin()?;
+    let account = account_of_school(&state, &admin, user_id).await?;
+    password::check_new(&body.password)?;
+    let hash = password::hash(body.password).await?;
+    state.store.set_password(account.id, &hash, None, &Actor::of(&admin, &address)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Usernames: 2 to 40 letters, digits, `.`, `_` or `-`, compared without case. `tablet-` is
+/// kept for class tablets.
 pub fn check_username(username: &str) -> AppResult<String> {
     let u = username.trim().to_lowercase();
     let ok = (2..=40).contains(&u.chars().count())
-        && u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        && u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && !u.starts_with("tablet-");
     if ok {
         Ok(u)
     } else {
         Err(AppError::invalid(
             "invalid_username",
-            "a username needs 2 to 40 letters, digits, '.', '_' or '-'",
+            "a username needs 2 to 40 letters, digits, '.', '_' or '-' (and may not start with tablet-)",
         ))
     }
 }

@@ -1,0 +1,543 @@
+//! Roster import: a school's classes and accounts from one CSV, all or nothing, with every
+//! problem listed by row; and the template to fill in.
+
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use shared::api::{Problem, Role, RosterAccount, RosterResult};
+use shared::{Grade, Lang};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::AppState;
+use crate::auth::{ClientAddress, CurrentUser, password};
+use crate::db::{Actor, RosterAccountRow};
+use crate::error::{AppError, AppResult};
+use crate::http::classes::check_name;
+use crate::http::csv::Csv;
+use crate::http::extract::AppQuery;
+use crate::http::summary::lang_of;
+use crate::http::users::check_username;
+
+/// The largest roster file accepted.
+const MAX_ROSTER_BYTES: usize = 2 * 1024 * 1024;
+/// The most rows one file may have (a large school has a few hundred accounts).
+const MAX_ROWS: usize = 5000;
+/// Problems listed at most; a file this wrong needs fixing at its source anyway.
+const MAX_PROBLEMS: usize = 200;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/roster/template.csv", get(template))
+        .route("/roster/import", post(import).layer(DefaultBodyLimit::max(MAX_ROSTER_BYTES)))
+}
+
+/// A column of the roster, by its English or Chinese header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Column {
+    Grade,
+    Class,
+    Role,
+    Username,
+    DisplayName,
+    Password,
+}
+
+impl Column {
+    const ALL: [Column; 6] = [
+        Column::Grade,
+        Column::Class,
+        Column::Role,
+        Column::Username,
+        Column::DisplayName,
+        Column::Password,
+    ];
+
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Column::Grade => ("grade", "年级"),
+            Column::Class => ("class", "班级"),
+            Column::Role => ("role", "角色"),
+            Column::Username => ("username", "用户名"),
+            Column::DisplayName => ("display_name", "姓名"),
+            Column::Password => ("password", "密码"),
+        }
+    }
+
+    fn parse(header: &str) -> Option<Column> {
+        let h = header.trim().to_lowercase();
+        Column::ALL.into_iter().find(|c| {
+            let (en, zh) = c.names();
+            h == en || h == zh
+        })
+    }
+}
+
+fn role_of(s: &str) -> Option<Option<Role>> {
+    match s.trim().to_lowercase().as_str() {
+        "" => Some(None),
+        "monitor" | "记录员" | "作业管理调查员" | "调查员" => {
+            Some(Some(Role::Monitor))
+        }
+        "teacher" | "班主任" | "教师" => Some(Some(Role::Teacher)),
+        "grade_leader" | "年级组长" => Some(Some(Role::GradeLeader)),
+        "school_admin" | "管理员" => Some(Some(Role::SchoolAdmin)),
+        _ => None,
+    }
+}
+
+/// Splits CSV text into rows of cells (RFC 4180: quotes, doubled quotes, line breaks in
+/// quotes; CRLF or LF).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            ('"', true) => quoted = false,
+            ('"', false) if cell.is_empty() => quoted = true,
+            (',', false) => row.push(std::mem::take(&mut cell)),
+            ('\r', false) if chars.peek() == Some(&'\n') => {}
+            ('\n', false) => {
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => cell.push(c),
+        }
+    }
+    if !cell.is_empty() || !row.is_empty() {
+        row.push(cell);
+        rows.push(row);
+    }
+    rows
+}
+
+/// One checked row of the file.
+struct Row {
+    line: u32,
+    grade: Option<Grade>,
+    class: Option<String>,
+    role: Option<Role>,
+    username: String,
+    display_name: String,
+    password: Option<String>,
+}
+
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn add(&mut self, line: u32, column: Option<Column>, code: &str, message: impl Into<String>) {
+        if self.0.len() < MAX_PROBLEMS {
+            self.0.push(Problem {
+                code: code.to_owned(),
+                message: format!("row {line}: {}", message.into()),
+                row: Some(line),
+                column: column.map(|c| c.names().0.to_owned()),
+            });
+        }
+    }
+}
+
+/// Reads and checks every row on its own; problems are collected, not returned early.
+fn read_rows(text: &str, problems: &mut Problems) -> Vec<Row> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = parse_csv(text).into_iter().enumerate();
+    let Some((_, header)) = lines.next() else {
+        problems.add(1, None, "roster_empty", "the file is empty; start from the template");
+        return Vec::new();
+    };
+    let mut columns: HashMap<Column, usize> = HashMap::new();
+    for (i, name) in header.iter().enumerate() {
+        match Column::parse(name) {
+            Some(c) if columns.insert(c, i).is_some() => {
+                problems.add(
+                    1,
+                    Some(c),
+                    "duplicate_column",
+                    format!("column {name:?} appears twice"),
+                );
+            }
+            Some(_) => {}
+            None if name.trim().is_empty() => {}
+            None => problems.add(1, None, "unknown_column", format!("unknown column {name:?}")),
+        }
+    }
+    for required in [Column::Grade, Column::Class, Column::Role, Column::Username] {
+        if !columns.contains_key(&required) {
+            let (en, zh) = required.names();
+            problems.add(
+                1,
+                Some(required),
+                "missing_column",
+                format!("the column {en} ({zh}) is missing"),
+            );
+        }
+    }
+    if !problems.0.is_empty() {
+        return Vec::new();
+    }
+    let mut rows = Vec::new();
+    for (index, cells) in lines {
+        let line = index as u32 + 1;
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if rows.len() >= MAX_ROWS {
+            problems.add(
+                line,
+                None,
+                "too_many_rows",
+                format!("a file may have at most {MAX_ROWS} rows"),
+            );
+            break;
+        }
+        let cell = |c: Column| columns.get(&c).and_then(|i| cells.get(*i)).map_or("", |s| s.trim());
+        if let Some(row) = check_row(line, &cell, problems) {
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+fn check_row<'a>(
+    line: u32,
+    cell: &dyn Fn(Column) -> &'a str,
+    problems: &mut Problems,
+) -> Option<Row> {
+    let before = problems.0.len();
+    let grade = match cell(Column::Grade) {
+        "" => None,
+        g => match g.trim_end_matches("年级").parse::<i64>().ok().and_then(|n| Grade::new(n).ok())
+        {
+            Some(g) => Some(g),
+            None => {
+                problems.add(
+                    line,
+                    Some(Column::Grade),
+                    "invalid_grade",
+                    format!("{g:?} is not a grade from 1 to 9"),
+                );
+                None
+            }
+        },
+    };
+    let class = match cell(Column::Class) {
+        "" => None,
+        c => match check_name(c, 40) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                problems.add(line, Some(Column::Class), "invalid_name", e.to_string());
+                None
+            }
+        },
+    };
+    let Some(role) = role_of(cell(Column::Role)) else {
+        let shown = cell(Column::Role);
+        problems.add(
+            line,
+            Some(Column::Role),
+            "invalid_role",
+            format!("{shown:?} is not a role (monitor, teacher, grade_leader, school_admin)"),
+        );
+        return None;
+    };
+    let username_cell = cell(Column::Username);
+    let display_cell = cell(Column::DisplayName);
+    let password_cell = cell(Column::Password);
+    let mut username = String::new();
+    if role.is_some() {
+        match check_username(username_cell) {
+            Ok(u) => username = u,
+            Err(e) => problems.add(line, Some(Column::Username), "invalid_username", e.to_string()),
+        }
+        if !password_cell.is_empty() {
+            if let Err(e) = password::check_new(password_cell) {
+                problems.add(line, Some(Column::Password), "weak_password", e.to_string());
+            }
+        }
+    }
+    match role {
+        None => {
+            if grade.is_none() || class.is_none() {
+                problems.add(
+                    line,
+                    Some(Column::Class),
+                    "class_required",
+                    "a row without a role creates a class: it needs a grade and a class",
+                );
+            }
+            if !username_cell.is_empty() {
+                problems.add(line, Some(Column::Role), "invalid_role", "an account needs a role");
+            }
+        }
+        Some(Role::Monitor | Role::Teacher) if grade.is_none() || class.is_none() => {
+            problems.add(
+                line,
+                Some(Column::Class),
+                "class_required",
+                "a monitor or teacher needs a grade and a class",
+            );
+        }
+        Some(Role::GradeLeader) if grade.is_none() => {
+            problems.add(
+                line,
+                Some(Column::Grade),
+                "grade_required",
+                "a grade leader needs a grade",
+            );
+        }
+        _ => {}
+    }
+    let display_name = if display_cell.is_empty() {
+        username.clone()
+    } else {
+        match check_name(display_cell, 60) {
+            Ok(n) => n,
+            Err(e) => {
+                problems.add(line, Some(Column::DisplayName), "invalid_name", e.to_string());
+                String::new()
+            }
+        }
+    };
+    (problems.0.len() == before).then(|| Row {
+        line,
+        grade,
+        class,
+        role,
+        username,
+        display_name,
+        password: (!password_cell.is_empty()).then(|| password_cell.to_owned()),
+    })
+}
+
+/// A password for an account the file gave none: 12 characters that are hard to misread.
+fn generated_password() -> AppResult<String> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportQuery {
+    #[serde(default)]
+    dry_run: bool,
+}
+
+async fn import(
+    State(state): State<AppState>,
+    CurrentUser(admin): CurrentUser,
+    ClientAddress(address): ClientAddress,
+    AppQuery(query): AppQuery<ImportQuery>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> AppResult<Json<RosterResult>> {
+    admin.require_admin()?;
+    let bytes = read_file(multipart).await?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        AppError::InvalidRows(vec![Problem {
+            code: "not_utf8".into(),
+            message: "the file is not UTF-8: in Excel choose \"CSV UTF-8 (逗号分隔)\" when saving"
+                .into(),
+            row: None,
+            column: None,
+        }])
+    })?;
+    let mut problems = Problems(Vec::new());
+    let rows = read_rows(&text, &mut problems);
+
+    // Across rows and against what the school has.
+    let existing: HashMap<String, Grade> = state
+        .store
+        .all_classes(admin.school_id)
+        .await?
+        .into_iter()
+        .map(|c| (c.name, c.grade))
+        .collect();
+    let mut new_classes: BTreeMap<String, Grade> = BTreeMap::new();
+    let mut usernames = HashSet::new();
+    for row in &rows {
+        if let (Some(grade), Some(class)) = (row.grade, &row.class) {
+            if row.role != Some(Role::GradeLeader) {
+                let known = existing.get(class).or_else(|| new_classes.get(class)).copied();
+                match known {
+                    Some(g) if g != grade => problems.add(
+                        row.line,
+                        Some(Column::Grade),
+                        "class_grade_mismatch",
+                        format!("class {class} is in grade {g}, not {grade}"),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        new_classes.insert(class.clone(), grade);
+                    }
+                }
+            }
+        }
+        if row.role.is_some() {
+            if !usernames.insert(row.username.clone()) {
+                problems.add(
+                    row.line,
+                    Some(Column::Username),
+                    "duplicate_username",
+                    format!("{} appears twice in the file", row.username),
+                );
+            } else if state.store.account_by_username(&row.username).await?.is_some() {
+                problems.add(
+                    row.line,
+                    Some(Column::Username),
+                    "username_taken",
+                    format!("{} is already used", row.username),
+                );
+            }
+        }
+    }
+    if !problems.0.is_empty() {
+        return Err(AppError::InvalidRows(problems.0));
+    }
+
+    let mut accounts = Vec::new();
+    let mut created = Vec::new();
+    for row in rows.iter().filter(|r| r.role.is_some()) {
+        let role = row.role.unwrap_or(Role::Monitor);
+        let (password, generated) = match &row.password {
+            Some(p) => (p.clone(), None),
+            None => {
+                let p = generated_password()?;
+                (p.clone(), Some(p))
+            }
+        };
+        let class = match role {
+            Role::Monitor | Role::Teacher => row.grade.zip(row.class.clone()),
+            _ => None,
+        };
+        let grade = (role == Role::GradeLeader).then_some(row.grade).flatten();
+        created.push(RosterAccount {
+            username: row.username.clone(),
+            role,
+            class: class.as_ref().map(|c| c.1.clone()),
+            password: generated,
+        });
+        let password_hash =
+            if query.dry_run { String::new() } else { password::hash(password).await? };
+        accounts.push(RosterAccountRow {
+            username: row.username.clone(),
+            display_name: row.display_name.clone(),
+            role,
+            class,
+            grade,
+            password_hash,
+        });
+    }
+    let classes: Vec<(Grade, String)> = new_classes.iter().map(|(n, g)| (*g, n.clone())).collect();
+    if !query.dry_run {
+        let actor = Actor::of(&admin, &address);
+        state.store.import_roster(admin.school_id, &classes, &accounts, &actor).await?;
+        tracing::info!(classes = classes.len(), accounts = accounts.len(), by = %admin.username, "roster imported");
+    }
+    Ok(Json(RosterResult {
+        dry_run: query.dry_run,
+        rows: rows.len() as u32,
+        classes_created: classes.into_iter().map(|(_, n)| n).collect(),
+        accounts_created: if query.dry_run {
+            created.into_iter().map(|a| RosterAccount { password: None, ..a }).collect()
+        } else {
+            created
+        },
+    }))
+}
+
+/// The bytes of the `file` field (or the only field) of the upload.
+async fn read_file(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> AppResult<Vec<u8>> {
+    let mut multipart = multipart.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::BodyTooLarge
+        } else {
+            AppError::UnsupportedMediaType
+        }
+    })?;
+    let too_large = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::BodyTooLarge
+        } else {
+            AppError::BadJson(format!("the upload could not be read: {}", e.body_text()))
+        }
+    };
+    while let Some(field) = multipart.next_field().await.map_err(too_large)? {
+        if field.name().is_none_or(|n| n == "file") {
+            return Ok(field.bytes().await.map_err(too_large)?.to_vec());
+        }
+    }
+    Err(AppError::BadJson("the upload has no field named \"file\"".into()))
+}
+
+async fn template(CurrentUser(admin): CurrentUser, headers: HeaderMap) -> AppResult<Response> {
+    admin.require_admin()?;
+    let mut csv = Csv::new();
+    let lang = lang_of(&headers);
+    let header: Vec<&str> = Column::ALL
+        .iter()
+        .map(|c| match lang {
+            Lang::Zh => c.names().1,
+            Lang::En => c.names().0,
+        })
+        .collect();
+    csv.row(header);
+    csv.row(["7", "7(1)", "", "", "", ""]);
+    csv.row(["7", "7(1)", "teacher", "wang.li", "王丽", ""]);
+    csv.row(["7", "7(1)", "monitor", "monitor-7-1", "7(1) 作业记录员", ""]);
+    csv.row(["7", "", "grade_leader", "zhang.wei", "张伟", ""]);
+    csv.row(["", "", "school_admin", "office", "教务处", ""]);
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"roster-template.csv\""),
+            ),
+        ],
+        csv.finish(),
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_may_be_quoted_and_hold_commas_quotes_and_line_breaks() {
+        let rows = parse_csv("a,\"b,c\",\"say \"\"hi\"\"\"\r\n\"x\ny\",z\n");
+        assert_eq!(rows, vec![vec!["a", "b,c", "say \"hi\""], vec!["x\ny", "z"]]);
+    }
+
+    #[test]
+    fn headers_may_be_english_or_chinese_and_every_row_problem_is_listed() {
+        let text = "\u{feff}年级,班级,角色,用户名,姓名,密码\n7,7(1),,,,\n10,7(2),monitor,m1,,\n7,7(3),boss,m2,,\n7,,teacher,t1,,short\n";
+        let mut problems = Problems(Vec::new());
+        let rows = read_rows(text, &mut problems);
+        assert_eq!(rows.len(), 1, "only the class row is fine");
+        let found: Vec<(Option<u32>, &str)> =
+            problems.0.iter().map(|p| (p.row, p.code.as_str())).collect();
+        assert_eq!(
+            found,
+            vec![
+                (Some(3), "invalid_grade"),
+                (Some(3), "class_required"),
+                (Some(4), "invalid_role"),
+                (Some(5), "weak_password"),
+                (Some(5), "class_required"),
+            ]
+        );
+    }
+}
