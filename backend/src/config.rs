@@ -69,6 +69,18 @@ pub enum Command {
         #[arg(long)]
         admin: String,
     },
+    /// Write a consistent copy of the database to a new file (safe while the server runs).
+    Backup {
+        /// The file to create.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the SQLite database with a backup (stop the server first).
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

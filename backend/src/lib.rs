@@ -11,6 +11,8 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod maintenance;
+pub mod retention;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -70,15 +72,30 @@ pub async fn serve(cli: Cli) -> Result<(), String> {
         tracing::warn!(dir = %cli.static_dir.display(), "the web app is not built (run `cargo xtask dist`); serving the API only");
     }
 
+    tokio::spawn(retention::run_daily(store.clone()));
     let state = AppState { store, settings: Arc::new(Settings::from_cli(&cli)) };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
+    let (stopping_tx, mut stopping) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stopping_tx.send(true);
+    });
+    // Requests in flight get SHUTDOWN_GRACE to finish; then the process stops regardless, so a
+    // stuck client cannot hold a deployment up.
+    let deadline = async {
+        let _ = stopping.wait_for(|s| *s).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        result = async { server.await } => result.map_err(|e| e.to_string())?,
+        () = deadline => tracing::warn!("requests still running after {SHUTDOWN_GRACE:?}; stopping anyway"),
+    }
     tracing::info!("stopped");
     Ok(())
 }
+
+/// How long requests in flight may take to finish after SIGTERM.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Resolves on Ctrl-C or SIGTERM: requests in flight finish, new connections are refused.
 async fn shutdown_signal() {

@@ -16,6 +16,8 @@ async fn main() -> std::process::ExitCode {
     }
     let result = match cli.command.clone() {
         None | Some(Command::Serve) => backend::serve(cli).await,
+        Some(Command::Backup { to }) => backend::maintenance::backup(&cli, &to).await,
+        Some(Command::Restore { from }) => backend::maintenance::restore(&cli, &from).await,
         Some(Command::AddSchool { name, admin }) => {
             backend::bootstrap::add_school(&cli, &name, &admin).await
         }

@@ -26,7 +26,16 @@ pub struct Policy {
     pub min_days: u32,
     /// The subjects each grade records, in the order the monitor's page shows them.
     pub subjects: BTreeMap<Grade, Vec<Subject>>,
+    /// Day reports older than this many days are deleted (minors' data is kept no longer than
+    /// needed); `null` keeps them.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
 }
+
+/// The shortest retention a school may set: a school year's comparisons need the data.
+pub const MIN_RETENTION_DAYS: u32 = 30;
+/// The longest retention a school may set (ten years).
+pub const MAX_RETENTION_DAYS: u32 = 3660;
 
 /// Why a policy cannot be used. Each string names the field and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,6 +53,7 @@ impl Default for Policy {
             drift_min_minutes: 10,
             min_days: 3,
             subjects,
+            retention_days: None,
         }
     }
 }
@@ -136,6 +146,13 @@ impl Policy {
                 self.min_days, self.window_days
             ));
         }
+        if let Some(days) = self.retention_days {
+            if !(MIN_RETENTION_DAYS..=MAX_RETENTION_DAYS).contains(&days) {
+                problems.push(format!(
+                    "retention_days: {days} is not between {MIN_RETENTION_DAYS} and {MAX_RETENTION_DAYS}"
+                ));
+            }
+        }
         if problems.is_empty() { Ok(()) } else { Err(InvalidPolicy(problems)) }
     }
 }
@@ -195,6 +212,21 @@ mod tests {
         assert!(p.validate().is_err());
         p.min_days = 5;
         assert!(p.validate().is_ok());
+    }
+
+    #[test]
+    fn retention_is_optional_and_bounded() {
+        let without: Policy = serde_json::from_value({
+            let mut v = serde_json::to_value(Policy::default()).unwrap();
+            v.as_object_mut().unwrap().remove("retention_days");
+            v
+        })
+        .unwrap();
+        assert_eq!(without.retention_days, None);
+        let p = |days| Policy { retention_days: Some(days), ..Policy::default() };
+        assert!(p(29).validate().is_err());
+        assert!(p(365).validate().is_ok());
+        assert!(p(3661).validate().is_err());
     }
 
     #[test]

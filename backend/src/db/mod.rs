@@ -212,6 +212,8 @@ pub trait Store: Send + Sync + 'static {
         actor: &Actor,
     ) -> StoreResult<(School, Account)>;
     async fn school(&self, id: SchoolId) -> StoreResult<Option<School>>;
+    /// Every school, for the server's own chores (retention).
+    async fn schools(&self) -> StoreResult<Vec<School>>;
     async fn school_by_name(&self, name: &str) -> StoreResult<Option<School>>;
 
     async fn policy(&self, school: SchoolId) -> StoreResult<Policy>;
@@ -365,6 +367,17 @@ pub trait Store: Send + Sync + 'static {
         classes: &[ClassId],
         window: Window,
     ) -> StoreResult<HashMap<ClassId, BTreeMap<String, u64>>>;
+
+    /// Deletes a school's day reports dated before `before` (entries and client ids with them),
+    /// recording the purge; how many reports went.
+    async fn purge_reports(
+        &self,
+        school: SchoolId,
+        before: NaiveDate,
+        actor: &Actor,
+    ) -> StoreResult<u64>;
+    /// Writes a consistent copy of the whole database to a new file while the server runs.
+    async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()>;
 
     /// Appends an entry to the audit log on its own (writes that are not a stored change).
     async fn audit(

@@ -59,6 +59,24 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// `PRAGMA integrity_check` of a database file: `ok`, or what is wrong.
+    pub async fn integrity_check(url: &str) -> Result<String, String> {
+        let options = SqliteConnectOptions::from_str(url).map_err(|e| e.to_string())?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|e| format!("cannot open {url}: {e}"))?;
+        let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        pool.close().await;
+        Ok(rows.join("; "))
+    }
+}
+
 /// Sorts a database error into what the HTTP layer must say about it.
 fn store_error(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(db) = &e {
@@ -380,6 +398,14 @@ impl Store for SqliteStore {
             .await
             .map_err(store_error)?;
         Ok(row.as_ref().map(school_row))
+    }
+
+    async fn schools(&self) -> StoreResult<Vec<School>> {
+        let rows = sqlx::query("SELECT id, name, utc_offset_minutes FROM schools ORDER BY id")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(store_error)?;
+        Ok(rows.iter().map(school_row).collect())
     }
 
     async fn school_by_name(&self, name: &str) -> StoreResult<Option<School>> {
@@ -1137,6 +1163,57 @@ impl Store for SqliteStore {
             out.entry(class).or_default().insert(subject, minutes.max(0) as u64);
         }
         Ok(out)
+    }
+
+    async fn purge_reports(
+        &self,
+        school: SchoolId,
+        before: NaiveDate,
+        actor: &Actor,
+    ) -> StoreResult<u64> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        let old = "SELECT r.id FROM day_reports r JOIN classes c ON c.id = r.class_id \
+                   WHERE c.school_id = ? AND r.date < ?";
+        sqlx::query(
+            "DELETE FROM client_writes WHERE (class_id, client_id) IN \
+             (SELECT w.class_id, w.client_id FROM client_writes w JOIN classes c ON c.id = w.class_id \
+              WHERE c.school_id = ? AND json_extract(w.report, '$.date') < ?)",
+        )
+        .bind(school)
+        .bind(before.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        sqlx::query(&format!("DELETE FROM report_entries WHERE report_id IN ({old})"))
+            .bind(school)
+            .bind(before.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        let purged = sqlx::query(&format!("DELETE FROM day_reports WHERE id IN ({old})"))
+            .bind(school)
+            .bind(before.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
+        if purged > 0 {
+            let after = json!({"before": before, "reports_deleted": purged});
+            audit_in(&mut tx, actor, "retention.purge", "day reports", None, Some(after)).await?;
+        }
+        tx.commit().await.map_err(store_error)?;
+        Ok(purged)
+    }
+
+    async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()> {
+        let target = path.to_str().ok_or_else(|| corrupt("the backup path is not UTF-8"))?;
+        // VACUUM INTO reads one consistent snapshot, so writes may go on meanwhile.
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(&self.reader)
+            .await
+            .map_err(store_error)?;
+        Ok(())
     }
 
     async fn audit(
