@@ -198,10 +198,16 @@ pub struct AuditFilter {
     pub limit: u32,
 }
 
-/// The storage the server needs, whatever the database. Every method that writes takes the
-/// [`Actor`] and records an audit entry in the same transaction as the change.
+/// The storage the server needs, whatever the database: one trait per concern, each
+/// implemented by every database. Every method that writes takes the [`Actor`] and records an
+/// audit entry in the same transaction as the change.
+pub trait Store: Schools + Accounts + Reports + AuditLog {}
+
+impl<T: Schools + Accounts + Reports + AuditLog> Store for T {}
+
+/// Schools, their policy and holidays, and their classes.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Schools: Send + Sync + 'static {
     /// Whether no school exists yet (first start).
     async fn is_empty(&self) -> StoreResult<bool>;
     /// Creates a school with the default policy and its first admin, in one transaction.
@@ -215,7 +221,6 @@ pub trait Store: Send + Sync + 'static {
     /// Every school, for the server's own chores (retention).
     async fn schools(&self) -> StoreResult<Vec<School>>;
     async fn school_by_name(&self, name: &str) -> StoreResult<Option<School>>;
-
     async fn policy(&self, school: SchoolId) -> StoreResult<Policy>;
     async fn set_policy(&self, school: SchoolId, policy: &Policy, actor: &Actor)
     -> StoreResult<()>;
@@ -236,7 +241,6 @@ pub trait Store: Send + Sync + 'static {
         date: NaiveDate,
         actor: &Actor,
     ) -> StoreResult<bool>;
-
     /// Active classes of a school, of one grade or all, ordered by grade and name.
     async fn classes(&self, school: SchoolId, grade: Option<Grade>) -> StoreResult<Vec<ClassInfo>>;
     /// Every class of a school, archived ones too.
@@ -256,7 +260,19 @@ pub trait Store: Send + Sync + 'static {
         archived: Option<bool>,
         actor: &Actor,
     ) -> StoreResult<ClassInfo>;
+    /// Creates every class and account of a roster import in one transaction, or nothing.
+    async fn import_roster(
+        &self,
+        school: SchoolId,
+        classes: &[(Grade, String)],
+        accounts: &[RosterAccountRow],
+        actor: &Actor,
+    ) -> StoreResult<()>;
+}
 
+/// Accounts, sessions, failed log-ins and class tablets' device codes.
+#[async_trait]
+pub trait Accounts: Send + Sync + 'static {
     async fn create_account(&self, account: NewAccount, actor: &Actor) -> StoreResult<Account>;
     async fn account(&self, id: UserId) -> StoreResult<Option<Account>>;
     async fn account_by_username(&self, username: &str) -> StoreResult<Option<Account>>;
@@ -277,7 +293,6 @@ pub trait Store: Send + Sync + 'static {
         keep: Option<&[u8]>,
         actor: &Actor,
     ) -> StoreResult<()>;
-
     /// Opens a session (a log-in, or a tablet signing in with `tablet_code`).
     async fn create_session(
         &self,
@@ -298,7 +313,6 @@ pub trait Store: Send + Sync + 'static {
     async fn touch_session(&self, token_hash: &[u8], now: i64) -> StoreResult<()>;
     /// Ends a session (a log-out when `actor` is given).
     async fn delete_session(&self, token_hash: &[u8], actor: Option<&Actor>) -> StoreResult<()>;
-
     /// Counts a failed log-in, and records it in the audit log.
     async fn record_login_failure(
         &self,
@@ -315,7 +329,6 @@ pub trait Store: Send + Sync + 'static {
         address: &str,
         since: i64,
     ) -> StoreResult<LoginFailures>;
-
     async fn create_tablet_code(
         &self,
         class: ClassId,
@@ -334,16 +347,11 @@ pub trait Store: Send + Sync + 'static {
         code_hash: &[u8],
         unusable_hash: &str,
     ) -> StoreResult<Option<(i64, Account)>>;
+}
 
-    /// Creates every class and account of a roster import in one transaction, or nothing.
-    async fn import_roster(
-        &self,
-        school: SchoolId,
-        classes: &[(Grade, String)],
-        accounts: &[RosterAccountRow],
-        actor: &Actor,
-    ) -> StoreResult<()>;
-
+/// Day reports and the class × day totals that summaries read.
+#[async_trait]
+pub trait Reports: Send + Sync + 'static {
     /// Stores a day report and its class × day total in one transaction.
     async fn put_report(&self, write: ReportWrite, actor: &Actor) -> StoreResult<WriteOutcome>;
     /// What was acknowledged for this `client_id`, if anything.
@@ -367,7 +375,6 @@ pub trait Store: Send + Sync + 'static {
         classes: &[ClassId],
         window: Window,
     ) -> StoreResult<HashMap<ClassId, BTreeMap<String, u64>>>;
-
     /// Deletes a school's day reports dated before `before` (entries and client ids with them),
     /// recording the purge; how many reports went.
     async fn purge_reports(
@@ -376,9 +383,11 @@ pub trait Store: Send + Sync + 'static {
         before: NaiveDate,
         actor: &Actor,
     ) -> StoreResult<u64>;
-    /// Writes a consistent copy of the whole database to a new file while the server runs.
-    async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()>;
+}
 
+/// The audit log, and the whole database's backup.
+#[async_trait]
+pub trait AuditLog: Send + Sync + 'static {
     /// Appends an entry to the audit log on its own (writes that are not a stored change).
     async fn audit(
         &self,
@@ -393,6 +402,8 @@ pub trait Store: Send + Sync + 'static {
         school: SchoolId,
         filter: &AuditFilter,
     ) -> StoreResult<Vec<AuditEntry>>;
+    /// Writes a consistent copy of the whole database to a new file while the server runs.
+    async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()>;
 }
 
 /// Counts of recent failed log-ins.

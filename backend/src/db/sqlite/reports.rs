@@ -1,0 +1,208 @@
+//! Day reports in SQLite: the write (replay check, version check, upsert, entries, audit) and
+//! the reads that summaries and dashboards need.
+
+use super::*;
+use crate::db::{Actor, ReportWrite, Reports, StoreResult, WriteOutcome};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use serde_json::json;
+use shared::api::DayReport;
+use shared::report::day_total;
+use shared::{ClassId, SchoolId, Window};
+use sqlx::Row;
+use std::collections::{BTreeMap, HashMap};
+
+#[async_trait]
+impl Reports for SqliteStore {
+    async fn put_report(&self, write: ReportWrite, actor: &Actor) -> StoreResult<WriteOutcome> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        if let Some(client_id) = &write.client_id {
+            if let Some(report) = replayed_in(&mut *tx, write.class_id, client_id).await? {
+                return Ok(WriteOutcome::Replayed(report));
+            }
+        }
+        let before = report_in(&mut *tx, write.class_id, write.date).await?;
+        let current_version = before.as_ref().map_or(0, |r| r.version);
+        if write.expected_version.is_some_and(|v| v != current_version) {
+            return Ok(WriteOutcome::Conflict(before));
+        }
+        let total = day_total(&write.entries);
+        let version = current_version + 1;
+        let report_id: i64 = sqlx::query_scalar(
+            "INSERT INTO day_reports (class_id, date, total_minutes, note, version, recorded_by, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (class_id, date) DO UPDATE SET total_minutes = excluded.total_minutes, \
+             note = excluded.note, version = excluded.version, recorded_by = excluded.recorded_by, \
+             updated_at = excluded.updated_at RETURNING id",
+        )
+        .bind(write.class_id)
+        .bind(write.date.to_string())
+        .bind(i64::from(total))
+        .bind(&write.note)
+        .bind(version)
+        .bind(&write.recorded_by)
+        .bind(&write.updated_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        sqlx::query("DELETE FROM report_entries WHERE report_id = ?")
+            .bind(report_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        if !write.entries.is_empty() {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO report_entries (report_id, position, subject, minutes) ",
+            );
+            insert.push_values(write.entries.iter().enumerate(), |mut b, (i, e)| {
+                b.push_bind(report_id)
+                    .push_bind(i as i64)
+                    .push_bind(e.subject.as_str())
+                    .push_bind(i64::from(e.minutes.get()));
+            });
+            insert.build().execute(&mut *tx).await.map_err(store_error)?;
+        }
+        let report = DayReport {
+            class_id: write.class_id,
+            date: write.date,
+            entries: write.entries,
+            total_minutes: total,
+            note: write.note,
+            version,
+            recorded_by: write.recorded_by,
+            updated_at: write.updated_at,
+        };
+        if let Some(client_id) = &write.client_id {
+            sqlx::query(
+                "INSERT INTO client_writes (class_id, client_id, report, created_at) VALUES (?, ?, ?, ?)",
+            )
+            .bind(write.class_id)
+            .bind(client_id)
+            .bind(serde_json::to_string(&report).map_err(corrupt)?)
+            .bind(&report.updated_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        }
+        let target = format!("class {} report {}", report.class_id, report.date);
+        let before = before.and_then(|r| serde_json::to_value(r).ok());
+        let after = serde_json::to_value(&report).ok();
+        audit_in(&mut tx, actor, "report.put", &target, before, after).await?;
+        tx.commit().await.map_err(store_error)?;
+        Ok(WriteOutcome::Stored(report))
+    }
+
+    async fn replayed_report(
+        &self,
+        class: ClassId,
+        client_id: &str,
+    ) -> StoreResult<Option<DayReport>> {
+        replayed_in(&self.reader, class, client_id).await
+    }
+
+    async fn report(&self, class: ClassId, date: NaiveDate) -> StoreResult<Option<DayReport>> {
+        report_in(&self.reader, class, date).await
+    }
+
+    async fn reports(&self, class: ClassId, window: Window) -> StoreResult<Vec<DayReport>> {
+        let rows = sqlx::query(&format!(
+            "{REPORT_SELECT} WHERE r.class_id = ? AND r.date BETWEEN ? AND ? ORDER BY r.date, e.position"
+        ))
+        .bind(class)
+        .bind(window.from().to_string())
+        .bind(window.to().to_string())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(store_error)?;
+        reports_from_rows(&rows)
+    }
+
+    async fn day_totals(
+        &self,
+        classes: &[ClassId],
+        window: Window,
+    ) -> StoreResult<HashMap<ClassId, BTreeMap<NaiveDate, u32>>> {
+        let rows = sqlx::query(
+            "SELECT class_id, date, total_minutes FROM day_reports \
+             WHERE class_id IN (SELECT value FROM json_each(?)) AND date BETWEEN ? AND ?",
+        )
+        .bind(ids_json(classes)?)
+        .bind(window.from().to_string())
+        .bind(window.to().to_string())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(store_error)?;
+        let mut out: HashMap<ClassId, BTreeMap<NaiveDate, u32>> = HashMap::new();
+        for row in rows {
+            let date: String = row.get("date");
+            out.entry(row.get("class_id"))
+                .or_default()
+                .insert(date_of(&date)?, row.get::<i64, _>("total_minutes") as u32);
+        }
+        Ok(out)
+    }
+
+    async fn subject_sums(
+        &self,
+        classes: &[ClassId],
+        window: Window,
+    ) -> StoreResult<HashMap<ClassId, BTreeMap<String, u64>>> {
+        let rows: Vec<(ClassId, String, i64)> = sqlx::query_as(
+            "SELECT r.class_id, e.subject, SUM(e.minutes) FROM report_entries e \
+             JOIN day_reports r ON r.id = e.report_id \
+             WHERE r.class_id IN (SELECT value FROM json_each(?)) AND r.date BETWEEN ? AND ? \
+             GROUP BY r.class_id, e.subject",
+        )
+        .bind(ids_json(classes)?)
+        .bind(window.from().to_string())
+        .bind(window.to().to_string())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(store_error)?;
+        let mut out: HashMap<ClassId, BTreeMap<String, u64>> = HashMap::new();
+        for (class, subject, minutes) in rows {
+            out.entry(class).or_default().insert(subject, minutes.max(0) as u64);
+        }
+        Ok(out)
+    }
+
+    async fn purge_reports(
+        &self,
+        school: SchoolId,
+        before: NaiveDate,
+        actor: &Actor,
+    ) -> StoreResult<u64> {
+        let mut tx = self.writer.begin().await.map_err(store_error)?;
+        let old = "SELECT r.id FROM day_reports r JOIN classes c ON c.id = r.class_id \
+                   WHERE c.school_id = ? AND r.date < ?";
+        sqlx::query(
+            "DELETE FROM client_writes WHERE (class_id, client_id) IN \
+             (SELECT w.class_id, w.client_id FROM client_writes w JOIN classes c ON c.id = w.class_id \
+              WHERE c.school_id = ? AND json_extract(w.report, '$.date') < ?)",
+        )
+        .bind(school)
+        .bind(before.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        sqlx::query(&format!("DELETE FROM report_entries WHERE report_id IN ({old})"))
+            .bind(school)
+            .bind(before.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        let purged = sqlx::query(&format!("DELETE FROM day_reports WHERE id IN ({old})"))
+            .bind(school)
+            .bind(before.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?
+            .rows_affected();
+        if purged > 0 {
+            let after = json!({"before": before, "reports_deleted": purged});
+            audit_in(&mut tx, actor, "retention.purge", "day reports", None, Some(after)).await?;
+        }
+        tx.commit().await.map_err(store_error)?;
+        Ok(purged)
+    }
+}
