@@ -24,6 +24,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// Day reports go to the group-commit writer ([`reports::write_reports`]).
+    reports: tokio::sync::mpsc::Sender<reports::ReportJob>,
 }
 
 impl SqliteStore {
@@ -49,7 +51,9 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(|e| format!("cannot open {url} for reading: {e}"))?;
-        Ok(SqliteStore { writer, reader })
+        let (reports, jobs) = tokio::sync::mpsc::channel(4 * 1024);
+        tokio::spawn(reports::write_reports(writer.clone(), jobs));
+        Ok(SqliteStore { writer, reader, reports })
     }
 }
 

@@ -2,7 +2,7 @@
 //! the reads that summaries and dashboards need.
 
 use super::*;
-use crate::db::{Actor, ReportWrite, Reports, StoreResult, WriteOutcome};
+use crate::db::{Actor, ReportWrite, Reports, StoreError, StoreResult, WriteOutcome};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde_json::json;
@@ -10,86 +10,159 @@ use shared::api::DayReport;
 use shared::report::day_total;
 use shared::{ClassId, SchoolId, Window};
 use sqlx::Row;
+use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::{BTreeMap, HashMap};
+use tokio::sync::{mpsc, oneshot};
+
+/// One day report's write inside the batch's transaction: the replay check, the version check,
+/// the upsert of the day (its total is the class × day rollup), its entries, the client id and
+/// the audit entry.
+async fn put_report_in(
+    conn: &mut SqliteConnection,
+    write: ReportWrite,
+    actor: &Actor,
+) -> StoreResult<WriteOutcome> {
+    if let Some(client_id) = &write.client_id {
+        if let Some(report) = replayed_in(&mut *conn, write.class_id, client_id).await? {
+            return Ok(WriteOutcome::Replayed(report));
+        }
+    }
+    let before = report_in(&mut *conn, write.class_id, write.date).await?;
+    let current_version = before.as_ref().map_or(0, |r| r.version);
+    if write.expected_version.is_some_and(|v| v != current_version) {
+        return Ok(WriteOutcome::Conflict(before));
+    }
+    let total = day_total(&write.entries);
+    let version = current_version + 1;
+    let report_id: i64 = sqlx::query_scalar(
+        "INSERT INTO day_reports (class_id, date, total_minutes, note, version, recorded_by, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (class_id, date) DO UPDATE SET total_minutes = excluded.total_minutes, \
+         note = excluded.note, version = excluded.version, recorded_by = excluded.recorded_by, \
+         updated_at = excluded.updated_at RETURNING id",
+    )
+    .bind(write.class_id)
+    .bind(write.date.to_string())
+    .bind(i64::from(total))
+    .bind(&write.note)
+    .bind(version)
+    .bind(&write.recorded_by)
+    .bind(&write.updated_at)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(store_error)?;
+    sqlx::query("DELETE FROM report_entries WHERE report_id = ?")
+        .bind(report_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(store_error)?;
+    if !write.entries.is_empty() {
+        let mut insert = sqlx::QueryBuilder::new(
+            "INSERT INTO report_entries (report_id, position, subject, minutes) ",
+        );
+        insert.push_values(write.entries.iter().enumerate(), |mut b, (i, e)| {
+            b.push_bind(report_id)
+                .push_bind(i as i64)
+                .push_bind(e.subject.as_str())
+                .push_bind(i64::from(e.minutes.get()));
+        });
+        insert.build().execute(&mut *conn).await.map_err(store_error)?;
+    }
+    let report = DayReport {
+        class_id: write.class_id,
+        date: write.date,
+        entries: write.entries,
+        total_minutes: total,
+        note: write.note,
+        version,
+        recorded_by: write.recorded_by,
+        updated_at: write.updated_at,
+    };
+    if let Some(client_id) = &write.client_id {
+        sqlx::query(
+            "INSERT INTO client_writes (class_id, client_id, report, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(write.class_id)
+        .bind(client_id)
+        .bind(serde_json::to_string(&report).map_err(corrupt)?)
+        .bind(&report.updated_at)
+        .execute(&mut *conn)
+        .await
+        .map_err(store_error)?;
+    }
+    let target = format!("class {} report {}", report.class_id, report.date);
+    let before = before.and_then(|r| serde_json::to_value(r).ok());
+    let after = serde_json::to_value(&report).ok();
+    audit_in(conn, actor, "report.put", &target, before, after).await?;
+    Ok(WriteOutcome::Stored(report))
+}
+
+/// The most day reports one transaction takes; a larger backlog waits for the next commit.
+const MAX_BATCH: usize = 512;
+
+/// A day report waiting for the writer, and where to send what became of it.
+pub(super) struct ReportJob {
+    write: ReportWrite,
+    actor: Actor,
+    reply: oneshot::Sender<StoreResult<WriteOutcome>>,
+}
+
+/// Group commit: one task writes every day report. It takes all reports waiting (up to
+/// [`MAX_BATCH`]), writes each in a savepoint of one transaction (a failing report is rolled
+/// back alone) and commits once, so that one fsync (`synchronous = FULL`) makes a whole batch
+/// durable. Only then does each request get its answer: an acknowledged report is on disk.
+pub(super) async fn write_reports(pool: SqlitePool, mut jobs: mpsc::Receiver<ReportJob>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let outcomes = write_batch(&pool, &mut batch).await;
+        for (job, outcome) in batch.drain(..).zip(outcomes) {
+            let _ = job.reply.send(outcome);
+        }
+    }
+}
+
+async fn write_batch(pool: &SqlitePool, batch: &mut [ReportJob]) -> Vec<StoreResult<WriteOutcome>> {
+    let failed = |e: &StoreError| match e {
+        StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
+        other => StoreError::Internal(other.to_string()),
+    };
+    let mut tx = match pool.begin().await {
+        Ok(tx) => tx,
+        Err(e) => {
+            let e = store_error(e);
+            return batch.iter().map(|_| Err(failed(&e))).collect();
+        }
+    };
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for job in batch.iter() {
+        let outcome = match sqlx::Connection::begin(&mut *tx).await {
+            Ok(mut savepoint) => {
+                match put_report_in(&mut savepoint, job.write.clone(), &job.actor).await {
+                    Ok(outcome) => savepoint.commit().await.map(|()| outcome).map_err(store_error),
+                    Err(e) => Err(e),
+                }
+            }
+            Err(e) => Err(store_error(e)),
+        };
+        outcomes.push(outcome);
+    }
+    if let Err(e) = tx.commit().await {
+        let e = store_error(e);
+        return batch.iter().map(|_| Err(failed(&e))).collect();
+    }
+    outcomes
+}
 
 #[async_trait]
 impl Reports for SqliteStore {
     async fn put_report(&self, write: ReportWrite, actor: &Actor) -> StoreResult<WriteOutcome> {
-        let mut tx = self.writer.begin().await.map_err(store_error)?;
-        if let Some(client_id) = &write.client_id {
-            if let Some(report) = replayed_in(&mut *tx, write.class_id, client_id).await? {
-                return Ok(WriteOutcome::Replayed(report));
-            }
-        }
-        let before = report_in(&mut *tx, write.class_id, write.date).await?;
-        let current_version = before.as_ref().map_or(0, |r| r.version);
-        if write.expected_version.is_some_and(|v| v != current_version) {
-            return Ok(WriteOutcome::Conflict(before));
-        }
-        let total = day_total(&write.entries);
-        let version = current_version + 1;
-        let report_id: i64 = sqlx::query_scalar(
-            "INSERT INTO day_reports (class_id, date, total_minutes, note, version, recorded_by, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (class_id, date) DO UPDATE SET total_minutes = excluded.total_minutes, \
-             note = excluded.note, version = excluded.version, recorded_by = excluded.recorded_by, \
-             updated_at = excluded.updated_at RETURNING id",
-        )
-        .bind(write.class_id)
-        .bind(write.date.to_string())
-        .bind(i64::from(total))
-        .bind(&write.note)
-        .bind(version)
-        .bind(&write.recorded_by)
-        .bind(&write.updated_at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(store_error)?;
-        sqlx::query("DELETE FROM report_entries WHERE report_id = ?")
-            .bind(report_id)
-            .execute(&mut *tx)
+        let (reply, answer) = oneshot::channel();
+        let job = ReportJob { write, actor: actor.clone(), reply };
+        self.reports
+            .send(job)
             .await
-            .map_err(store_error)?;
-        if !write.entries.is_empty() {
-            let mut insert = sqlx::QueryBuilder::new(
-                "INSERT INTO report_entries (report_id, position, subject, minutes) ",
-            );
-            insert.push_values(write.entries.iter().enumerate(), |mut b, (i, e)| {
-                b.push_bind(report_id)
-                    .push_bind(i as i64)
-                    .push_bind(e.subject.as_str())
-                    .push_bind(i64::from(e.minutes.get()));
-            });
-            insert.build().execute(&mut *tx).await.map_err(store_error)?;
-        }
-        let report = DayReport {
-            class_id: write.class_id,
-            date: write.date,
-            entries: write.entries,
-            total_minutes: total,
-            note: write.note,
-            version,
-            recorded_by: write.recorded_by,
-            updated_at: write.updated_at,
-        };
-        if let Some(client_id) = &write.client_id {
-            sqlx::query(
-                "INSERT INTO client_writes (class_id, client_id, report, created_at) VALUES (?, ?, ?, ?)",
-            )
-            .bind(write.class_id)
-            .bind(client_id)
-            .bind(serde_json::to_string(&report).map_err(corrupt)?)
-            .bind(&report.updated_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
-        }
-        let target = format!("class {} report {}", report.class_id, report.date);
-        let before = before.and_then(|r| serde_json::to_value(r).ok());
-        let after = serde_json::to_value(&report).ok();
-        audit_in(&mut tx, actor, "report.put", &target, before, after).await?;
-        tx.commit().await.map_err(store_error)?;
-        Ok(WriteOutcome::Stored(report))
+            .map_err(|_| StoreError::Unavailable("the writer stopped".into()))?;
+        answer.await.map_err(|_| StoreError::Unavailable("the writer stopped".into()))?
     }
 
     async fn replayed_report(
