@@ -200,15 +200,34 @@ impl Rng {
     }
 }
 
+/// Every demo account, one a line, so that a person (or a script) finds each one's password.
 fn instructions() -> String {
-    format!(
-        "\nDemo school \"{DEMO_SCHOOL}\" is ready. Every demo account's password is: {DEMO_PASSWORD}\n\
-         \n  school admin    {DEMO_ADMIN}\
-         \n  grade leaders   leader7, leader8, leader9\
-         \n  teachers        teacher-7-1 ... teacher-9-4   (teacher-G-N is the teacher of class G(N))\
-         \n  monitors        monitor-7-1 ... monitor-9-4   (monitor-G-N records homework for class G(N))\
-         \n\nTry monitor-7-3 (a class over its limit) or leader7 (the grade comparison).\n"
-    )
+    let mut lines = vec![
+        format!(
+            "\nDemo school \"{DEMO_SCHOOL}\" is ready. Demo accounts (username, password, role):"
+        ),
+        format!("  {DEMO_ADMIN:<14} {DEMO_PASSWORD}   school_admin"),
+    ];
+    for (grade, _) in PROFILES {
+        lines.push(format!(
+            "  {:<14} {DEMO_PASSWORD}   grade_leader of grade {grade}",
+            format!("leader{grade}")
+        ));
+        for n in 1..=4 {
+            lines.push(format!(
+                "  {:<14} {DEMO_PASSWORD}   teacher of class {grade}({n})",
+                format!("teacher-{grade}-{n}")
+            ));
+            lines.push(format!(
+                "  {:<14} {DEMO_PASSWORD}   monitor of class {grade}({n})",
+                format!("monitor-{grade}-{n}")
+            ));
+        }
+    }
+    lines.push(
+        "\nTry monitor-7-3 (a class over its limit) or leader7 (the grade comparison).".into(),
+    );
+    lines.join("\n") + "\n"
 }
 
 #[cfg(test)]

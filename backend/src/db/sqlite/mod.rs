@@ -46,11 +46,17 @@ impl SqliteStore {
             .await
             .map_err(|e| format!("cannot open {url}: {e}"))?;
         MIGRATOR.run(&writer).await.map_err(|e| format!("cannot migrate {url}: {e}"))?;
-        let reader = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options.read_only(true))
-            .await
-            .map_err(|e| format!("cannot open {url} for reading: {e}"))?;
+        // An in-memory database exists only inside its one connection: readers share it.
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let reader = if in_memory {
+            writer.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options.read_only(true))
+                .await
+                .map_err(|e| format!("cannot open {url} for reading: {e}"))?
+        };
         let (reports, jobs) = tokio::sync::mpsc::channel(4 * 1024);
         tokio::spawn(reports::write_reports(writer.clone(), jobs));
         Ok(SqliteStore { writer, reader, reports })
