@@ -101,6 +101,22 @@ impl Api {
         self.send(self.request(Method::POST, path)).await
     }
 
+    pub async fn patch(&self, path: &str, body: &Value) -> Response {
+        self.send(self.request(Method::PATCH, path).json(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.send(self.request(Method::DELETE, path)).await
+    }
+
+    /// A `multipart/form-data` POST of one file field `file` holding `bytes` as they are (no
+    /// re-encoding, so a test can send a byte-order mark, CRLF or bytes that are not UTF-8).
+    pub async fn upload(&self, path: &str, filename: &str, bytes: &[u8]) -> Response {
+        let (content_type, body) = multipart_file(filename, bytes);
+        self.send(self.request(Method::POST, path).header("content-type", content_type).body(body))
+            .await
+    }
+
     /// `POST /api/v1/auth/login`; the session cookie, if any, lands in this client's jar.
     pub async fn login(&self, username: &str, password: &str) -> Response {
         let body = serde_json::json!({ "username": username, "password": password });
@@ -124,7 +140,34 @@ impl Api {
     }
 }
 
+/// The `Content-Type` and body of a multipart form with one file field named `file`.
+pub fn multipart_file(filename: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    const BOUNDARY: &str = "----homework-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
+         Content-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}
+
 impl Response {
+    /// The `hw_session=…` cookie this answer set, with its attributes, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.header_all("set-cookie")
+            .into_iter()
+            .find(|c| c.starts_with(&format!("{SESSION_COOKIE}=")))
+    }
+
+    /// The value of the session cookie this answer set (what a browser sends back), if any.
+    pub fn session_token(&self) -> Option<String> {
+        let cookie = self.session_cookie()?;
+        let pair = cookie.split(';').next()?;
+        Some(pair.trim()[SESSION_COOKIE.len() + 1..].to_owned())
+    }
+
     /// The error code of an error body (`{"error": {"code": …}}`).
     pub fn code(&self) -> Option<&str> {
         self.json["error"]["code"].as_str()

@@ -82,6 +82,27 @@ impl Api {
             .unwrap_or_else(|| panic!("GET reports is not a list: {}", response.text))
     }
 
+    /// `POST /classes/{id}/tablet-codes` (a teacher of the class or an admin); panics unless
+    /// 201. Returns the code's id and the code itself, which is shown only here.
+    pub async fn issue_tablet_code(&self, class_id: i64, label: &str) -> (i64, String) {
+        let response = self
+            .post(&format!("classes/{class_id}/tablet-codes"), &json!({ "label": label }))
+            .await
+            .expect_status(201, &format!("issuing a tablet code for class {class_id}"));
+        let id = response.json["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("a tablet code without a numeric id: {}", response.text));
+        let code = response.json["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("a new tablet code without its code: {}", response.text));
+        (id, code.to_owned())
+    }
+
+    /// `POST /auth/tablet` with a device code; the session cookie lands in this client's jar.
+    pub async fn tablet_sign_in(&self, code: &str) -> crate::Response {
+        self.post("auth/tablet", &json!({ "code": code })).await
+    }
+
     /// The one report of a day, or `None`.
     pub async fn report_on(&self, class_id: i64, date: NaiveDate) -> Option<Value> {
         let mut reports = self.reports(class_id, date, date).await;
