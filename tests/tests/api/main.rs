@@ -1,11 +1,15 @@
 //! The HTTP contract of API.md, walked end to end against the real server binary. All modules
 //! compile into one test binary so the harness links once.
 
+mod access;
+mod access_matrix;
 mod auth;
 mod classes;
 mod comparison;
+mod csrf;
 mod demo;
 mod errors;
+mod headers;
 mod health;
 mod helpers;
 mod policy;
