@@ -5,7 +5,9 @@
 //! - [`pages`]: one module per screen; [`components`]: the pieces they share;
 //! - [`api`]: the only module that speaks HTTP; [`load`]: fetching data into a component;
 //! - [`state`]: the session (who is logged in, the school's policy) and the language;
-//! - [`i18n`]: every string of the interface in Chinese and English.
+//! - [`i18n`]: every string of the interface in Chinese and English;
+//! - [`outbox`]: the tablet's queue of day reports, sent when the network allows;
+//!   [`storage`]: where it is kept on the device (IndexedDB, else localStorage).
 //!
 //! The rules (limits, totals, validation, flags) are not here: they come from the `shared`
 //! crate, the same code the server runs, so the page and the server never disagree.
@@ -16,9 +18,11 @@ pub mod components;
 pub mod dates;
 pub mod i18n;
 pub mod load;
+pub mod outbox;
 pub mod pages;
 pub mod route;
 pub mod state;
+pub mod storage;
 
 use wasm_bindgen::prelude::*;
 

@@ -1,6 +1,8 @@
 //! What the entry form holds for one date: the digits typed per subject, the note, and the
-//! stored report it started from (whose `version` a save must name). Pure state, no browser.
+//! stored report it started from (whose `version` a save must name), or the report waiting in
+//! the outbox for that date. Pure state, no browser.
 
+use crate::outbox::Pending;
 use chrono::NaiveDate;
 use shared::api::DayReport;
 use shared::minutes::MAX_SUBJECT_MINUTES;
@@ -23,9 +25,8 @@ pub struct Form {
     pub stored: Option<Rc<DayReport>>,
     /// Whether the person changed anything since the day was loaded or saved.
     pub edited: bool,
-    /// The id of the submission being sent, kept while the content stays the same so that a
-    /// retry after a lost answer is recognised by the server and stored once.
-    pub client_id: Option<String>,
+    /// Set while the form shows a report of the outbox: the version that report was based on.
+    pub queued_base: Option<i64>,
 }
 
 pub enum FormAction {
@@ -47,10 +48,12 @@ pub enum FormAction {
         minutes: u32,
     },
     Note(String),
-    /// A submission with this id is on its way.
-    Sending(String),
-    /// The server stored this report.
-    Saved(DayReport),
+    /// Shows a report of the outbox for its date (the monitor's own, not yet on the server),
+    /// over what is stored.
+    ShowQueued {
+        stored: Option<DayReport>,
+        pending: Pending,
+    },
 }
 
 impl Form {
@@ -63,7 +66,7 @@ impl Form {
             note: String::new(),
             stored: None,
             edited: false,
-            client_id: None,
+            queued_base: None,
         }
     }
 
@@ -86,9 +89,10 @@ impl Form {
             .collect()
     }
 
-    /// The version a save must name: the stored report's, or 0 for a day without one.
+    /// The version a save must name: the one the shown outbox report was based on, else the
+    /// stored report's, or 0 for a day without one.
     pub fn base_version(&self) -> i64 {
-        self.stored.as_ref().map_or(0, |r| r.version)
+        self.queued_base.unwrap_or_else(|| self.stored.as_ref().map_or(0, |r| r.version))
     }
 
     fn shown(&self, date: NaiveDate, report: Option<DayReport>) -> Self {
@@ -108,7 +112,24 @@ impl Form {
             note: report.as_ref().map(|r| r.note.clone()).unwrap_or_default(),
             stored: report.map(Rc::new),
             edited: false,
-            client_id: None,
+            queued_base: None,
+        }
+    }
+
+    fn queued(&self, stored: Option<DayReport>, pending: Pending) -> Self {
+        let values = self
+            .subjects
+            .iter()
+            .map(|s| {
+                let entry = pending.entries.iter().find(|e| e.subject == s.as_str());
+                entry.map_or(0, |e| e.minutes).to_string()
+            })
+            .collect();
+        Form {
+            values,
+            note: pending.note,
+            queued_base: Some(pending.base_version),
+            ..self.shown(pending.date, stored)
         }
     }
 
@@ -118,7 +139,6 @@ impl Form {
             *slot = value;
         }
         next.edited = true;
-        next.client_id = None;
         next
     }
 }
@@ -135,13 +155,8 @@ impl Reducible for Form {
                 self.with_value(index, n.to_string())
             }
             FormAction::Pick { index, minutes } => self.with_value(index, minutes.to_string()),
-            FormAction::Note(note) => {
-                Form { note, edited: true, client_id: None, ..(*self).clone() }
-            }
-            FormAction::Sending(id) => Form { client_id: Some(id), ..(*self).clone() },
-            FormAction::Saved(report) => {
-                Form { edited: false, ..self.shown(report.date, Some(report)) }
-            }
+            FormAction::Note(note) => Form { note, edited: true, ..(*self).clone() },
+            FormAction::ShowQueued { stored, pending } => self.queued(stored, pending),
         })
     }
 }
@@ -228,12 +243,24 @@ mod tests {
     }
 
     #[test]
-    fn an_edit_forgets_the_submission_id_so_new_content_is_a_new_submission() {
-        let form =
-            apply(Form::new(d("2026-11-20"), subjects()), FormAction::Sending("id-1".into()));
-        assert_eq!(form.client_id.as_deref(), Some("id-1"));
-        let form = apply(form, FormAction::Pick { index: 0, minutes: 15 });
-        assert_eq!(form.client_id, None);
-        assert_eq!(form.values[0], "15");
+    fn a_queued_report_shows_its_numbers_and_the_version_it_was_based_on() {
+        let pending = Pending {
+            client_id: "id-1".into(),
+            date: d("2026-11-19"),
+            entries: vec![EntryInput { subject: "math".into(), minutes: 15 }],
+            note: "offline".into(),
+            base_version: 4,
+            attempted: false,
+            state: crate::outbox::PendingState::Waiting,
+        };
+        let form = apply(
+            Form::new(d("2026-11-20"), subjects()),
+            FormAction::ShowQueued { stored: None, pending },
+        );
+        assert_eq!(form.date, d("2026-11-19"));
+        assert_eq!(form.values, ["0", "15"]);
+        assert_eq!((form.note.as_str(), form.base_version(), form.edited), ("offline", 4, false));
+        let form = apply(form, FormAction::Show { date: d("2026-11-19"), report: None });
+        assert_eq!(form.base_version(), 0);
     }
 }

@@ -9,9 +9,15 @@
 //!   `.step-up` (±5 minutes) and `.quick-pick[data-minutes="10"]`;
 //! - `#day-total` (the number alone, also in `data-total`), `#day-limit`, `#limit-warning`
 //!   (present only when the day is over the limit), `#form-problems` (present only when the
-//!   input cannot be sent), `#note`, `#submit-report` (disabled while the input cannot be sent);
-//! - `#save-status` with `data-state` = `idle` | `unsaved` | `sending` | `saved` | `conflict` |
-//!   `rejected` | `failed`; on a conflict `#conflict-load-theirs` and `#conflict-overwrite`;
+//!   input cannot be sent), `#note`, `#submit-report` (disabled while the input cannot be sent,
+//!   or is already waiting in the outbox as it stands);
+//! - `#save-status` (the shown day) with `data-state` = `idle` | `unsaved` | `waiting` |
+//!   `sending` | `saved` | `conflict` | `rejected` | `failed`; on a conflict
+//!   `#conflict-load-theirs` and `#conflict-overwrite`; when rejected `.discard-report`;
+//! - `#outbox-status` (the whole outbox) with `data-state` = `loading` | `saved` | `sending` |
+//!   `waiting` | `offline` | `attention` and the counts `data-waiting`, `data-conflicts`,
+//!   `data-refused`; `#outbox-retry`; `#outbox-list li.outbox-item[data-date][data-state]` with a
+//!   `button` that opens the day;
 //! - `#stored-info` (who recorded the shown day, when); the two weeks: `#two-weeks` (see
 //!   `components::two_weeks`).
 
@@ -25,40 +31,23 @@ use crate::components::two_weeks::TwoWeeks;
 use crate::dates::{self, days_before};
 use crate::i18n::{grade_name, texts};
 use crate::load::{Load, use_load};
+use crate::outbox::{Outbox, Pending, PendingState, Saved, use_outbox};
 use crate::state::{SessionAction, use_session};
 use chrono::NaiveDate;
 use form::{Form, FormAction};
-use shared::api::{DayReport, Me, PutDayReport, Role};
+use shared::api::{DayReport, Me, Role};
 use shared::report::{
     DayCheck, EditWindow, MAX_NOTE_CHARS, MONITOR_EDIT_DAYS, check_report_date, earliest_editable,
     validate_entries, validate_note,
 };
-use shared::{ClassId, Flag, Grade, Policy, ValidationError};
+use shared::{ClassId, Grade, Policy, ValidationError};
 use std::rc::Rc;
-use view::{date_picker, problems_list, save_status, stored_info, total_box};
+use view::{date_picker, outbox_status, problems_list, save_status, stored_info, total_box};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 /// Days in the "last two weeks" list, today included.
 const RECENT_DAYS: u64 = 14;
-
-/// Where the page's last save stands.
-#[derive(Debug, Clone, PartialEq)]
-enum Save {
-    Idle,
-    Sending,
-    Saved {
-        report: Rc<DayReport>,
-        flags: Vec<Flag>,
-    },
-    /// Someone else saved the day meanwhile; this is their report.
-    Conflict {
-        theirs: Option<Rc<DayReport>>,
-    },
-    /// The server refused the content (422); its sentences.
-    Rejected(Vec<String>),
-    Failed(ApiError),
-}
 
 /// Shows the entry form for the account's class, or says why there is none.
 #[function_component(EntryPage)]
@@ -97,92 +86,98 @@ fn entry_form(props: &EntryProps) -> Html {
     };
     let subjects = props.policy.subjects(grade).to_vec();
     let form = use_reducer(|| Form::new(today, subjects));
-    let save = use_state(|| Save::Idle);
+    // Why another day could not be loaded.
+    let load_error = use_state(|| None::<ApiError>);
+    let outbox = use_outbox(class_id);
     let recent_from = days_before(today, RECENT_DAYS - 1);
     let recent =
         use_load((class_id, recent_from, today), |(id, from, to)| api::reports(id, from, to));
 
-    // Whenever the two weeks (re)load, an untouched form shows what is stored for its date.
+    // Whenever the two weeks (re)load or the outbox changes, an untouched form shows the day as
+    // the monitor last left it: their report waiting in the outbox, else what is stored.
     {
-        let form = form.clone();
-        use_effect_with(recent.data.clone(), move |data| {
+        let (form, outbox) = (form.clone(), outbox.clone());
+        let deps = (recent.data.clone(), outbox.queue.clone(), outbox.saved.clone(), outbox.loaded);
+        use_effect_with(deps, move |(data, ..)| {
             // (A day older than the two weeks was loaded on its own and is not in the list.)
-            if let (Load::Loaded(list), false, true) = (data, form.edited, form.date >= recent_from)
-            {
-                let report = list.iter().find(|r| r.date == form.date).cloned();
-                form.dispatch(FormAction::Show { date: form.date, report });
+            let list = match data {
+                Load::Loaded(list) if form.date >= recent_from => Some(list.as_slice()),
+                _ => None,
+            };
+            if !form.edited && outbox.loaded {
+                if let Some(action) = show_day(form.date, list, &outbox) {
+                    form.dispatch(action);
+                }
+            }
+        });
+    }
+    // Each report the outbox gets stored changes the two weeks.
+    {
+        let reload = recent.reload.clone();
+        use_effect_with(outbox.stored_count, move |count| {
+            if *count > 0 {
+                reload.emit(());
             }
         });
     }
 
     let select_date = {
-        let (form, save, session) = (form.clone(), save.clone(), session.clone());
-        let recent = recent.data.clone();
+        let (form, load_error, session) = (form.clone(), load_error.clone(), session.clone());
+        let (recent, outbox) = (recent.data.clone(), outbox.clone());
         Callback::from(move |date: NaiveDate| {
             if date == form.date || (form.edited && !confirm(texts(session.lang).discard_changes)) {
                 return;
             }
-            save.set(Save::Idle);
-            if let (Load::Loaded(list), true) = (&recent, date >= recent_from) {
-                let report = list.iter().find(|r| r.date == date).cloned();
-                form.dispatch(FormAction::Show { date, report });
-                return;
+            load_error.set(None);
+            let list = match &recent {
+                Load::Loaded(list) if date >= recent_from => Some(list.as_slice()),
+                _ => None,
+            };
+            if let Some(action) = show_day(date, list, &outbox) {
+                return form.dispatch(action);
             }
-            let (form, save, session) = (form.clone(), save.clone(), session.clone());
+            let (form, load_error, session) = (form.clone(), load_error.clone(), session.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::reports(class_id, date, date).await {
                     Ok(list) => {
                         form.dispatch(FormAction::Show { date, report: list.into_iter().next() })
                     }
                     Err(ApiError::Unauthorized) => session.dispatch(SessionAction::Expired),
-                    Err(e) => save.set(Save::Failed(e)),
+                    Err(e) => load_error.set(Some(e)),
                 }
             });
         })
     };
 
-    // Sends the form. `None`: an ordinary save over the version the form was loaded from;
-    // `Some(v)`: overwrite version `v` after a conflict, as a new submission.
+    // Puts the form into the outbox, which sends it now or as soon as it can. The version named
+    // is the one the form was loaded from (0: nothing was stored).
     let send = {
-        let (form, save, reload) = (form.clone(), save.clone(), recent.reload.clone());
-        Callback::from(move |overwrite: Option<i64>| {
+        let (form, submit) = (form.clone(), outbox.submit.clone());
+        Callback::from(move |()| {
             let content = (*form).clone();
-            let id = match (overwrite, &content.client_id) {
-                (None, Some(id)) => id.clone(),
-                _ => api::new_client_id(),
-            };
-            form.dispatch(FormAction::Sending(id.clone()));
-            save.set(Save::Sending);
-            let body = PutDayReport {
+            let pending = Pending {
+                client_id: crate::api::new_client_id(),
+                date: content.date,
                 entries: content.entries(),
                 note: content.note.clone(),
-                client_id: Some(id),
-                version: Some(overwrite.unwrap_or_else(|| content.base_version())),
+                base_version: content.base_version(),
+                attempted: false,
+                state: PendingState::Waiting,
             };
-            let (form, save, reload) = (form.clone(), save.clone(), reload.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::put_report(class_id, content.date, &body).await {
-                    Ok(answer) => {
-                        form.dispatch(FormAction::Saved(answer.report.clone()));
-                        save.set(Save::Saved {
-                            report: Rc::new(answer.report),
-                            flags: answer.flags,
-                        });
-                        reload.emit(());
-                    }
-                    Err(ApiError::Conflict(theirs)) => {
-                        save.set(Save::Conflict { theirs: theirs.map(|r| Rc::new(*r)) })
-                    }
-                    Err(ApiError::Invalid { message, problems }) => {
-                        save.set(Save::Rejected(if problems.is_empty() {
-                            vec![message]
-                        } else {
-                            problems.into_iter().map(|p| p.message).collect()
-                        }))
-                    }
-                    Err(e) => save.set(Save::Failed(e)),
-                }
-            });
+            let stored = content.stored.as_deref().cloned();
+            form.dispatch(FormAction::ShowQueued { stored, pending: pending.clone() });
+            submit.emit(pending);
+        })
+    };
+
+    // After a conflict, "keep theirs": my report leaves the outbox and theirs fills the form.
+    let keep_theirs = {
+        let (form, discard) = (form.clone(), outbox.discard.clone());
+        Callback::from(move |pending: Pending| {
+            if let PendingState::Conflict { theirs } = &pending.state {
+                form.dispatch(FormAction::Show { date: pending.date, report: theirs.clone() });
+            }
+            discard.emit(pending.client_id);
         })
     };
 
@@ -190,31 +185,24 @@ fn entry_form(props: &EntryProps) -> Html {
     let problems = local_problems(&form, grade, &props.policy, today, window);
     let total = u32::try_from(form.total()).unwrap_or(u32::MAX);
     let check = DayCheck::new(grade, &props.policy, total);
-    let sending = *save == Save::Sending;
+    // Already in the outbox as it stands: a second tap would only send it twice.
+    let queued_as_is = !form.edited
+        && outbox.queue.for_date(form.date).is_some_and(|p| p.state == PendingState::Waiting);
+    let blocked = !problems.is_empty() || queued_as_is;
     // The fields appear once the stored days have arrived: typing earlier would start from zeros
     // instead of the stored day. (Absent rather than disabled, so that whoever waits for a field
     // to appear, a person or a test, finds it ready.)
-    let waiting = matches!(recent.data, Load::Loading) && !form.edited;
+    let waiting = (matches!(recent.data, Load::Loading) || !outbox.loaded) && !form.edited;
 
-    // Brings the outcome of a save into view: the button may sit low on a phone's screen.
-    use_effect_with(save.clone(), |save| {
-        if !matches!(**save, Save::Idle | Save::Sending) {
-            let status = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("save-status"));
-            if let Some(status) = status {
-                status.scroll_into_view_with_bool(false);
-            }
-        }
-    });
+    let day_status =
+        save_status(&form, &outbox, (*load_error).as_ref(), &keep_theirs, &session, lang);
 
     let onsubmit = {
         let send = send.clone();
-        let blocked = !problems.is_empty() || sending;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if !blocked {
-                send.emit(None);
+                send.emit(());
             }
         })
     };
@@ -261,6 +249,16 @@ fn entry_form(props: &EntryProps) -> Html {
     } else {
         format!("{} {} {}", t.daily_limit, check.limit, t.minutes_unit)
     };
+    // The two weeks as the server has them, with the monitor's waiting reports laid over.
+    let recent_days = |list: &[DayReport]| -> Vec<(NaiveDate, Option<u32>)> {
+        dates::range(recent_from, today)
+            .map(|d| {
+                let queued =
+                    outbox.queue.for_date(d).map(|p| u32::try_from(p.total()).unwrap_or(0));
+                (d, queued.or_else(|| list.iter().find(|r| r.date == d).map(|r| r.total_minutes)))
+            })
+            .collect()
+    };
 
     html! {
         <main class="page entry-page" id="entry-page">
@@ -269,6 +267,7 @@ fn entry_form(props: &EntryProps) -> Html {
                 <p class="sub">{ format!("{} · {limit_note}", grade_name(grade, lang)) }</p>
             </header>
 
+            { outbox_status(&outbox, &select_date, lang) }
             { date_picker(&form, today, window, &select_date, lang) }
             { stored_info(&form, lang) }
 
@@ -276,7 +275,7 @@ fn entry_form(props: &EntryProps) -> Html {
                 <div class={classes!("entry-summary", check.over_by().is_some().then_some("over"))}>
                     { total_box(&check, lang) }
                 </div>
-                <fieldset disabled={sending}>
+                <fieldset>
                     <legend class="visually-hidden">{ t.minutes_per_subject }</legend>
                     if waiting {
                         { notice::loading(lang) }
@@ -292,11 +291,10 @@ fn entry_form(props: &EntryProps) -> Html {
                         <p class="over-hint">{ t.over_limit_hint }</p>
                     }
                     { problems_list(&problems, lang) }
-                    <button id="submit-report" type="submit" class="primary big"
-                            disabled={!problems.is_empty() || sending}>
-                        { if sending { t.saving } else { t.submit } }
+                    <button id="submit-report" type="submit" class="primary big" disabled={blocked}>
+                        { t.submit }
                     </button>
-                    { save_status(&save, &form, &send, &form_loader(&form, &save, &recent.reload), &session, lang) }
+                    { day_status }
                 </div>
             </form>
 
@@ -306,9 +304,7 @@ fn entry_form(props: &EntryProps) -> Html {
                     Load::Loading => notice::loading(lang),
                     Load::Failed(e) => notice::failed(e, lang),
                     Load::Loaded(list) => html! {
-                        <TwoWeeks days={dates::range(recent_from, today)
-                                      .map(|d| (d, list.iter().find(|r| r.date == d).map(|r| r.total_minutes)))
-                                      .collect::<Vec<_>>()}
+                        <TwoWeeks days={recent_days(list)}
                                   limit={check.limit} {today} selected={form.date}
                                   editable_from={earliest_editable(today, window).or(Some(recent_from))}
                                   on_select={select_date.clone()} {lang} />
@@ -317,6 +313,26 @@ fn entry_form(props: &EntryProps) -> Html {
             </section>
         </main>
     }
+}
+
+/// What the form shows for `date`: the monitor's report waiting in the outbox, else the newest
+/// stored one known (from the two weeks or the outbox's last answer); `None` when neither the
+/// outbox nor `list` can say (the day must be fetched).
+fn show_day(date: NaiveDate, list: Option<&[DayReport]>, outbox: &Outbox) -> Option<FormAction> {
+    let saved = outbox.saved.as_ref().map(|s: &Saved| &*s.report).filter(|r| r.date == date);
+    let listed = list.and_then(|l| l.iter().find(|r| r.date == date));
+    let newest = match (listed, saved) {
+        (Some(a), Some(b)) => Some(if b.version > a.version { b } else { a }),
+        (a, b) => a.or(b),
+    }
+    .cloned();
+    if let Some(pending) = outbox.queue.for_date(date) {
+        return Some(FormAction::ShowQueued { stored: newest, pending: pending.clone() });
+    }
+    if list.is_none() && newest.is_none() {
+        return None;
+    }
+    Some(FormAction::Show { date, report: newest })
 }
 
 /// Every reason the form cannot be sent as it stands, from the same rules the server applies.
@@ -338,20 +354,6 @@ fn local_problems(
         problems.push(e);
     }
     problems
-}
-
-/// A callback that shows a stored report in the form (the other person's, after a conflict).
-fn form_loader(
-    form: &UseReducerHandle<Form>,
-    save: &UseStateHandle<Save>,
-    reload: &Callback<()>,
-) -> Callback<Option<Rc<DayReport>>> {
-    let (form, save, reload) = (form.clone(), save.clone(), reload.clone());
-    Callback::from(move |report: Option<Rc<DayReport>>| {
-        form.dispatch(FormAction::Show { date: form.date, report: report.map(|r| (*r).clone()) });
-        save.set(Save::Idle);
-        reload.emit(());
-    })
 }
 
 fn confirm(message: &str) -> bool {

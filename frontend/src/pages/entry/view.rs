@@ -1,18 +1,17 @@
 //! The pieces of the entry page's view: the date chips, what is stored for the day, the total
 //! against the limit, the problems, and the outcome of the last save.
 
-use super::Save;
 use super::form::Form;
 use crate::api::ApiError;
 use crate::components::flags::FlagList;
 use crate::dates::{self, days_before};
 use crate::i18n::{over_limit_warning, texts};
+use crate::outbox::texts::outbox_texts;
+use crate::outbox::{Counts, Link, Outbox, Pending, PendingState, Saved};
 use crate::state::{SessionAction, SessionHandle};
 use chrono::NaiveDate;
-use shared::api::DayReport;
 use shared::report::{DayCheck, EditWindow, MONITOR_EDIT_DAYS, earliest_editable};
 use shared::{Lang, ValidationError};
-use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -117,35 +116,62 @@ pub fn problems_list(problems: &[ValidationError], lang: Lang) -> Html {
     }
 }
 
+/// The shown day's state: waiting in the outbox, on its way, saved (with the flags it raised),
+/// in conflict with a teacher's correction, or refused by the server.
 pub fn save_status(
-    save: &Save,
     form: &Form,
-    send: &Callback<Option<i64>>,
-    load: &Callback<Option<Rc<DayReport>>>,
+    outbox: &Outbox,
+    load_error: Option<&ApiError>,
+    keep_theirs: &Callback<Pending>,
     session: &SessionHandle,
     lang: Lang,
 ) -> Html {
     let t = texts(lang);
-    let (state, body) = match save {
-        Save::Sending => ("sending", html! { { t.saving } }),
-        Save::Saved { report, flags } if !form.edited => (
-            "saved",
-            html! {
-                <>
-                    <p class="saved-line"><span aria-hidden="true">{"✓ "}</span>
-                        { t.saved_line(&dates::short(report.date), report.total_minutes) }</p>
-                    if !flags.is_empty() { <FlagList flags={flags.clone()} {lang} /> }
-                </>
-            },
-        ),
-        Save::Conflict { theirs } => {
+    let o = outbox_texts(lang);
+    let pending = outbox.queue.for_date(form.date);
+    let saved = outbox.saved.as_ref().filter(|s| {
+        s.report.date == form.date
+            && form.stored.as_ref().is_some_and(|r| r.version == s.report.version)
+    });
+    let (state, body) = match (pending.map(|p| &p.state), form.edited) {
+        (Some(PendingState::Refused { messages }), _) => {
+            let discard = {
+                let (discard, id) = (outbox.discard.clone(), pending.map(|p| p.client_id.clone()));
+                Callback::from(move |_: MouseEvent| discard.emit(id.clone().unwrap_or_default()))
+            };
+            (
+                "rejected",
+                html! {
+                    <div class="refused-panel" role="alert">
+                        <p><strong>{ o.refused_title }</strong></p>
+                        <ul class="problems">{ for messages.iter().map(|m| html! { <li>{ m.clone() }</li> }) }</ul>
+                        <p>{ o.refused_fix }</p>
+                        <button type="button" class="secondary discard-report" onclick={discard}>{ o.discard }</button>
+                    </div>
+                },
+            )
+        }
+        (_, true) => ("unsaved", html! { { t.unsaved } }),
+        (Some(PendingState::Waiting), false) => {
+            let sending = pending.is_some_and(|p| outbox.sending.as_ref() == Some(&p.client_id));
+            if sending {
+                ("sending", html! { { o.sending } })
+            } else {
+                (
+                    "waiting",
+                    html! { <p class="waiting-line"><span aria-hidden="true">{"⏳ "}</span>{ o.waiting_here }</p> },
+                )
+            }
+        }
+        (Some(PendingState::Conflict { theirs }), false) => {
+            let Some(mine) = pending.cloned() else { return html! {} };
             let overwrite = {
-                let (send, version) = (send.clone(), theirs.as_ref().map_or(0, |r| r.version));
-                Callback::from(move |_: MouseEvent| send.emit(Some(version)))
+                let (send_over, id) = (outbox.send_over.clone(), mine.client_id.clone());
+                Callback::from(move |_: MouseEvent| send_over.emit(id.clone()))
             };
             let load_theirs = {
-                let (load, theirs) = (load.clone(), theirs.clone());
-                Callback::from(move |_: MouseEvent| load.emit(theirs.clone()))
+                let keep_theirs = keep_theirs.clone();
+                Callback::from(move |_: MouseEvent| keep_theirs.emit(mine.clone()))
             };
             let detail = theirs.as_ref().map(|r| {
                 let entries: Vec<String> = r
@@ -174,33 +200,109 @@ pub fn save_status(
                 },
             )
         }
-        Save::Rejected(messages) => (
-            "rejected",
-            html! {
-                <ul class="problems" role="alert">{ for messages.iter().map(|m| html! { <li>{ m.clone() }</li> }) }</ul>
-            },
-        ),
-        Save::Failed(ApiError::Unauthorized) => {
-            let session = session.clone();
-            let relogin =
-                Callback::from(move |_: MouseEvent| session.dispatch(SessionAction::Expired));
-            (
-                "failed",
+        (None, false) => match (saved, load_error) {
+            (Some(Saved { report, flags }), _) => (
+                "saved",
                 html! {
-                    <p class="notice error" role="alert">{ t.session_expired }{ " " }
-                        <button type="button" class="secondary" onclick={relogin}>{ t.login_button }</button>
-                    </p>
+                    <>
+                        <p class="saved-line"><span aria-hidden="true">{"✓ "}</span>
+                            { t.saved_line(&dates::short(report.date), report.total_minutes) }</p>
+                        if !flags.is_empty() { <FlagList flags={flags.clone()} {lang} /> }
+                    </>
                 },
-            )
-        }
-        Save::Failed(e) => (
-            "failed",
-            html! { <p class="notice error" role="alert"><span aria-hidden="true">{"⚠ "}</span>{ e.message(lang) }{ " " }{ t.kept_try_again }</p> },
-        ),
-        _ if form.edited => ("unsaved", html! { { t.unsaved } }),
-        _ => ("idle", html! {}),
+            ),
+            (None, Some(ApiError::Unauthorized)) => {
+                let session = session.clone();
+                let relogin =
+                    Callback::from(move |_: MouseEvent| session.dispatch(SessionAction::Expired));
+                (
+                    "failed",
+                    html! {
+                        <p class="notice error" role="alert">{ t.session_expired }{ " " }
+                            <button type="button" class="secondary" onclick={relogin}>{ t.login_button }</button>
+                        </p>
+                    },
+                )
+            }
+            (None, Some(e)) => (
+                "failed",
+                html! { <p class="notice error" role="alert"><span aria-hidden="true">{"⚠ "}</span>{ e.message(lang) }</p> },
+            ),
+            (None, None) => ("idle", html! {}),
+        },
     };
     html! {
         <div id="save-status" class={classes!("save-status", state)} data-state={state} aria-live="polite">{ body }</div>
+    }
+}
+
+/// The whole outbox at a glance, above the form: all saved, how many wait (and that they go by
+/// themselves), or which days need the monitor; each listed day opens with a tap.
+pub fn outbox_status(outbox: &Outbox, open: &Callback<NaiveDate>, lang: Lang) -> Html {
+    let o = outbox_texts(lang);
+    let t = texts(lang);
+    let Counts { waiting, conflicts, refused } = outbox.queue.counts();
+    let state = match (outbox.loaded, outbox.link) {
+        (false, _) => "loading",
+        _ if conflicts + refused > 0 => "attention",
+        (_, Link::Sending) => "sending",
+        (_, Link::Offline) if waiting > 0 => "offline",
+        _ if waiting > 0 => "waiting",
+        _ => "saved",
+    };
+    let headline = match state {
+        "loading" => html! {},
+        "saved" => {
+            html! { <p class="outbox-line"><span aria-hidden="true">{"✓ "}</span>{ o.all_saved }</p> }
+        }
+        _ => html! {
+            <>
+                if waiting > 0 {
+                    <p class="outbox-line"><span aria-hidden="true">{"⏳ "}</span>
+                        <strong>{ o.waiting(waiting) }</strong>
+                        if outbox.link == Link::Sending { { " · " }{ o.sending } }
+                    </p>
+                }
+                if conflicts + refused > 0 {
+                    <p class="outbox-line attention"><span aria-hidden="true">{"⚠ "}</span>
+                        <strong>{ o.needs_you(conflicts + refused) }</strong></p>
+                }
+                if outbox.link == Link::Offline && waiting > 0 {
+                    <p class="outbox-offline">{ o.offline }{ " " }
+                        <button type="button" id="outbox-retry" class="secondary"
+                                onclick={outbox.retry.reform(|_: MouseEvent| ())}>{ o.try_now }</button>
+                    </p>
+                }
+            </>
+        },
+    };
+    let items = outbox.queue.items.iter().map(|p| {
+        let (kind, words) = match &p.state {
+            PendingState::Waiting if outbox.sending.as_ref() == Some(&p.client_id) => ("sending", o.sending_state),
+            PendingState::Waiting => ("waiting", o.waiting_state),
+            PendingState::Conflict { .. } => ("conflict", o.conflict_state),
+            PendingState::Refused { .. } => ("refused", o.refused_state),
+        };
+        let date = p.date;
+        let open = open.clone();
+        html! {
+            <li class={classes!("outbox-item", kind)} data-date={date.to_string()} data-state={kind}>
+                <button type="button" class="outbox-open" onclick={Callback::from(move |_: MouseEvent| open.emit(date))}>
+                    <span class="outbox-day">{ format!("{} {}", dates::short(date), dates::weekday(date, lang)) }</span>
+                    <span class="outbox-total">{ format!("{} {}", p.total(), t.minutes_unit) }</span>
+                    <span class="outbox-state">{ words }</span>
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <section id="outbox-status" class={classes!("outbox-status", state)} data-state={state}
+                 data-waiting={waiting.to_string()} data-conflicts={conflicts.to_string()}
+                 data-refused={refused.to_string()} aria-live="polite" aria-label={o.outbox_title}>
+            { headline }
+            if !outbox.queue.items.is_empty() {
+                <ul id="outbox-list" class="outbox-list">{ for items }</ul>
+            }
+        </section>
     }
 }
