@@ -17,6 +17,7 @@ mod reports;
 mod restart;
 mod roles;
 mod schools;
+mod sessions;
 mod summary;
 mod users;
 mod validation;
