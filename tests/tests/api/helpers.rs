@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use tests::setup::Scope;
-use tests::{Api, Class, TestServer};
+use tests::{Api, Class, Options, TestServer};
 
 /// The password of every account the tests create.
 pub const PASSWORD: &str = "correct-horse-battery";
@@ -19,7 +19,12 @@ pub struct School {
 
 impl School {
     pub async fn new() -> School {
-        let server = TestServer::start_default().await;
+        School::with_options(Options::default()).await
+    }
+
+    /// A school on a server started with these options (environment, say).
+    pub async fn with_options(options: Options) -> School {
+        let server = TestServer::start(options).await;
         let admin = server.admin().await;
         let me = admin.me().await;
         let today = admin.today().await;

@@ -19,6 +19,7 @@ mod roles;
 mod schools;
 mod sessions;
 mod summary;
+mod throttling;
 mod users;
 mod validation;
 mod versions;
