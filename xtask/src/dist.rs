@@ -4,10 +4,15 @@
 //! `frontend/static/` are copied beside them. The wasm, the glue and the style sheet get a content
 //! hash in their names (`frontend-1a2b….js`) that is written into `index.html`, so browsers may
 //! cache them forever and still never run an old app. Each text or wasm file gets a gzip twin
-//! (`x.js.gz`) for the server to send as it is.
+//! (`x.js.gz`) and a brotli twin (`x.js.br`, smaller still) for the server to send as they are.
+//!
+//! The service worker (`sw.js`, not fingerprinted: its address must stay put) gets the build's
+//! file list to keep for an offline start, and a version made of their names, so that each new
+//! build installs a new worker with a new cache.
 
 use crate::cmd::{self, cargo};
 use crate::tools::{self, WASM_TARGET};
+use brotli::enc::BrotliEncoderParams;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use std::io::Write;
@@ -18,8 +23,12 @@ use std::process::Command;
 const CRATE: &str = "frontend";
 /// The cargo profile of the workspace tuned for a small download.
 const PROFILE: &str = "wasm-release";
-/// Extensions that get a `.gz` twin.
-const COMPRESSED: &[&str] = &["wasm", "js", "css", "html", "svg", "json"];
+/// Extensions that get a `.gz` and a `.br` twin.
+const COMPRESSED: &[&str] = &["wasm", "js", "css", "html", "svg", "json", "webmanifest"];
+/// The service worker, and the files besides the fingerprinted ones it keeps for offline use.
+const SERVICE_WORKER: &str = "sw.js";
+const ALSO_PRECACHED: &[&str] =
+    &["/", "/favicon.svg", "/manifest.webmanifest", "/icon-192.png", "/icon-512.png"];
 
 /// Builds `frontend/dist/` from scratch.
 pub fn dist() -> Result<(), String> {
@@ -47,9 +56,10 @@ pub fn dist() -> Result<(), String> {
     }
     copy_dir(&root.join(CRATE).join("static"), &dist)?;
     let bundle = fingerprint(&dist)?;
+    write_precache_list(&dist, &bundle)?;
     for file in files(&dist)? {
         if has_extension(&file, COMPRESSED) {
-            gzip_beside(&file)?;
+            compress_beside(&file)?;
         }
     }
     print_sizes(&dist, &bundle)
@@ -94,6 +104,7 @@ struct Bundle {
     wasm: String,
     js: String,
     css: String,
+    boot: String,
 }
 
 /// Files that get a content hash in their name, each listed after the files it names: the
@@ -129,7 +140,39 @@ fn fingerprint(dist: &Path) -> Result<Bundle, String> {
         return Err(format!("neither index.html nor boot.js loads \"/{name}\" (frontend/static/)"));
     }
     let hashed = |i: usize| renames[i].1.clone();
-    Ok(Bundle { css: hashed(0), wasm: hashed(1), js: hashed(2) })
+    Ok(Bundle { css: hashed(0), wasm: hashed(1), js: hashed(2), boot: hashed(3) })
+}
+
+/// Writes the build's files and version into the service worker, replacing its placeholders
+/// `const VERSION = "dev";` and `const PRECACHE = ["/"];`.
+fn write_precache_list(dist: &Path, bundle: &Bundle) -> Result<(), String> {
+    let path = dist.join(SERVICE_WORKER);
+    let worker = String::from_utf8(cmd::read(&path)?).map_err(|_| "sw.js is not UTF-8")?;
+    let urls = precache_urls(bundle);
+    let version = content_hash(urls.join("\n").as_bytes());
+    let list = urls.iter().map(|u| format!("{u:?}")).collect::<Vec<_>>().join(", ");
+    let written = fill_worker(&worker, &version, &list)?;
+    cmd::write(&path, written.as_bytes())
+}
+
+fn precache_urls(bundle: &Bundle) -> Vec<String> {
+    let hashed = [&bundle.css, &bundle.wasm, &bundle.js, &bundle.boot];
+    ALSO_PRECACHED
+        .iter()
+        .map(|u| (*u).to_owned())
+        .chain(hashed.iter().map(|name| format!("/{name}")))
+        .collect()
+}
+
+fn fill_worker(worker: &str, version: &str, list: &str) -> Result<String, String> {
+    const VERSION: &str = "const VERSION = \"dev\";";
+    const PRECACHE: &str = "const PRECACHE = [\"/\"];";
+    if !worker.contains(VERSION) || !worker.contains(PRECACHE) {
+        return Err(format!("{SERVICE_WORKER} lacks `{VERSION}` or `{PRECACHE}`"));
+    }
+    Ok(worker
+        .replace(VERSION, &format!("const VERSION = \"{version}\";"))
+        .replace(PRECACHE, &format!("const PRECACHE = [{list}];")))
 }
 
 /// The text of a file with every `"/name"` of `renames` replaced by `"/hashed-name"`.
@@ -155,25 +198,41 @@ fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
     encoder.write_all(bytes).and_then(|()| encoder.finish()).map_err(|e| format!("gzip: {e}"))
 }
 
-/// Writes `file.gz` next to `file`.
-fn gzip_beside(file: &Path) -> Result<(), String> {
-    let mut name = file.as_os_str().to_owned();
-    name.push(".gz");
-    cmd::write(Path::new(&name), &gzip(&cmd::read(file)?)?)
+/// Brotli at its best quality with a 4 MiB window (every browser decodes up to 16 MiB).
+fn brotli(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let params = BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    let mut out = Vec::new();
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
+        .map_err(|e| format!("brotli: {e}"))?;
+    Ok(out)
+}
+
+/// Writes `file.gz` and `file.br` next to `file`.
+fn compress_beside(file: &Path) -> Result<(), String> {
+    let bytes = cmd::read(file)?;
+    for (ext, packed) in [("gz", gzip(&bytes)?), ("br", brotli(&bytes)?)] {
+        let mut name = file.as_os_str().to_owned();
+        name.push(".");
+        name.push(ext);
+        cmd::write(Path::new(&name), &packed)?;
+    }
+    Ok(())
 }
 
 fn print_sizes(dist: &Path, bundle: &Bundle) -> Result<(), String> {
     println!("\nfrontend/dist/ ready:");
-    println!("  {:<36} {:>10} {:>10}", "file", "bytes", "gzip");
-    let (mut raw_total, mut gz_total) = (0, 0);
-    for name in [&bundle.wasm, &bundle.js, &bundle.css] {
+    println!("  {:<36} {:>10} {:>10} {:>10}", "file", "bytes", "gzip", "brotli");
+    let (mut raw_total, mut gz_total, mut br_total) = (0, 0, 0);
+    for name in [&bundle.wasm, &bundle.js, &bundle.css, &bundle.boot] {
         let raw = cmd::read(&dist.join(name))?.len();
         let gz = cmd::read(&dist.join(format!("{name}.gz")))?.len();
-        println!("  {name:<36} {raw:>10} {gz:>10}");
+        let br = cmd::read(&dist.join(format!("{name}.br")))?.len();
+        println!("  {name:<36} {raw:>10} {gz:>10} {br:>10}");
         raw_total += raw;
         gz_total += gz;
+        br_total += br;
     }
-    println!("  {:<36} {raw_total:>10} {gz_total:>10}", "total");
+    println!("  {:<36} {raw_total:>10} {gz_total:>10} {br_total:>10}", "total");
     Ok(())
 }
 
@@ -224,6 +283,25 @@ mod tests {
         assert_eq!(content_hash(b""), "cbf29ce48422");
         assert_eq!(content_hash(b"a"), content_hash(b"a"));
         assert_ne!(content_hash(b"a"), content_hash(b"b"));
+    }
+
+    #[test]
+    fn the_worker_gets_the_build_version_and_its_files() {
+        let worker = "const VERSION = \"dev\";\nconst PRECACHE = [\"/\"];\n";
+        let filled = fill_worker(worker, "abc123", "\"/\", \"/a-1.js\"").unwrap();
+        assert_eq!(filled, "const VERSION = \"abc123\";\nconst PRECACHE = [\"/\", \"/a-1.js\"];\n");
+        assert!(fill_worker("nothing to fill", "v", "").is_err());
+    }
+
+    #[test]
+    fn brotli_output_decodes_back_to_the_input() {
+        use std::io::Read;
+        let text = "作业时长 homework ".repeat(100);
+        let packed = brotli(text.as_bytes()).unwrap();
+        assert!(packed.len() < text.len() / 5);
+        let mut back = String::new();
+        brotli::Decompressor::new(&packed[..], 4096).read_to_string(&mut back).unwrap();
+        assert_eq!(back, text);
     }
 
     #[test]
