@@ -16,6 +16,7 @@ mod policy;
 mod reports;
 mod restart;
 mod roles;
+mod roster;
 mod schools;
 mod sessions;
 mod summary;
