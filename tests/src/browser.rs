@@ -239,6 +239,33 @@ impl Browser {
         }
     }
 
+    /// Sends a Chrome DevTools Protocol command to the page (through chromedriver's
+    /// `goog/cdp/execute`), e.g. `Network.emulateNetworkConditions` or
+    /// `Emulation.setCPUThrottlingRate`; returns its result.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        let command = Cdp { cmd: cmd.to_owned(), params };
+        self.client
+            .issue_cmd(command)
+            .await
+            .unwrap_or_else(|e| panic!("DevTools command {cmd}: {e}"))
+    }
+
+    /// Cuts the page off the network (`true`) or gives it back (`false`), as a tablet losing
+    /// its Wi-Fi.
+    pub async fn set_offline(&self, offline: bool) {
+        self.emulate_network(offline, 0).await;
+    }
+
+    /// The page's network: cut off, or up with `latency_ms` added to every request.
+    pub async fn emulate_network(&self, offline: bool, latency_ms: u32) {
+        self.cdp("Network.enable", json!({})).await;
+        let conditions = json!({
+            "offline": offline, "latency": latency_ms,
+            "downloadThroughput": -1, "uploadThroughput": -1,
+        });
+        self.cdp("Network.emulateNetworkConditions", conditions).await;
+    }
+
     /// Ends the session (chromedriver is killed on drop).
     pub async fn close(self) {
         let _ = self.client.close().await;
@@ -254,4 +281,26 @@ pub fn require_built_app() {
         "{} is missing: build the web app first (`cargo xtask dist`, or run everything with `cargo xtask test`)",
         index.display()
     );
+}
+
+/// A DevTools command as chromedriver takes it: `POST /session/{id}/goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp {
+    cmd: String,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.cmd, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
+    }
 }
