@@ -18,6 +18,7 @@ mod reports;
 mod restart;
 mod roles;
 mod roster;
+mod school_setup;
 mod schools;
 mod sessions;
 mod summary;
