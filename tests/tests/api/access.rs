@@ -155,7 +155,7 @@ pub enum Body {
 }
 
 /// One endpoint: method, path (relative to `/api/v1` unless it starts with `/`; `{class}`,
-/// `{grade}`, `{school}`, `{user}`, `{code}` and `{today}` are filled in), body, the rule that
+/// `{grade}`, `{school}`, `{user}`, `{code}`, `{today}` and `{holiday}` are filled in), body, the rule that
 /// governs it and the status of success.
 pub struct Endpoint {
     pub method: Method,
@@ -204,8 +204,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep(GET,    "schools/{school}/overview",                  Empty, Overview,     200),
     ep(GET,    "schools/{school}/overview.csv",              Empty, Overview,     200),
     ep(GET,    "holidays",                                   Empty, AnySession,   200),
-    ep(PUT,    "holidays/2030-01-02",  Json(r#"{"name": "matrix day"}"#),          SetUp, 200),
-    ep(DELETE, "holidays/2030-01-02",                        Empty, SetUp,        204),
+    ep(PUT,    "holidays/{holiday}",    Json(r#"{"name": "matrix day"}"#),          SetUp, 200),
+    ep(DELETE, "holidays/{holiday}",                          Empty, SetUp,        204),
     ep(GET,    "users",                                      Empty, SetUp,        200),
     ep(POST,   "users", Json(r#"{"username": "made-{uniq}", "password": "correct-horse-battery",
                              "display_name": "made", "role": "grade_leader", "grade": 9}"#), SetUp, 201),
@@ -252,6 +252,9 @@ struct Place {
     user: i64,
     code: i64,
 }
+
+/// The date the table makes a holiday of, and takes back.
+const HOLIDAY: &str = "2030-01-02";
 
 /// The id used for things that do not exist.
 const MISSING_ID: i64 = 999_999;
@@ -376,6 +379,7 @@ impl World {
             .replace("{user}", &place.user.to_string())
             .replace("{code}", &place.code.to_string())
             .replace("{today}", &self.today.to_string())
+            .replace("{holiday}", HOLIDAY)
     }
 
     /// The request of an endpoint aimed at a target, with its body, ready for more headers.

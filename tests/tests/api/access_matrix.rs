@@ -249,3 +249,96 @@ async fn a_grade_or_school_that_does_not_exist_is_404_for_an_admin() {
     mismatched.expect_error(404, "not_found");
     world.server.api().tablet_sign_in(&other_code).await.expect_status(200, "the code still works");
 }
+
+/// The routes the backend declares, as `(METHOD, /path)` with every `{…}` written `{}`: read
+/// from `backend/src/http/*.rs` (the one look inside the box, so that a new endpoint cannot be
+/// forgotten in [`ENDPOINTS`]).
+fn declared_routes() -> std::collections::BTreeSet<(String, String)> {
+    let dir = tests::server::workspace_root().join("backend").join("src").join("http");
+    let mut routes = std::collections::BTreeSet::new();
+    for file in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = file.expect("a directory entry").path();
+        let source = std::fs::read_to_string(&path).unwrap_or_default();
+        let mut rest = source.as_str();
+        while let Some(start) = rest.find(".route(\"") {
+            rest = &rest[start + ".route(\"".len()..];
+            let Some(end) = rest.find('"') else { break };
+            let route = normalise(rest[..end].to_owned());
+            // The arguments of this `.route(…)`: up to its closing parenthesis.
+            let mut depth = 1;
+            let call_end = rest
+                .char_indices()
+                .find(|(_, c)| {
+                    depth += match c {
+                        '(' => 1,
+                        ')' => -1,
+                        _ => 0,
+                    };
+                    depth == 0
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            let call = &rest[end..call_end];
+            for method in ["get", "post", "put", "patch", "delete", "any"] {
+                let needle = format!("{method}(");
+                let declared = call.match_indices(&needle).any(|(i, _)| {
+                    i == 0
+                        || !call.as_bytes()[i - 1].is_ascii_alphanumeric()
+                            && call.as_bytes()[i - 1] != b'_'
+                });
+                if declared {
+                    routes.insert((method.to_uppercase(), route.clone()));
+                }
+            }
+        }
+    }
+    routes
+}
+
+/// `/classes/{class_id}/reports` → `/classes/{}/reports`.
+fn normalise(path: String) -> String {
+    let mut out = String::new();
+    let mut in_braces = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_braces = true;
+                out.push_str("{}");
+            }
+            '}' => in_braces = false,
+            _ if in_braces => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[test]
+fn the_table_lists_every_route_the_backend_declares() {
+    // Arrange
+    let opening_or_closing_sessions =
+        [("POST", "/auth/login"), ("POST", "/auth/logout"), ("POST", "/auth/tablet")];
+    let outside_the_api = [("GET", "/api"), ("ANY", "/api/{}")];
+    let table: std::collections::BTreeSet<(String, String)> = ENDPOINTS
+        .iter()
+        .map(|e| {
+            let path = e.path.split('?').next().unwrap_or_default();
+            let path = path.strip_prefix("/api/v1").unwrap_or(path).trim_start_matches('/');
+            (e.method.to_string(), normalise(format!("/{path}")))
+        })
+        .collect();
+
+    // Act
+    let declared = declared_routes();
+
+    // Assert
+    assert!(declared.len() > 20, "cannot read the backend's routes: {declared:?}");
+    let known = |m: &str, p: &str| {
+        table.contains(&(m.to_owned(), p.to_owned()))
+            || opening_or_closing_sessions.contains(&(m, p))
+            || outside_the_api.contains(&(m, p))
+    };
+    let missing: Vec<_> = declared.iter().filter(|(m, p)| !known(m, p)).collect();
+    assert!(missing.is_empty(), "routes missing from the access matrix's ENDPOINTS: {missing:#?}");
+    let stale: Vec<_> = table.iter().filter(|r| !declared.contains(r)).collect();
+    assert!(stale.is_empty(), "ENDPOINTS lines the backend does not declare: {stale:#?}");
+}
