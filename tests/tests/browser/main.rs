@@ -2,4 +2,5 @@
 //! grade leader see and do. Screenshots of every page visited go to `target/screenshots/`.
 
 mod offline;
+mod tablet;
 mod walking_skeleton;

@@ -17,7 +17,7 @@
 //! - `#outbox-status` (the whole outbox) with `data-state` = `loading` | `saved` | `sending` |
 //!   `waiting` | `offline` | `attention` and the counts `data-waiting`, `data-conflicts`,
 //!   `data-refused`; `#outbox-retry`; `#outbox-list li.outbox-item[data-date][data-state]` with a
-//!   `button` that opens the day;
+//!   `button` that opens the day; `#outbox-badge[data-state]` (the same, in the running total);
 //! - `#stored-info` (who recorded the shown day, when); the two weeks: `#two-weeks` (see
 //!   `components::two_weeks`).
 
@@ -42,7 +42,9 @@ use shared::report::{
 };
 use shared::{ClassId, Grade, Policy, ValidationError};
 use std::rc::Rc;
-use view::{date_picker, outbox_status, problems_list, save_status, stored_info, total_box};
+use view::{
+    date_picker, outbox_badge, outbox_status, problems_list, save_status, stored_info, total_box,
+};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -194,6 +196,26 @@ fn entry_form(props: &EntryProps) -> Html {
     // to appear, a person or a test, finds it ready.)
     let waiting = (matches!(recent.data, Load::Loading) || !outbox.loaded) && !form.edited;
 
+    // Brings the outcome of a submission into view: the button may sit low on a tablet's screen.
+    let outcome = match outbox.queue.for_date(form.date).map(|p| &p.state) {
+        Some(PendingState::Waiting) => 1,
+        Some(PendingState::Conflict { .. }) => 2,
+        Some(PendingState::Refused { .. }) => 3,
+        None => 0,
+    };
+    let first_render = use_mut_ref(|| true);
+    use_effect_with((outcome, outbox.stored_count), move |_| {
+        if std::mem::replace(&mut *first_render.borrow_mut(), false) {
+            return;
+        }
+        let status = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("save-status"));
+        if let Some(status) = status {
+            status.scroll_into_view_with_bool(false);
+        }
+    });
+
     let day_status =
         save_status(&form, &outbox, (*load_error).as_ref(), &keep_theirs, &session, lang);
 
@@ -274,6 +296,7 @@ fn entry_form(props: &EntryProps) -> Html {
             <form id="entry-form" class="entry-form" onsubmit={onsubmit} novalidate=true>
                 <div class={classes!("entry-summary", check.over_by().is_some().then_some("over"))}>
                     { total_box(&check, lang) }
+                    { outbox_badge(&outbox, lang) }
                 </div>
                 <fieldset>
                     <legend class="visually-hidden">{ t.minutes_per_subject }</legend>

@@ -306,3 +306,22 @@ pub fn outbox_status(outbox: &Outbox, open: &Callback<NaiveDate>, lang: Lang) ->
         </section>
     }
 }
+
+/// The outbox in a word, inside the running total that stays at the top of the screen:
+/// `#outbox-badge[data-state]`, the same states as `#outbox-status`.
+pub fn outbox_badge(outbox: &Outbox, lang: Lang) -> Html {
+    let o = outbox_texts(lang);
+    let Counts { waiting, conflicts, refused } = outbox.queue.counts();
+    let (state, icon, words) = match outbox.link {
+        _ if !outbox.loaded => return html! {},
+        _ if conflicts + refused > 0 => ("attention", "⚠", o.needs_you(conflicts + refused)),
+        Link::Sending => ("sending", "⏳", o.sending.to_owned()),
+        _ if waiting > 0 => ("waiting", "⏳", o.waiting(waiting)),
+        _ => ("saved", "✓", o.all_saved.to_owned()),
+    };
+    html! {
+        <a id="outbox-badge" class={classes!("outbox-badge", state)} data-state={state} href="#outbox-status">
+            <span aria-hidden="true">{ icon }{ " " }</span>{ words }
+        </a>
+    }
+}
