@@ -159,7 +159,7 @@ pub fn save_status(
             } else {
                 (
                     "waiting",
-                    html! { <p class="waiting-line"><span aria-hidden="true">{"⏳ "}</span>{ o.waiting_here }</p> },
+                    html! { <p class="waiting-line"><span aria-hidden="true">{"↑ "}</span>{ o.waiting_here }</p> },
                 )
             }
         }
@@ -258,7 +258,7 @@ pub fn outbox_status(outbox: &Outbox, open: &Callback<NaiveDate>, lang: Lang) ->
         _ => html! {
             <>
                 if waiting > 0 {
-                    <p class="outbox-line"><span aria-hidden="true">{"⏳ "}</span>
+                    <p class="outbox-line"><span aria-hidden="true">{"↑ "}</span>
                         <strong>{ o.waiting(waiting) }</strong>
                         if outbox.link == Link::Sending { { " · " }{ o.sending } }
                     </p>
@@ -315,8 +315,8 @@ pub fn outbox_badge(outbox: &Outbox, lang: Lang) -> Html {
     let (state, icon, words) = match outbox.link {
         _ if !outbox.loaded => return html! {},
         _ if conflicts + refused > 0 => ("attention", "⚠", o.needs_you(conflicts + refused)),
-        Link::Sending => ("sending", "⏳", o.sending.to_owned()),
-        _ if waiting > 0 => ("waiting", "⏳", o.waiting(waiting)),
+        Link::Sending => ("sending", "↑", o.sending.to_owned()),
+        _ if waiting > 0 => ("waiting", "↑", o.waiting(waiting)),
         _ => ("saved", "✓", o.all_saved.to_owned()),
     };
     html! {
