@@ -1,6 +1,7 @@
 //! Storage: one trait, [`Store`], with an implementation per database, chosen by the scheme of
 //! `DATABASE_URL`. Each implementation owns its migrations. Handlers speak only to the trait.
 
+mod rows;
 mod sqlite;
 
 use async_trait::async_trait;
@@ -56,7 +57,7 @@ impl Taken {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// A school and the settings that belong to it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct School {
     pub id: SchoolId,
     pub name: String,
@@ -165,7 +166,7 @@ pub struct AccountChanges {
 }
 
 /// A class tablet's device code as stored (the code itself only as a hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TabletCodeRecord {
     pub id: i64,
     pub class_id: ClassId,

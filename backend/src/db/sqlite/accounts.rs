@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::clock::now_rfc3339;
+use crate::db::rows::{SessionRow, TABLET_CODE_COLUMNS, account_json};
 use crate::db::{
     Account, AccountChanges, Accounts, Actor, LoginFailures, NewAccount, Session, StoreResult,
     TabletCodeRecord,
@@ -10,7 +11,6 @@ use async_trait::async_trait;
 use serde_json::json;
 use shared::api::Role;
 use shared::{ClassId, SchoolId, UserId};
-use sqlx::Row;
 
 #[async_trait]
 impl Accounts for SqliteStore {
@@ -26,32 +26,36 @@ impl Accounts for SqliteStore {
     }
 
     async fn account(&self, id: UserId) -> StoreResult<Option<Account>> {
-        let row = sqlx::query(&format!("{ACCOUNT_SELECT} WHERE u.id = ?"))
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(store_error)?;
-        row.as_ref().map(account_row).transpose()
+        let row: Option<AccountRow> =
+            sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNT_FROM} WHERE u.id = ?"))
+                .bind(id)
+                .fetch_optional(&self.reader)
+                .await
+                .map_err(store_error)?;
+        row.map(AccountRow::account).transpose()
     }
 
     async fn account_by_username(&self, username: &str) -> StoreResult<Option<Account>> {
-        let row = sqlx::query(&format!("{ACCOUNT_SELECT} WHERE u.username = ?"))
-            .bind(username)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(store_error)?;
-        row.as_ref().map(account_row).transpose()
+        let row: Option<AccountRow> = sqlx::query_as(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNT_FROM} WHERE u.username = ?"
+        ))
+        .bind(username)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(store_error)?;
+        row.map(AccountRow::account).transpose()
     }
 
     async fn accounts(&self, school: SchoolId) -> StoreResult<Vec<Account>> {
-        let rows = sqlx::query(&format!(
-            "{ACCOUNT_SELECT} WHERE u.school_id = ? AND u.tablet = 0 ORDER BY u.role, u.username"
+        let rows: Vec<AccountRow> = sqlx::query_as(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNT_FROM} \
+             WHERE u.school_id = ? AND u.tablet = 0 ORDER BY u.role, u.username"
         ))
         .bind(school)
         .fetch_all(&self.reader)
         .await
         .map_err(store_error)?;
-        rows.iter().map(account_row).collect()
+        rows.into_iter().map(AccountRow::account).collect()
     }
 
     async fn update_account(
@@ -157,11 +161,9 @@ impl Accounts for SqliteStore {
         now: i64,
         idle_since: i64,
     ) -> StoreResult<Option<Session>> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            account_columns!(),
-            ", s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
-             LEFT JOIN classes c ON c.id = u.class_id \
+        let row: Option<SessionRow> = sqlx::query_as(&format!(
+            "SELECT {ACCOUNT_COLUMNS}, s.last_seen_at FROM sessions s \
+             JOIN users u ON u.id = s.user_id LEFT JOIN classes c ON c.id = u.class_id \
              WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ? \
              AND u.disabled_at IS NULL"
         ))
@@ -172,8 +174,7 @@ impl Accounts for SqliteStore {
         .await
         .map_err(store_error)?;
         let Some(row) = row else { return Ok(None) };
-        let last_seen_at: i64 = row.get("last_seen_at");
-        Ok(Some(Session { account: account_row(&row)?, last_seen_at }))
+        Ok(Some(Session { account: row.account.account()?, last_seen_at: row.last_seen_at }))
     }
 
     async fn touch_session(&self, token_hash: &[u8], now: i64) -> StoreResult<()> {
@@ -227,7 +228,7 @@ impl Accounts for SqliteStore {
         address: &str,
         since: i64,
     ) -> StoreResult<LoginFailures> {
-        let row = sqlx::query(
+        let (by_user, oldest, by_address): (i64, Option<i64>, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM login_failures WHERE username = ?1 AND at > ?3) AS by_user, \
                     (SELECT MIN(at) FROM login_failures WHERE username = ?1 AND at > ?3) AS oldest, \
                     (SELECT COUNT(*) FROM login_failures WHERE address = ?2 AND at > ?3) AS by_address",
@@ -239,9 +240,9 @@ impl Accounts for SqliteStore {
         .await
         .map_err(store_error)?;
         Ok(LoginFailures {
-            for_username: row.get::<i64, _>("by_user") as u32,
-            from_address: row.get::<i64, _>("by_address") as u32,
-            oldest_for_username: row.get("oldest"),
+            for_username: by_user as u32,
+            from_address: by_address as u32,
+            oldest_for_username: oldest,
         })
     }
 
@@ -253,11 +254,10 @@ impl Accounts for SqliteStore {
         actor: &Actor,
     ) -> StoreResult<TabletCodeRecord> {
         let mut tx = self.writer.begin().await.map_err(store_error)?;
-        let row = sqlx::query(
+        let code: TabletCodeRecord = sqlx::query_as(&format!(
             "INSERT INTO tablet_codes (class_id, label, code_hash, created_by, created_at) \
-             VALUES (?, ?, ?, ?, ?) \
-             RETURNING id, class_id, label, created_at, last_used_at, revoked_at IS NOT NULL AS revoked",
-        )
+             VALUES (?, ?, ?, ?, ?) RETURNING {TABLET_CODE_COLUMNS}"
+        ))
         .bind(class)
         .bind(label)
         .bind(code_hash)
@@ -266,7 +266,6 @@ impl Accounts for SqliteStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(store_error)?;
-        let code = tablet_code_row(&row);
         let target = format!("class {class} tablet code {}", code.id);
         let after = Some(json!({"label": code.label}));
         audit_in(&mut tx, actor, "tablet_code.create", &target, None, after).await?;
@@ -275,15 +274,13 @@ impl Accounts for SqliteStore {
     }
 
     async fn tablet_codes(&self, class: ClassId) -> StoreResult<Vec<TabletCodeRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, class_id, label, created_at, last_used_at, revoked_at IS NOT NULL AS revoked \
-             FROM tablet_codes WHERE class_id = ? ORDER BY id",
-        )
+        sqlx::query_as(&format!(
+            "SELECT {TABLET_CODE_COLUMNS} FROM tablet_codes WHERE class_id = ? ORDER BY id"
+        ))
         .bind(class)
         .fetch_all(&self.reader)
         .await
-        .map_err(store_error)?;
-        Ok(rows.iter().map(tablet_code_row).collect())
+        .map_err(store_error)
     }
 
     async fn revoke_tablet_code(

@@ -1,12 +1,12 @@
 //! The audit log and backups in SQLite.
 
 use super::*;
+use crate::db::rows::AuditRow;
 use crate::db::{Actor, AuditFilter, AuditLog, StoreResult};
 use async_trait::async_trait;
 use serde_json::Value;
 use shared::SchoolId;
 use shared::api::AuditEntry;
-use sqlx::Row;
 
 #[async_trait]
 impl AuditLog for SqliteStore {
@@ -26,7 +26,7 @@ impl AuditLog for SqliteStore {
         school: SchoolId,
         filter: &AuditFilter,
     ) -> StoreResult<Vec<AuditEntry>> {
-        let rows = sqlx::query(
+        let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT id, at, actor, address, action, target, before, after FROM audit_log \
              WHERE school_id = ? AND (? IS NULL OR at >= ?) AND (? IS NULL OR at < ?) \
              AND (? IS NULL OR action = ?) AND (? IS NULL OR actor = ?) AND (? IS NULL OR id < ?) \
@@ -47,20 +47,7 @@ impl AuditLog for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(store_error)?;
-        let parse = |v: Option<String>| v.and_then(|s| serde_json::from_str(&s).ok());
-        Ok(rows
-            .iter()
-            .map(|row| AuditEntry {
-                id: row.get("id"),
-                at: row.get("at"),
-                actor: row.get("actor"),
-                address: row.get("address"),
-                action: row.get("action"),
-                target: row.get("target"),
-                before: parse(row.get("before")),
-                after: parse(row.get("after")),
-            })
-            .collect())
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
     async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()> {
         let target = path.to_str().ok_or_else(|| corrupt("the backup path is not UTF-8"))?;

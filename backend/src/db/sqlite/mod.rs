@@ -4,17 +4,18 @@
 //! `SQLITE_BUSY`); reads use a pool of their own. Every write appends its audit entry in the
 //! same transaction.
 
-use super::{Account, Actor, NewAccount, School, StoreError, StoreResult, TabletCodeRecord, Taken};
+use super::rows::{
+    ACCOUNT_COLUMNS, ACCOUNT_FROM, AccountRow, CLASS_COLUMNS, ClassRow, REPORT_SELECT, corrupt,
+    reports_from_rows,
+};
+use super::{Account, Actor, NewAccount, StoreError, StoreResult, Taken};
 use crate::clock::now_rfc3339;
 use chrono::NaiveDate;
-use serde_json::{Value, json};
-use shared::api::{ClassInfo, DayReport, Role};
-use shared::report::Entry;
-use shared::{ClassId, Grade, Minutes, SchoolId, Subject, UserId};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use serde_json::Value;
+use shared::api::{ClassInfo, DayReport};
+use shared::{ClassId, Grade, SchoolId, UserId};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{SqliteConnection, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -107,108 +108,6 @@ fn store_error(e: sqlx::Error) -> StoreError {
     }
 }
 
-fn corrupt(what: impl std::fmt::Display) -> StoreError {
-    StoreError::Internal(format!("unreadable row: {what}"))
-}
-
-fn grade_of(n: i64) -> StoreResult<Grade> {
-    Grade::new(n).map_err(corrupt)
-}
-
-fn date_of(s: &str) -> StoreResult<NaiveDate> {
-    s.parse().map_err(corrupt)
-}
-
-const CLASS_COLUMNS: &str = "id, school_id, grade, name, archived_at IS NOT NULL AS archived";
-
-fn class_row(row: &SqliteRow) -> StoreResult<ClassInfo> {
-    Ok(ClassInfo {
-        id: row.get("id"),
-        school_id: row.get("school_id"),
-        grade: grade_of(row.get("grade"))?,
-        name: row.get("name"),
-        archived: row.get("archived"),
-    })
-}
-
-macro_rules! account_columns {
-    () => {
-        "u.id, u.school_id, u.username, u.display_name, u.role, u.class_id, \
-         COALESCE(u.grade, c.grade) AS grade, c.name AS class_name, u.password_hash, \
-         u.disabled_at IS NOT NULL AS disabled, u.tablet"
-    };
-}
-
-const ACCOUNT_SELECT: &str = concat!(
-    "SELECT ",
-    account_columns!(),
-    " FROM users u LEFT JOIN classes c ON c.id = u.class_id"
-);
-
-fn account_row(row: &SqliteRow) -> StoreResult<Account> {
-    let role: String = row.get("role");
-    Ok(Account {
-        id: row.get("id"),
-        school_id: row.get("school_id"),
-        username: row.get("username"),
-        display_name: row.get("display_name"),
-        role: Role::parse(&role).ok_or_else(|| corrupt(role))?,
-        class_id: row.get("class_id"),
-        grade: row.get::<Option<i64>, _>("grade").map(grade_of).transpose()?,
-        class_name: row.get("class_name"),
-        password_hash: row.get("password_hash"),
-        disabled: row.get("disabled"),
-        tablet: row.get("tablet"),
-    })
-}
-
-fn school_row(row: &SqliteRow) -> School {
-    School {
-        id: row.get("id"),
-        name: row.get("name"),
-        utc_offset_minutes: row.get("utc_offset_minutes"),
-    }
-}
-
-/// Builds day reports from rows of a report joined with its entries, in order.
-fn reports_from_rows(rows: &[SqliteRow]) -> StoreResult<Vec<DayReport>> {
-    let mut reports: Vec<(i64, DayReport)> = Vec::new();
-    for row in rows {
-        let id: i64 = row.get("id");
-        if reports.last().is_none_or(|(last, _)| *last != id) {
-            let date: String = row.get("date");
-            reports.push((
-                id,
-                DayReport {
-                    class_id: row.get("class_id"),
-                    date: date_of(&date)?,
-                    entries: Vec::new(),
-                    total_minutes: row.get::<i64, _>("total_minutes") as u32,
-                    note: row.get("note"),
-                    version: row.get("version"),
-                    recorded_by: row.get("recorded_by"),
-                    updated_at: row.get("updated_at"),
-                },
-            ));
-        }
-        if let Some(subject) = row.get::<Option<String>, _>("subject") {
-            let minutes: i64 = row.get("minutes");
-            let entry = Entry {
-                subject: Subject::parse(&subject).map_err(corrupt)?,
-                minutes: Minutes::new(minutes).map_err(corrupt)?,
-            };
-            if let Some((_, r)) = reports.last_mut() {
-                r.entries.push(entry);
-            }
-        }
-    }
-    Ok(reports.into_iter().map(|(_, r)| r).collect())
-}
-
-const REPORT_SELECT: &str = "SELECT r.id, r.class_id, r.date, r.total_minutes, r.note, r.version, \
-    r.recorded_by, r.updated_at, e.subject, e.minutes \
-    FROM day_reports r LEFT JOIN report_entries e ON e.report_id = r.id";
-
 async fn report_in<'e, E>(
     executor: E,
     class: ClassId,
@@ -217,7 +116,7 @@ async fn report_in<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
 {
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as(&format!(
         "{REPORT_SELECT} WHERE r.class_id = ? AND r.date = ? ORDER BY e.position"
     ))
     .bind(class)
@@ -225,7 +124,7 @@ where
     .fetch_all(executor)
     .await
     .map_err(store_error)?;
-    Ok(reports_from_rows(&rows)?.pop())
+    Ok(reports_from_rows(rows)?.pop())
 }
 
 /// Appends an audit entry inside the caller's transaction.
@@ -256,34 +155,24 @@ async fn audit_in(
     Ok(())
 }
 
-/// What the audit log keeps of an account: never its password hash.
-fn account_json(a: &Account) -> Value {
-    json!({
-        "username": a.username, "display_name": a.display_name, "role": a.role.as_str(),
-        "class_id": a.class_id, "grade": a.grade, "disabled": a.disabled,
-    })
-}
-
-fn class_json(c: &ClassInfo) -> Value {
-    json!({"name": c.name, "grade": c.grade, "archived": c.archived})
-}
-
 async fn account_in(conn: &mut SqliteConnection, id: UserId) -> StoreResult<Option<Account>> {
-    let row = sqlx::query(&format!("{ACCOUNT_SELECT} WHERE u.id = ?"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await
-        .map_err(store_error)?;
-    row.as_ref().map(account_row).transpose()
+    let row: Option<AccountRow> =
+        sqlx::query_as(&format!("SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNT_FROM} WHERE u.id = ?"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await
+            .map_err(store_error)?;
+    row.map(AccountRow::account).transpose()
 }
 
 async fn class_in(conn: &mut SqliteConnection, id: ClassId) -> StoreResult<Option<ClassInfo>> {
-    let row = sqlx::query(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(conn)
-        .await
-        .map_err(store_error)?;
-    row.as_ref().map(class_row).transpose()
+    let row: Option<ClassRow> =
+        sqlx::query_as(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await
+            .map_err(store_error)?;
+    row.map(ClassRow::class).transpose()
 }
 
 async fn insert_account(tx: &mut SqliteConnection, a: &NewAccount) -> StoreResult<UserId> {
@@ -310,7 +199,7 @@ async fn insert_class(
     grade: Grade,
     name: &str,
 ) -> StoreResult<ClassInfo> {
-    let row = sqlx::query(&format!(
+    let row: ClassRow = sqlx::query_as(&format!(
         "INSERT INTO classes (school_id, grade, name, created_at) VALUES (?, ?, ?, ?) \
          RETURNING {CLASS_COLUMNS}"
     ))
@@ -321,7 +210,7 @@ async fn insert_class(
     .fetch_one(tx)
     .await
     .map_err(store_error)?;
-    class_row(&row)
+    row.class()
 }
 
 async fn replayed_in<'e, E>(
@@ -342,22 +231,11 @@ where
     json.map(|j| serde_json::from_str(&j).map_err(corrupt)).transpose()
 }
 
-fn tablet_code_row(row: &SqliteRow) -> TabletCodeRecord {
-    TabletCodeRecord {
-        id: row.get("id"),
-        class_id: row.get("class_id"),
-        label: row.get("label"),
-        created_at: row.get("created_at"),
-        last_used_at: row.get("last_used_at"),
-        revoked: row.get("revoked"),
-    }
-}
-
+/// Several classes as one parameter, for `IN (SELECT value FROM json_each(?))`.
 fn ids_json(ids: &[ClassId]) -> StoreResult<String> {
     serde_json::to_string(ids).map_err(corrupt)
 }
 
-// After the helpers and the `account_columns!` macro, which the modules use.
 mod accounts;
 mod audit;
 mod reports;

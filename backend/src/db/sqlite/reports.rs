@@ -9,7 +9,6 @@ use serde_json::json;
 use shared::api::DayReport;
 use shared::report::day_total;
 use shared::{ClassId, SchoolId, Window};
-use sqlx::Row;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::{BTreeMap, HashMap};
 use tokio::sync::{mpsc, oneshot};
@@ -178,7 +177,7 @@ impl Reports for SqliteStore {
     }
 
     async fn reports(&self, class: ClassId, window: Window) -> StoreResult<Vec<DayReport>> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query_as(&format!(
             "{REPORT_SELECT} WHERE r.class_id = ? AND r.date BETWEEN ? AND ? ORDER BY r.date, e.position"
         ))
         .bind(class)
@@ -187,7 +186,7 @@ impl Reports for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(store_error)?;
-        reports_from_rows(&rows)
+        reports_from_rows(rows)
     }
 
     async fn day_totals(
@@ -195,7 +194,7 @@ impl Reports for SqliteStore {
         classes: &[ClassId],
         window: Window,
     ) -> StoreResult<HashMap<ClassId, BTreeMap<NaiveDate, u32>>> {
-        let rows = sqlx::query(
+        let rows: Vec<(ClassId, NaiveDate, i64)> = sqlx::query_as(
             "SELECT class_id, date, total_minutes FROM day_reports \
              WHERE class_id IN (SELECT value FROM json_each(?)) AND date BETWEEN ? AND ?",
         )
@@ -206,11 +205,8 @@ impl Reports for SqliteStore {
         .await
         .map_err(store_error)?;
         let mut out: HashMap<ClassId, BTreeMap<NaiveDate, u32>> = HashMap::new();
-        for row in rows {
-            let date: String = row.get("date");
-            out.entry(row.get("class_id"))
-                .or_default()
-                .insert(date_of(&date)?, row.get::<i64, _>("total_minutes") as u32);
+        for (class, date, total) in rows {
+            out.entry(class).or_default().insert(date, u32::try_from(total).map_err(corrupt)?);
         }
         Ok(out)
     }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::clock::now_rfc3339;
+use crate::db::rows::{class_json, roster_json};
 use crate::db::{Account, Actor, NewAccount, RosterAccountRow, School, Schools, StoreResult};
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -28,7 +29,7 @@ impl Schools for SqliteStore {
     ) -> StoreResult<(School, Account)> {
         let policy = serde_json::to_string(&Policy::default()).map_err(corrupt)?;
         let mut tx = self.writer.begin().await.map_err(store_error)?;
-        let row = sqlx::query(
+        let school: School = sqlx::query_as(
             "INSERT INTO schools (name, policy, created_at) VALUES (?, ?, ?) \
              RETURNING id, name, utc_offset_minutes",
         )
@@ -38,7 +39,6 @@ impl Schools for SqliteStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(store_error)?;
-        let school = school_row(&row);
         let id = insert_account(&mut tx, &NewAccount { school_id: school.id, ..admin }).await?;
         let account = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no new admin"))?;
         let actor = Actor { school_id: Some(school.id), ..actor.clone() };
@@ -49,29 +49,26 @@ impl Schools for SqliteStore {
     }
 
     async fn school(&self, id: SchoolId) -> StoreResult<Option<School>> {
-        let row = sqlx::query("SELECT id, name, utc_offset_minutes FROM schools WHERE id = ?")
+        sqlx::query_as("SELECT id, name, utc_offset_minutes FROM schools WHERE id = ?")
             .bind(id)
             .fetch_optional(&self.reader)
             .await
-            .map_err(store_error)?;
-        Ok(row.as_ref().map(school_row))
+            .map_err(store_error)
     }
 
     async fn schools(&self) -> StoreResult<Vec<School>> {
-        let rows = sqlx::query("SELECT id, name, utc_offset_minutes FROM schools ORDER BY id")
+        sqlx::query_as("SELECT id, name, utc_offset_minutes FROM schools ORDER BY id")
             .fetch_all(&self.reader)
             .await
-            .map_err(store_error)?;
-        Ok(rows.iter().map(school_row).collect())
+            .map_err(store_error)
     }
 
     async fn school_by_name(&self, name: &str) -> StoreResult<Option<School>> {
-        let row = sqlx::query("SELECT id, name, utc_offset_minutes FROM schools WHERE name = ?")
+        sqlx::query_as("SELECT id, name, utc_offset_minutes FROM schools WHERE name = ?")
             .bind(name)
             .fetch_optional(&self.reader)
             .await
-            .map_err(store_error)?;
-        Ok(row.as_ref().map(school_row))
+            .map_err(store_error)
     }
 
     async fn policy(&self, school: SchoolId) -> StoreResult<Policy> {
@@ -113,7 +110,7 @@ impl Schools for SqliteStore {
     }
 
     async fn holiday_list(&self, school: SchoolId, window: Window) -> StoreResult<Vec<Holiday>> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
+        let rows: Vec<(NaiveDate, String)> = sqlx::query_as(
             "SELECT date, name FROM holidays WHERE school_id = ? AND date BETWEEN ? AND ? ORDER BY date",
         )
         .bind(school)
@@ -122,7 +119,7 @@ impl Schools for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(store_error)?;
-        rows.into_iter().map(|(d, name)| Ok(Holiday { date: date_of(&d)?, name })).collect()
+        Ok(rows.into_iter().map(|(date, name)| Holiday { date, name }).collect())
     }
 
     async fn put_holiday(
@@ -180,7 +177,7 @@ impl Schools for SqliteStore {
 
     async fn classes(&self, school: SchoolId, grade: Option<Grade>) -> StoreResult<Vec<ClassInfo>> {
         let grade = grade.map(|g| i64::from(g.get()));
-        let rows = sqlx::query(&format!(
+        let rows: Vec<ClassRow> = sqlx::query_as(&format!(
             "SELECT {CLASS_COLUMNS} FROM classes \
              WHERE school_id = ? AND archived_at IS NULL AND (? IS NULL OR grade = ?) \
              ORDER BY grade, name"
@@ -191,27 +188,28 @@ impl Schools for SqliteStore {
         .fetch_all(&self.reader)
         .await
         .map_err(store_error)?;
-        rows.iter().map(class_row).collect()
+        rows.into_iter().map(ClassRow::class).collect()
     }
 
     async fn all_classes(&self, school: SchoolId) -> StoreResult<Vec<ClassInfo>> {
-        let rows = sqlx::query(&format!(
+        let rows: Vec<ClassRow> = sqlx::query_as(&format!(
             "SELECT {CLASS_COLUMNS} FROM classes WHERE school_id = ? ORDER BY grade, name"
         ))
         .bind(school)
         .fetch_all(&self.reader)
         .await
         .map_err(store_error)?;
-        rows.iter().map(class_row).collect()
+        rows.into_iter().map(ClassRow::class).collect()
     }
 
     async fn class(&self, id: ClassId) -> StoreResult<Option<ClassInfo>> {
-        let row = sqlx::query(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(store_error)?;
-        row.as_ref().map(class_row).transpose()
+        let row: Option<ClassRow> =
+            sqlx::query_as(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE id = ?"))
+                .bind(id)
+                .fetch_optional(&self.reader)
+                .await
+                .map_err(store_error)?;
+        row.map(ClassRow::class).transpose()
     }
 
     async fn create_class(
@@ -271,14 +269,14 @@ impl Schools for SqliteStore {
     ) -> StoreResult<()> {
         let mut tx = self.writer.begin().await.map_err(store_error)?;
         let mut ids: HashMap<String, ClassId> = HashMap::new();
-        let existing =
-            sqlx::query(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE school_id = ?"))
+        let existing: Vec<ClassRow> =
+            sqlx::query_as(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE school_id = ?"))
                 .bind(school)
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(store_error)?;
-        for row in &existing {
-            let c = class_row(row)?;
+        for row in existing {
+            let c = row.class()?;
             ids.insert(c.name, c.id);
         }
         for (grade, name) in classes {
@@ -303,10 +301,7 @@ impl Schools for SqliteStore {
             };
             insert_account(&mut tx, &new).await?;
         }
-        let after = json!({
-            "classes": classes.iter().map(|(g, n)| json!({"grade": g, "name": n})).collect::<Vec<_>>(),
-            "accounts": accounts.iter().map(|a| json!({"username": a.username, "role": a.role.as_str()})).collect::<Vec<_>>(),
-        });
+        let after = roster_json(classes, accounts);
         audit_in(&mut tx, actor, "roster.import", "roster", None, Some(after)).await?;
         tx.commit().await.map_err(store_error)
     }

@@ -1,0 +1,200 @@
+//! What the SQLite and PostgreSQL stores share: the rows their queries return, decoded by
+//! `sqlx::FromRow` whatever the database, and how those rows become the domain's values; the
+//! column lists both dialects write alike; the audit log's snapshots; the error for a row that
+//! makes no sense. Each store keeps its own queries (placeholders and idioms differ).
+
+use super::{Account, StoreError, StoreResult};
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+use shared::api::{AuditEntry, ClassInfo, DayReport, Role};
+use shared::report::Entry;
+use shared::{ClassId, Grade, Minutes, SchoolId, Subject, UserId};
+
+/// A stored value that the domain refuses: a bug or a database edited by hand.
+pub(super) fn corrupt(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Internal(format!("unreadable row: {what}"))
+}
+
+fn grade_of(n: i32) -> StoreResult<Grade> {
+    Grade::new(i64::from(n)).map_err(corrupt)
+}
+
+/// The columns of a [`ClassRow`], selected from `classes`.
+pub(super) const CLASS_COLUMNS: &str =
+    "id, school_id, grade, name, archived_at IS NOT NULL AS archived";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ClassRow {
+    id: ClassId,
+    school_id: SchoolId,
+    grade: i32,
+    name: String,
+    archived: bool,
+}
+
+impl ClassRow {
+    pub(super) fn class(self) -> StoreResult<ClassInfo> {
+        Ok(ClassInfo {
+            id: self.id,
+            school_id: self.school_id,
+            grade: grade_of(self.grade)?,
+            name: self.name,
+            archived: self.archived,
+        })
+    }
+}
+
+/// The columns of an [`AccountRow`], from `users u` left-joined with its class `c`
+/// ([`ACCOUNT_FROM`]).
+pub(super) const ACCOUNT_COLUMNS: &str = "u.id, u.school_id, u.username, u.display_name, u.role, \
+    u.class_id, COALESCE(u.grade, c.grade) AS grade, c.name AS class_name, u.password_hash, \
+    u.disabled_at IS NOT NULL AS disabled, u.tablet";
+
+pub(super) const ACCOUNT_FROM: &str = "users u LEFT JOIN classes c ON c.id = u.class_id";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AccountRow {
+    id: UserId,
+    school_id: SchoolId,
+    username: String,
+    display_name: String,
+    role: String,
+    class_id: Option<ClassId>,
+    grade: Option<i32>,
+    class_name: Option<String>,
+    password_hash: String,
+    disabled: bool,
+    tablet: bool,
+}
+
+impl AccountRow {
+    pub(super) fn account(self) -> StoreResult<Account> {
+        Ok(Account {
+            id: self.id,
+            school_id: self.school_id,
+            username: self.username,
+            display_name: self.display_name,
+            role: Role::parse(&self.role).ok_or_else(|| corrupt(&self.role))?,
+            class_id: self.class_id,
+            grade: self.grade.map(grade_of).transpose()?,
+            class_name: self.class_name,
+            password_hash: self.password_hash,
+            disabled: self.disabled,
+            tablet: self.tablet,
+        })
+    }
+}
+
+/// An account with its session's last use.
+#[derive(sqlx::FromRow)]
+pub(super) struct SessionRow {
+    #[sqlx(flatten)]
+    pub(super) account: AccountRow,
+    pub(super) last_seen_at: i64,
+}
+
+/// The columns of a [`super::TabletCodeRecord`], from `tablet_codes`.
+pub(super) const TABLET_CODE_COLUMNS: &str =
+    "id, class_id, label, created_at, last_used_at, revoked_at IS NOT NULL AS revoked";
+
+/// A day report's header joined with one of its entries (none for a day with no subjects), from
+/// `day_reports r` left-joined with `report_entries e` ([`REPORT_SELECT`]).
+#[derive(sqlx::FromRow)]
+pub(super) struct ReportRow {
+    id: i64,
+    class_id: ClassId,
+    date: NaiveDate,
+    total_minutes: i32,
+    note: String,
+    version: i64,
+    recorded_by: String,
+    updated_at: String,
+    subject: Option<String>,
+    minutes: Option<i32>,
+}
+
+pub(super) const REPORT_SELECT: &str = "SELECT r.id, r.class_id, r.date, r.total_minutes, \
+    r.note, r.version, r.recorded_by, r.updated_at, e.subject, e.minutes \
+    FROM day_reports r LEFT JOIN report_entries e ON e.report_id = r.id";
+
+/// Builds day reports from [`ReportRow`]s ordered by report, then by entry position.
+pub(super) fn reports_from_rows(rows: Vec<ReportRow>) -> StoreResult<Vec<DayReport>> {
+    let mut reports: Vec<(i64, DayReport)> = Vec::new();
+    for row in rows {
+        if reports.last().is_none_or(|(last, _)| *last != row.id) {
+            let header = DayReport {
+                class_id: row.class_id,
+                date: row.date,
+                entries: Vec::new(),
+                total_minutes: u32::try_from(row.total_minutes).map_err(corrupt)?,
+                note: row.note,
+                version: row.version,
+                recorded_by: row.recorded_by,
+                updated_at: row.updated_at,
+            };
+            reports.push((row.id, header));
+        }
+        if let (Some(subject), Some(minutes), Some((_, report))) =
+            (row.subject, row.minutes, reports.last_mut())
+        {
+            report.entries.push(Entry {
+                subject: Subject::parse(&subject).map_err(corrupt)?,
+                minutes: Minutes::new(i64::from(minutes)).map_err(corrupt)?,
+            });
+        }
+    }
+    Ok(reports.into_iter().map(|(_, r)| r).collect())
+}
+
+/// An audit log entry, its snapshots as JSON text.
+#[derive(sqlx::FromRow)]
+pub(super) struct AuditRow {
+    id: i64,
+    at: String,
+    actor: String,
+    address: String,
+    action: String,
+    target: String,
+    before: Option<String>,
+    after: Option<String>,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(row: AuditRow) -> Self {
+        let parse = |v: Option<String>| v.and_then(|s| serde_json::from_str(&s).ok());
+        AuditEntry {
+            id: row.id,
+            at: row.at,
+            actor: row.actor,
+            address: row.address,
+            action: row.action,
+            target: row.target,
+            before: parse(row.before),
+            after: parse(row.after),
+        }
+    }
+}
+
+/// What the audit log keeps of an account: never its password hash.
+pub(super) fn account_json(a: &Account) -> Value {
+    json!({
+        "username": a.username, "display_name": a.display_name, "role": a.role.as_str(),
+        "class_id": a.class_id, "grade": a.grade, "disabled": a.disabled,
+    })
+}
+
+pub(super) fn class_json(c: &ClassInfo) -> Value {
+    json!({"name": c.name, "grade": c.grade, "archived": c.archived})
+}
+
+/// What the audit log keeps of a roster import: the classes and the accounts, without
+/// passwords.
+pub(super) fn roster_json(
+    classes: &[(Grade, String)],
+    accounts: &[super::RosterAccountRow],
+) -> Value {
+    json!({
+        "classes": classes.iter().map(|(g, n)| json!({"grade": g, "name": n})).collect::<Vec<_>>(),
+        "accounts": accounts.iter().map(|a| json!({"username": a.username, "role": a.role.as_str()})).collect::<Vec<_>>(),
+    })
+}
