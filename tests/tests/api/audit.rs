@@ -2,12 +2,11 @@
 //! and after; filtered, paged and exported; read-only; one school's log never shows another's.
 
 use crate::helpers::{PASSWORD, School};
-use chrono::NaiveDate;
 use reqwest::Method;
 use serde_json::{Value, json};
 use tests::Api;
 use tests::server::{ADMIN_PASSWORD, ADMIN_USERNAME};
-use tests::setup::{Scope, report_body, report_path};
+use tests::setup::{Scope, days_after, days_before, report_body, report_path};
 
 /// Every entry of the log matching `query` (walking the pages), newest first.
 async fn all_entries(admin: &Api, query: &str) -> Vec<Value> {
@@ -233,18 +232,19 @@ async fn the_log_filters_by_action_actor_and_dates_and_pages_newest_first() {
     let both = all_entries(admin, "action=report.put&actor=teacher-71").await;
     assert_eq!(both.len(), 2);
 
-    // By dates (UTC days): the day of the entries includes them all, the days around none.
-    let stamp = everything[0]["at"].as_str().unwrap_or_default();
-    let day: NaiveDate = stamp[..10].parse().unwrap_or_else(|e| panic!("at {stamp:?}: {e}"));
-    let (before, after) = (day.pred_opt().unwrap_or(day), day.succ_opt().unwrap_or(day));
-    let on_the_day = all_entries(admin, &format!("from={day}&to={day}")).await;
-    assert!(on_the_day.iter().any(|e| e["id"] == everything[0]["id"]), "from=to={day}");
-    assert!(
-        on_the_day.iter().all(|e| e["at"].as_str().unwrap_or("").starts_with(&day.to_string()))
-    );
-    assert_eq!(all_entries(admin, &format!("from={after}")).await, Vec::<Value>::new());
-    let until_before = all_entries(admin, &format!("to={before}")).await;
-    assert!(until_before.iter().all(|e| e["at"].as_str().unwrap_or("") < day.to_string().as_str()));
+    // By dates, which are the school's dates like every date of the API: everything was
+    // written today, nothing yesterday or tomorrow. (Between 00:00 and 08:00 in China the UTC
+    // date is still yesterday's; a filter on UTC days misses the morning then.)
+    let today = admin.today().await;
+    let (yesterday, tomorrow) = (days_before(today, 1), days_after(today, 1));
+    let on_the_day = all_entries(admin, &format!("from={today}&to={today}")).await;
+    let until_yesterday = all_entries(admin, &format!("to={yesterday}")).await;
+    let from_tomorrow = all_entries(admin, &format!("from={tomorrow}")).await;
+    if admin.today().await == today {
+        assert_eq!(on_the_day.len(), everything.len(), "from=to={today} (the school's today)");
+        assert_eq!(until_yesterday, Vec::<Value>::new(), "to={yesterday}");
+        assert_eq!(from_tomorrow, Vec::<Value>::new(), "from={tomorrow}");
+    }
 
     // Paging: pages of 3 follow one another with no gap and no repeat.
     let mut paged = Vec::new();
