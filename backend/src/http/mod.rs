@@ -94,14 +94,22 @@ async fn web_app(dir: std::path::PathBuf, req: Request<axum::body::Body>) -> Res
     if !index.is_file() {
         return (StatusCode::SERVICE_UNAVAILABLE, Html(NOT_BUILT)).into_response();
     }
-    let is_index = Path::new(req.uri().path()).extension().is_none_or(|e| e.is_empty());
     let req_path = req.uri().path().to_owned();
+    // The page, the service worker and the manifest must be revalidated on every visit so a new
+    // build is picked up; everything else they name has a content hash in its file name.
+    let always_fresh = Path::new(&req_path).extension().is_none_or(|e| e.is_empty())
+        || matches!(req_path.as_str(), "/index.html" | "/sw.js" | "/manifest.webmanifest");
     let serve = ServeDir::new(&dir)
+        .precompressed_br()
         .precompressed_gzip()
-        .fallback(ServeFile::new(&index).precompressed_gzip());
+        .fallback(ServeFile::new(&index).precompressed_br().precompressed_gzip());
     match serve.oneshot(req).await {
         Ok(mut response) => {
-            let cache = if is_index {
+            if req_path.ends_with(".webmanifest") {
+                let manifest = HeaderValue::from_static("application/manifest+json");
+                response.headers_mut().insert(header::CONTENT_TYPE, manifest);
+            }
+            let cache = if always_fresh {
                 "no-cache"
             } else if is_fingerprinted(req_path.as_str()) {
                 "public, max-age=31536000, immutable"
