@@ -163,3 +163,33 @@ async fn a_body_that_an_html_form_could_send_is_415_and_changes_nothing() {
     let written = World::audit_since(&world.admin, audit_before).await;
     assert!(written.is_empty(), "refused form bodies changed something: {written:#?}");
 }
+
+#[tokio::test]
+async fn another_site_gets_no_cors_permission_to_read_answers() {
+    // Arrange
+    let world = World::new().await;
+    let api = world.caller(Caller::Admin);
+
+    // Act: a page of another site reading with the user's cookie, and its preflight.
+    let read = api.send(api.request(Method::GET, "users").header("origin", EVIL)).await;
+    let preflight = api
+        .send(
+            api.request(Method::OPTIONS, "classes")
+                .header("origin", EVIL)
+                .header("access-control-request-method", "POST")
+                .header("access-control-request-headers", "content-type"),
+        )
+        .await;
+
+    // Assert
+    for response in [&read, &preflight] {
+        let granted: Vec<String> = response
+            .headers
+            .keys()
+            .filter(|name| name.as_str().starts_with("access-control-allow"))
+            .map(|name| format!("{name}: {:?}", response.headers.get(name)))
+            .collect();
+        assert!(granted.is_empty(), "{} grants another site: {granted:?}", response.request);
+    }
+    assert!(preflight.status >= 400, "a preflight answered {}", preflight.status);
+}
