@@ -116,6 +116,65 @@ pub fn comparison_csv_url(
     url(&format!("/schools/{school}/grades/{grade}/comparison.csv?from={from}&to={to}"))
 }
 
+/// The class × day totals of a grade, with its school days (the heat map).
+pub async fn grade_days(
+    school: SchoolId,
+    grade: Grade,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<shared::api::GradeDays, ApiError> {
+    get(&format!("/schools/{school}/grades/{grade}/days?from={from}&to={to}")).await
+}
+
+/// The class × subject averages of a grade.
+pub async fn grade_subjects(
+    school: SchoolId,
+    grade: Grade,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<shared::api::GradeSubjects, ApiError> {
+    get(&format!("/schools/{school}/grades/{grade}/subjects?from={from}&to={to}")).await
+}
+
+/// Every grade of the school at a glance, and the classes that need attention (admins).
+pub async fn school_overview(
+    school: SchoolId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<shared::api::SchoolOverview, ApiError> {
+    get(&format!("/schools/{school}/overview?from={from}&to={to}")).await
+}
+
+/// The school's holidays in a period.
+pub async fn holidays(
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<shared::api::Holiday>, ApiError> {
+    get(&format!("/holidays?from={from}&to={to}")).await
+}
+
+/// The address of a grade's dashboard table as CSV: `table` is `comparison`, `days` or
+/// `subjects`.
+pub fn grade_csv_url(
+    school: SchoolId,
+    grade: Grade,
+    table: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> String {
+    url(&format!("/schools/{school}/grades/{grade}/{table}.csv?from={from}&to={to}"))
+}
+
+/// The address of the school overview as CSV.
+pub fn overview_csv_url(school: SchoolId, from: NaiveDate, to: NaiveDate) -> String {
+    url(&format!("/schools/{school}/overview.csv?from={from}&to={to}"))
+}
+
+/// The address of a class's days as CSV (a column per subject).
+pub fn class_reports_csv_url(class_id: ClassId, from: NaiveDate, to: NaiveDate) -> String {
+    url(&format!("/classes/{class_id}/reports.csv?from={from}&to={to}"))
+}
+
 /// A random UUID (version 4) naming one submission, so that sending it twice stores it once.
 /// Uses `crypto.getRandomValues`, which unlike `crypto.randomUUID` also works on a school server
 /// reached over plain HTTP.

@@ -9,6 +9,7 @@ use crate::pages::entry::EntryPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::school::SchoolPage;
+use crate::pages::school_report::SchoolReportPage;
 use crate::route::{Route, home_for};
 use crate::state::{SessionProvider, Status, use_session};
 use yew::prelude::*;
@@ -56,6 +57,7 @@ fn screen(props: &ScreenProps) -> Html {
             html! { <ComparisonPage school={*school} grade={*grade} /> }
         }
         Route::School => html! { <SchoolPage /> },
+        Route::SchoolReport => html! { <SchoolReportPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

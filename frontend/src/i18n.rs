@@ -99,6 +99,36 @@ pub struct Texts {
     pub school_overview_lead: &'static str,
     pub open_comparison: &'static str,
     pub no_classes: &'static str,
+    // Dashboards.
+    pub week: &'static str,
+    pub class_averages_chart: &'static str,
+    pub holiday_short: &'static str,
+    pub no_school: &'static str,
+    pub heat_legend_share: &'static str,
+    pub csv_short: &'static str,
+    pub report_title: &'static str,
+    pub report_lead: &'static str,
+    pub report_signature: &'static str,
+    pub sort_by: &'static str,
+    pub sort_hint: &'static str,
+    pub comparison_table_caption: &'static str,
+    pub subjects_title: &'static str,
+    pub subject_driver: &'static str,
+    pub heat_map_title: &'static str,
+    pub heat_map_hint: &'static str,
+    pub classes_over_limit: &'static str,
+    pub classes_over_limit_hint: &'static str,
+    pub week_trend_title: &'static str,
+    pub period_presets: &'static str,
+    pub period_this_week: &'static str,
+    pub period_this_month: &'static str,
+    pub attention_title: &'static str,
+    pub no_attention: &'static str,
+    pub grades_table_title: &'static str,
+    pub print_all_grades: &'static str,
+    pub grade: &'static str,
+    pub class_count: &'static str,
+    pub back_to_school: &'static str,
     lang: Lang,
 }
 
@@ -189,6 +219,35 @@ const ZH: Texts = Texts {
     school_overview_lead: "各年级的班级与对比。",
     open_comparison: "年级对比",
     no_classes: "还没有班级。",
+    week: "周",
+    class_averages_chart: "各班日均作业时长",
+    holiday_short: "假",
+    no_school: "非上课日",
+    heat_legend_share: "占上限的 ¼ · ½ · ¾ · 全部",
+    csv_short: "导出 CSV",
+    report_title: "作业时长报告",
+    report_lead: "每个年级一页，可直接打印存档。",
+    report_signature: "年级组长签字：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿",
+    sort_by: "按此列排序",
+    sort_hint: "点击表头可按该列排序，再点一次反向。",
+    comparison_table_caption: "各班对比表",
+    subjects_title: "各班各学科日均用时（分钟）",
+    subject_driver: "用时最多的学科",
+    heat_map_title: "每班每天的作业总时长",
+    heat_map_hint: "颜色越深，用去的上限越多；斜线加 ▲ 为超出上限；灰色斜线为上课日未登记；空白为周末或假日。",
+    classes_over_limit: "日均超上限的班级",
+    classes_over_limit_hint: "班级日均 > 每日上限",
+    week_trend_title: "逐周趋势（每周日均）",
+    period_presets: "常用时段",
+    period_this_week: "本周",
+    period_this_month: "本月",
+    attention_title: "需要优先关注的班级",
+    no_attention: "目前没有需要关注的班级。",
+    grades_table_title: "各年级一览",
+    print_all_grades: "打印各年级报告",
+    grade: "年级",
+    class_count: "班级数",
+    back_to_school: "返回学校总览",
     lang: Lang::Zh,
 };
 
@@ -279,6 +338,35 @@ const EN: Texts = Texts {
     school_overview_lead: "The grades and classes of the school.",
     open_comparison: "Compare the grade",
     no_classes: "No classes yet.",
+    week: "Week",
+    class_averages_chart: "Each class's average per day",
+    holiday_short: "hol.",
+    no_school: "no school",
+    heat_legend_share: "¼ · ½ · ¾ · all of the limit",
+    csv_short: "CSV",
+    report_title: "homework time report",
+    report_lead: "one page per grade, ready to print and file.",
+    report_signature: "Grade leader's signature: ____________    Date: ____________",
+    sort_by: "Sort by this column",
+    sort_hint: "Click a column's header to sort by it; click again to reverse.",
+    comparison_table_caption: "The classes compared",
+    subjects_title: "Average minutes per subject, by class",
+    subject_driver: "Biggest subject",
+    heat_map_title: "Each class's total, day by day",
+    heat_map_hint: "Darker: more of the limit used. Hatched with ▲: over the limit. Grey hatching: school day not recorded. Blank: weekend or holiday.",
+    classes_over_limit: "Classes over the limit",
+    classes_over_limit_hint: "average above the daily limit",
+    week_trend_title: "Week by week (average per day)",
+    period_presets: "Common periods",
+    period_this_week: "This week",
+    period_this_month: "This month",
+    attention_title: "Classes that need attention first",
+    no_attention: "No class needs attention now.",
+    grades_table_title: "The grades at a glance",
+    print_all_grades: "Print every grade's report",
+    grade: "Grade",
+    class_count: "Classes",
+    back_to_school: "Back to the school overview",
     lang: Lang::En,
 };
 
@@ -319,6 +407,117 @@ impl Texts {
         match self.lang {
             Lang::Zh => format!("已保存：{date} 共 {total} 分钟。"),
             Lang::En => format!("Saved: {date}, {total} minutes in all."),
+        }
+    }
+}
+
+/// Sentences of the dashboards, with their numbers.
+impl Texts {
+    /// The day chart in one sentence, for its `aria-label`.
+    pub fn day_chart_summary(
+        &self,
+        days: usize,
+        over: usize,
+        missing: usize,
+        limit: u32,
+    ) -> String {
+        match self.lang {
+            Lang::Zh => format!(
+                "每日作业总时长，按学科分段：{days} 天中 {over} 天超出每日 {limit} 分钟上限，{missing} 个上课日未登记"
+            ),
+            Lang::En => format!(
+                "Daily totals stacked by subject: {over} of {days} days over the {limit}-minute limit, {missing} school days not recorded"
+            ),
+        }
+    }
+
+    /// `11/9 起一周` / `week of 11/9`.
+    pub fn week_of(&self, monday: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("{monday} 起一周"),
+            Lang::En => format!("week of {monday}"),
+        }
+    }
+
+    /// The latest week's average, and how it moved from the week before.
+    pub fn trend_sentence(
+        &self,
+        monday: &str,
+        average: f64,
+        change: Option<f64>,
+        limit: u32,
+    ) -> String {
+        let over = average > f64::from(limit);
+        match self.lang {
+            Lang::Zh => {
+                let mut s = format!("{monday} 起的一周日均 {average:.1} 分钟");
+                match change {
+                    Some(c) if c >= 0.05 => s.push_str(&format!("，比前一周多 {c:.1} 分钟 ▲")),
+                    Some(c) if c <= -0.05 => s.push_str(&format!("，比前一周少 {:.1} 分钟 ▼", -c)),
+                    Some(_) => s.push_str("，与前一周持平"),
+                    None => {}
+                }
+                if over {
+                    s.push_str(&format!("；超出 {limit} 分钟上限"));
+                }
+                s.push('。');
+                s
+            }
+            Lang::En => {
+                let mut s = format!("The week of {monday} averaged {average:.1} minutes a day");
+                match change {
+                    Some(c) if c >= 0.05 => {
+                        s.push_str(&format!(", {c:.1} more than the week before ▲"))
+                    }
+                    Some(c) if c <= -0.05 => {
+                        s.push_str(&format!(", {:.1} less than the week before ▼", -c))
+                    }
+                    Some(_) => s.push_str(", the same as the week before"),
+                    None => {}
+                }
+                if over {
+                    s.push_str(&format!("; over the {limit}-minute limit"));
+                }
+                s.push('.');
+                s
+            }
+        }
+    }
+
+    /// The class bars in one sentence.
+    pub fn class_bars_summary(
+        &self,
+        classes: usize,
+        over: usize,
+        limit: u32,
+        average: Option<f64>,
+    ) -> String {
+        let avg = average.map_or_else(|| "–".to_owned(), |a| format!("{a:.1}"));
+        match self.lang {
+            Lang::Zh => format!(
+                "各班日均作业时长：{classes} 个班中 {over} 个超出 {limit} 分钟上限；年级平均 {avg} 分钟"
+            ),
+            Lang::En => format!(
+                "Each class's average per day: {over} of {classes} classes over the {limit}-minute limit; grade average {avg}"
+            ),
+        }
+    }
+
+    /// The heat map in one sentence.
+    pub fn heat_map_summary(&self, classes: usize, limit: u32) -> String {
+        match self.lang {
+            Lang::Zh => format!("{classes} 个班每天的作业总时长，与每日 {limit} 分钟上限比较"),
+            Lang::En => format!(
+                "Each day's total of {classes} classes against the {limit}-minute daily limit"
+            ),
+        }
+    }
+
+    /// `数学最多：每天 40.0 分钟，占 35%`.
+    pub fn driver_words(&self, subject: &str, minutes: f64, share: f64) -> String {
+        match self.lang {
+            Lang::Zh => format!("{subject}最多：每天 {minutes:.1} 分钟，占 {share:.0}%"),
+            Lang::En => format!("{subject}: {minutes:.1} min a day, {share:.0}% of the load"),
         }
     }
 }

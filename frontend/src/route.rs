@@ -21,6 +21,9 @@ pub enum Route {
     /// The school admin's overview of grades and classes.
     #[at("/school")]
     School,
+    /// The printable report of every grade, one A4 page each.
+    #[at("/school/report")]
+    SchoolReport,
     #[not_found]
     #[at("/404")]
     NotFound,

@@ -1,10 +1,16 @@
 //! Pieces shared by the pages: the top bar, flags, the period picker, charts, the steppers.
 
+pub mod chart;
+pub mod class_bars;
+pub mod csv_link;
 pub mod day_chart;
 pub mod flags;
+pub mod grade_report;
+pub mod heat_map;
 pub mod notice;
 pub mod period;
 pub mod print;
 pub mod subject_row;
 pub mod top_bar;
 pub mod two_weeks;
+pub mod week_trend;

@@ -1,10 +1,14 @@
 //! The period a page looks at (`from`–`to`), kept in the address (`?from=…&to=…`) so that a
-//! reload, a bookmark or a link to a class page keeps it. Inputs `#period-from`, `#period-to`;
-//! buttons `#period-prev`, `#period-next`, `#period-reset`.
+//! reload, a bookmark or a link to a class page keeps it. Presets `#period-preset-week` (this
+//! week), `#period-preset-two-weeks` (the policy window: the two-week comparison schools file),
+//! `#period-preset-month` (this month), each `aria-pressed` when it is the period shown; a
+//! custom period through the inputs `#period-from`, `#period-to`; buttons `#period-prev`,
+//! `#period-next` move by the period's length.
 
 use crate::dates::{days_after, days_before};
 use crate::i18n::texts;
 use crate::route::Route;
+use chrono::Datelike;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use shared::{Lang, Window};
@@ -24,6 +28,17 @@ impl Period {
     pub fn ending(to: NaiveDate, window_days: u32) -> Self {
         let w = Window::ending(to, window_days);
         Period { from: w.from(), to: w.to() }
+    }
+
+    /// Monday of `today`'s week to `today`.
+    pub fn this_week(today: NaiveDate) -> Self {
+        let monday = days_before(today, u64::from(today.weekday().num_days_from_monday()));
+        Period { from: monday, to: today }
+    }
+
+    /// The first of `today`'s month to `today`.
+    pub fn this_month(today: NaiveDate) -> Self {
+        Period { from: today.with_day(1).unwrap_or(today), to: today }
     }
 
     pub fn window(&self) -> Result<Window, shared::calendar::InvalidWindow> {
@@ -82,7 +97,7 @@ pub struct PeriodPickerProps {
     pub lang: Lang,
 }
 
-/// Two date inputs, and buttons for the previous, next and current window.
+/// The presets, two date inputs for a custom period, and buttons for the previous and next.
 #[function_component(PeriodPicker)]
 pub fn period_picker(props: &PeriodPickerProps) -> Html {
     let t = texts(props.lang);
@@ -102,11 +117,27 @@ pub fn period_picker(props: &PeriodPickerProps) -> Html {
         let on_change = props.on_change.clone();
         Callback::from(move |_: MouseEvent| on_change.emit(period))
     };
-    let current = Period::ending(props.today, props.window_days);
+    let presets = [
+        ("period-preset-week", t.period_this_week, Period::this_week(props.today)),
+        (
+            "period-preset-two-weeks",
+            t.period_current,
+            Period::ending(props.today, props.window_days),
+        ),
+        ("period-preset-month", t.period_this_month, Period::this_month(props.today)),
+    ];
     let next = p.next();
     let invalid = p.window().err().map(|_| t.period_invalid);
     html! {
         <div class="period" role="group" aria-label={t.period}>
+            <div class="presets" role="group" aria-label={t.period_presets}>
+                { for presets.into_iter().map(|(id, label, preset)| html! {
+                    <button type="button" id={id} class={classes!("preset", (preset == p).then_some("selected"))}
+                            aria-pressed={(preset == p).to_string()} onclick={emit(preset)}>
+                        { label }
+                    </button>
+                }) }
+            </div>
             <button type="button" id="period-prev" class="ghost" onclick={emit(p.previous())}>
                 { "◀ " }{ t.period_previous }
             </button>
@@ -124,14 +155,29 @@ pub fn period_picker(props: &PeriodPickerProps) -> Html {
                     disabled={next.to > props.today}>
                 { t.period_next }{ " ▶" }
             </button>
-            if p != current {
-                <button type="button" id="period-reset" class="ghost" onclick={emit(current)}>
-                    { t.period_current }
-                </button>
-            }
             if let Some(message) = invalid {
                 <p class="notice error" role="alert">{ message }</p>
             }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_presets_end_today() {
+        // 2026-11-20 is a Friday.
+        let today = d("2026-11-20");
+        assert_eq!(Period::this_week(today), Period { from: d("2026-11-16"), to: today });
+        assert_eq!(Period::this_month(today), Period { from: d("2026-11-01"), to: today });
+        assert_eq!(Period::ending(today, 14), Period { from: d("2026-11-07"), to: today });
+        let monday = d("2026-11-16");
+        assert_eq!(Period::this_week(monday), Period { from: monday, to: monday });
     }
 }

@@ -1,26 +1,32 @@
 //! A class's page (`/classes/{id}?from=&to=`): its average against the limit and the grade,
-//! the flags in plain words, the daily totals as bars, and the average per subject.
+//! the flags in plain words, the daily totals as bars stacked by subject with the limit and
+//! grade-average lines, the trend week by week, and the average per subject; a CSV of its days.
 //!
 //! Test ids: `#class-page`, `#class-name`, `#class-average` (the number in `data-average`,
 //! `data-state=ok|over|none`), `#days-reported`, `#grade-average`, `#class-flags` holding
-//! `.flag[data-kind]` items, `#day-chart`, `#day-table`, `#subject-averages` with
-//! `[data-subject="math"]` rows, `#record-link` (teachers: to the entry page), `#print`, `a.back-link` (to
-//! the grade comparison, for all but monitors), and the period picker's `#period-from`,
-//! `#period-to`.
+//! `.flag[data-kind]` items, `#day-chart` (see `components::day_chart`), `#day-table`,
+//! `#week-trend` (see `components::week_trend`), `#subject-averages` with `[data-subject="math"]`
+//! rows (`data-value`), `#class-csv`, `#record-link` (teachers: to the entry page), `#print`,
+//! `a.back-link` (to the grade comparison, for all but monitors), and the period picker's
+//! presets and `#period-from`, `#period-to`.
 
 use crate::api;
-use crate::components::day_chart::{DayChart, DayPoint};
+use crate::components::chart::{colour_of, subject_label};
+use crate::components::csv_link::CsvLink;
+use crate::components::day_chart::{DayChart, DayStack};
 use crate::components::flags::FlagList;
 use crate::components::notice;
 use crate::components::period::{Period, PeriodPicker, use_period};
 use crate::components::print::PrintButton;
+use crate::components::week_trend::{WeekTrend, weekly_averages};
 use crate::dates;
 use crate::i18n::{grade_name, texts};
 use crate::load::{Load, use_load};
 use crate::route::Route;
 use crate::state::use_session;
-use shared::api::{ClassSummary, DayReport, Me, Role};
+use shared::api::{ClassSummary, DayReport, Holiday, Me, Role};
 use shared::{ClassId, Lang, Policy};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -67,6 +73,13 @@ fn class_view(props: &ViewProps) -> Html {
             None => Ok(Vec::new()),
         }
     });
+    let holidays = use_load(window, |w| async move {
+        match w {
+            // Without them every weekday would count as a school day; that is only a guess.
+            Some(w) => Ok(api::holidays(w.from(), w.to()).await.unwrap_or_default()),
+            None => Ok(Vec::new()),
+        }
+    });
 
     let class = classes.data.value().and_then(|list| list.iter().find(|c| c.id == id).cloned());
     let title = class.as_ref().map_or_else(|| format!("#{id}"), |c| c.name.clone());
@@ -94,7 +107,16 @@ fn class_view(props: &ViewProps) -> Html {
     let body = match (&summary.data, &reports.data) {
         (Load::Failed(e), _) | (_, Load::Failed(e)) => notice::failed(e, lang),
         (Load::Loaded(s), Load::Loaded(r)) => match s.as_ref() {
-            Some(s) => overview(s, r, today, lang),
+            Some(s) => {
+                let holidays = holidays.data.value().unwrap_or_default();
+                let subjects = subject_order(&props.policy, s, r);
+                let csv = api::class_reports_csv_url(id, s.from, s.to);
+                overview(
+                    &Shown { s, reports: r, holidays: &holidays, subjects: &subjects, csv },
+                    today,
+                    lang,
+                )
+            }
             None => html! {},
         },
         _ => notice::loading(lang),
@@ -124,8 +146,60 @@ fn class_view(props: &ViewProps) -> Html {
     }
 }
 
-fn overview(s: &ClassSummary, reports: &[DayReport], today: chrono::NaiveDate, lang: Lang) -> Html {
+/// What the class page shows, once loaded.
+struct Shown<'a> {
+    s: &'a ClassSummary,
+    reports: &'a [DayReport],
+    holidays: &'a [Holiday],
+    /// The grade's subjects in the policy's order (their colours), then any others reported.
+    subjects: &'a [String],
+    csv: String,
+}
+
+/// The grade's subjects in the policy's order, then any other subject the reports name.
+fn subject_order(policy: &Policy, s: &ClassSummary, reports: &[DayReport]) -> Vec<String> {
+    let mut order: Vec<String> = policy.subjects(s.grade).iter().map(|x| x.to_string()).collect();
+    let found = reports.iter().flat_map(|r| r.entries.iter().map(|e| e.subject.to_string()));
+    for key in found.chain(s.subject_averages.keys().cloned()) {
+        if !order.contains(&key) {
+            order.push(key);
+        }
+    }
+    order
+}
+
+/// The chart's days: each date of the period with its subjects' minutes, in `subjects` order.
+fn day_stacks(v: &Shown<'_>) -> Vec<DayStack> {
+    let holidays: BTreeSet<chrono::NaiveDate> = v.holidays.iter().map(|h| h.date).collect();
+    dates::range(v.s.from, v.s.to)
+        .map(|date| {
+            let report = v.reports.iter().find(|r| r.date == date);
+            let segments = report
+                .map(|r| {
+                    v.subjects
+                        .iter()
+                        .filter_map(|key| {
+                            r.entries
+                                .iter()
+                                .find(|e| e.subject.as_str() == key)
+                                .map(|e| (key.clone(), e.minutes.get()))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            DayStack {
+                date,
+                segments,
+                total: report.map(|r| r.total_minutes),
+                school_day: shared::calendar::is_school_day(date, &holidays),
+            }
+        })
+        .collect()
+}
+
+fn overview(v: &Shown<'_>, today: chrono::NaiveDate, lang: Lang) -> Html {
     let t = texts(lang);
+    let s = v.s;
     let limit = s.limit_minutes;
     let (state, verdict) = match s.average_daily_minutes {
         Some(a) if a > f64::from(limit) => {
@@ -134,12 +208,9 @@ fn overview(s: &ClassSummary, reports: &[DayReport], today: chrono::NaiveDate, l
         Some(_) => ("ok", format!("✓ {}", t.within_limit)),
         None => ("none", t.no_reports_in_period.to_owned()),
     };
-    let days: Vec<DayPoint> = dates::range(s.from, s.to)
-        .map(|date| DayPoint {
-            date,
-            total: reports.iter().find(|r| r.date == date).map(|r| r.total_minutes),
-        })
-        .collect();
+    let totals: Vec<(chrono::NaiveDate, u32)> =
+        v.reports.iter().map(|r| (r.date, r.total_minutes)).collect();
+    let weeks = weekly_averages(s.from, s.to, &totals);
     html! {
         <>
             <section class="stat-cards">
@@ -165,20 +236,30 @@ fn overview(s: &ClassSummary, reports: &[DayReport], today: chrono::NaiveDate, l
                 <h2>{ t.flags_title }</h2>
                 <FlagList flags={s.flags.clone()} {lang} />
             </section>
-            <section class="card">
-                <h2>{ t.daily_totals }</h2>
-                <DayChart {days} {limit} grade_average={s.grade_average_minutes} {today} {lang} />
+            <section class="card" id="day-chart-card">
+                <div class="card-head">
+                    <h2>{ t.daily_totals }</h2>
+                    <CsvLink id="class-csv" href={v.csv.clone()} {lang} />
+                </div>
+                <DayChart days={day_stacks(v)} subjects={v.subjects.to_vec()} {limit}
+                          grade_average={s.grade_average_minutes} {today} {lang} />
             </section>
-            <section class="card" id="subject-averages">
-                <h2>{ t.subject_averages }</h2>
-                { subject_bars(s, lang) }
-            </section>
+            <div class="two-columns">
+                <section class="card" id="week-trend-card">
+                    <h2>{ t.week_trend_title }</h2>
+                    <WeekTrend {weeks} {limit} grade_average={s.grade_average_minutes} {lang} />
+                </section>
+                <section class="card" id="subject-averages">
+                    <h2>{ t.subject_averages }</h2>
+                    { subject_bars(s, v.subjects, lang) }
+                </section>
+            </div>
         </>
     }
 }
 
-/// Per-subject averages as bars, longest first.
-fn subject_bars(s: &ClassSummary, lang: Lang) -> Html {
+/// Per-subject averages as bars in the subjects' colours, longest first.
+fn subject_bars(s: &ClassSummary, subjects: &[String], lang: Lang) -> Html {
     let t = texts(lang);
     if s.subject_averages.is_empty() {
         return notice::info(t.no_reports_in_period);
@@ -186,19 +267,18 @@ fn subject_bars(s: &ClassSummary, lang: Lang) -> Html {
     let mut rows: Vec<(&String, f64)> = s.subject_averages.iter().map(|(k, v)| (k, *v)).collect();
     rows.sort_by(|a, b| b.1.total_cmp(&a.1));
     let widest = rows.first().map_or(1.0, |r| r.1).max(1.0);
+    let total: f64 = rows.iter().map(|r| r.1).sum();
     html! {
         <ul class="subject-bars">
             { for rows.into_iter().map(|(key, avg)| {
-                let name = shared::Subject::parse(key)
-                    .map(|s| shared::i18n::subject_name(&s, lang))
-                    .unwrap_or_else(|_| key.clone());
+                let share = if total > 0.0 { avg / total * 100.0 } else { 0.0 };
                 html! {
-                    <li data-subject={key.clone()}>
-                        <span class="bar-name">{ name }</span>
+                    <li data-subject={key.clone()} data-value={format!("{avg:.1}")}>
+                        <span class="bar-name">{ subject_label(key, lang) }</span>
                         <span class="bar-track">
-                            <span class="bar-fill" style={format!("width:{:.1}%", avg / widest * 100.0)}></span>
+                            <span class="bar-fill" style={format!("width:{:.1}%;background:{}", avg / widest * 100.0, colour_of(subjects, key))}></span>
                         </span>
-                        <span class="bar-number">{ format!("{avg:.1}") }</span>
+                        <span class="bar-number">{ format!("{avg:.1}") }<span class="bar-share">{ format!(" · {share:.0}%") }</span></span>
                     </li>
                 }
             }) }

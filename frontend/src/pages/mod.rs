@@ -6,3 +6,4 @@ pub mod entry;
 pub mod login;
 pub mod not_found;
 pub mod school;
+pub mod school_report;
