@@ -1,5 +1,6 @@
 //! `cargo xtask test`: every test, on a fresh machine. Installs what is missing (the wasm tools
-//! through `dist`, Chromium and chromedriver from Debian), builds the web app and the server,
+//! through `dist`; from Debian, Chromium and chromedriver, LibreOffice Calc to open the CSV
+//! exports, poppler's PDF tools to check the printed report), builds the web app and the server,
 //! makes sure PostgreSQL runs when it can, then runs the whole workspace's tests.
 
 use crate::cmd::{self, cargo, workspace_root};
@@ -47,14 +48,32 @@ pub fn test(args: &[String]) -> Result<(), String> {
     result
 }
 
-/// Installs Debian's Chromium and chromedriver when either is missing.
+/// The programs the tests drive, and the Debian package of each.
+const TEST_PROGRAMS: &[(&str, &str)] = &[
+    ("chromium", "chromium"),
+    ("chromedriver", "chromium-driver"),
+    // The CSV exports must open in a spreadsheet with their Chinese intact.
+    ("soffice", "libreoffice-calc-nogui"),
+    // The printed report: page count (pdfinfo), text (pdftotext), a look (pdftoppm).
+    ("pdfinfo", "poppler-utils"),
+    ("pdftoppm", "poppler-utils"),
+    ("pdftotext", "poppler-utils"),
+];
+
+/// Installs from Debian whatever of [`TEST_PROGRAMS`] is missing.
 fn ensure_browser() -> Result<(), String> {
     let have =
         |p: &str| cmd::output(Command::new("sh").args(["-c", &format!("command -v {p}")])).is_ok();
-    if have("chromium") && have("chromedriver") {
+    let mut packages: Vec<&str> =
+        TEST_PROGRAMS.iter().filter(|(p, _)| !have(p)).map(|(_, package)| *package).collect();
+    packages.dedup();
+    if packages.is_empty() {
         return Ok(());
     }
-    eprintln!("xtask: installing Debian's chromium and chromium-driver for the browser tests");
+    eprintln!(
+        "xtask: installing Debian's {} for the browser and export tests",
+        packages.join(", ")
+    );
     let root = cmd::output(Command::new("id").arg("-u")).map(|u| u.trim() == "0").unwrap_or(false);
     let apt = |args: &[&str]| {
         let mut c = if root { Command::new("apt-get") } else { Command::new("sudo") };
@@ -65,8 +84,10 @@ fn ensure_browser() -> Result<(), String> {
         c
     };
     cmd::run(&mut apt(&["update", "-qq"]))?;
-    cmd::run(&mut apt(&["install", "-y", "-qq", "chromium", "chromium-driver"]))
-        .map_err(|e| format!("{e}\ninstall chromium and chromium-driver, then run again"))
+    let mut install = apt(&["install", "-y", "-qq"]);
+    install.args(&packages);
+    cmd::run(&mut install)
+        .map_err(|e| format!("{e}\ninstall {}, then run again", packages.join(" ")))
 }
 
 /// The PostgreSQL URL to test against, starting the local cluster if it is installed but down;
