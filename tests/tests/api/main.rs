@@ -21,6 +21,7 @@ mod roster;
 mod school_setup;
 mod schools;
 mod sessions;
+mod spreadsheet;
 mod summary;
 mod tablet;
 mod throttling;

@@ -1,6 +1,8 @@
 //! The real page in headless Chromium against the real server: what a monitor, a teacher and a
 //! grade leader see and do. Screenshots of every page visited go to `target/screenshots/`.
 
+mod dashboards;
 mod offline;
+mod print_report;
 mod tablet;
 mod walking_skeleton;
