@@ -3,11 +3,11 @@
 //! column lists both dialects write alike; the audit log's snapshots; the error for a row that
 //! makes no sense. Each store keeps its own queries (placeholders and idioms differ).
 
-use super::{Account, StoreError, StoreResult};
+use super::{Account, ReportWrite, RosterAccountRow, StoreError, StoreResult};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 use shared::api::{AuditEntry, ClassInfo, DayReport, Role};
-use shared::report::Entry;
+use shared::report::{Entry, day_total};
 use shared::{ClassId, Grade, Minutes, SchoolId, Subject, UserId};
 
 /// A stored value that the domain refuses: a bug or a database edited by hand.
@@ -146,6 +146,25 @@ pub(super) fn reports_from_rows(rows: Vec<ReportRow>) -> StoreResult<Vec<DayRepo
     Ok(reports.into_iter().map(|(_, r)| r).collect())
 }
 
+/// The report a write makes of the day as it stands (`current`, if the day has one), its version
+/// one more; `None` when the version the client saw is stale.
+pub(super) fn next_report(write: &ReportWrite, current: Option<&DayReport>) -> Option<DayReport> {
+    let current_version = current.map_or(0, |r| r.version);
+    if write.expected_version.is_some_and(|v| v != current_version) {
+        return None;
+    }
+    Some(DayReport {
+        class_id: write.class_id,
+        date: write.date,
+        entries: write.entries.clone(),
+        total_minutes: day_total(&write.entries),
+        note: write.note.clone(),
+        version: current_version + 1,
+        recorded_by: write.recorded_by.clone(),
+        updated_at: write.updated_at.clone(),
+    })
+}
+
 /// An audit log entry, its snapshots as JSON text.
 #[derive(sqlx::FromRow)]
 pub(super) struct AuditRow {
@@ -189,10 +208,7 @@ pub(super) fn class_json(c: &ClassInfo) -> Value {
 
 /// What the audit log keeps of a roster import: the classes and the accounts, without
 /// passwords.
-pub(super) fn roster_json(
-    classes: &[(Grade, String)],
-    accounts: &[super::RosterAccountRow],
-) -> Value {
+pub(super) fn roster_json(classes: &[(Grade, String)], accounts: &[RosterAccountRow]) -> Value {
     json!({
         "classes": classes.iter().map(|(g, n)| json!({"grade": g, "name": n})).collect::<Vec<_>>(),
         "accounts": accounts.iter().map(|a| json!({"username": a.username, "role": a.role.as_str()})).collect::<Vec<_>>(),

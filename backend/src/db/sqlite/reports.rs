@@ -2,12 +2,12 @@
 //! the reads that summaries and dashboards need.
 
 use super::*;
+use crate::db::rows::next_report;
 use crate::db::{Actor, ReportWrite, Reports, StoreError, StoreResult, WriteOutcome};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde_json::json;
 use shared::api::DayReport;
-use shared::report::day_total;
 use shared::{ClassId, SchoolId, Window};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::{BTreeMap, HashMap};
@@ -27,12 +27,9 @@ async fn put_report_in(
         }
     }
     let before = report_in(&mut *conn, write.class_id, write.date).await?;
-    let current_version = before.as_ref().map_or(0, |r| r.version);
-    if write.expected_version.is_some_and(|v| v != current_version) {
+    let Some(report) = next_report(&write, before.as_ref()) else {
         return Ok(WriteOutcome::Conflict(before));
-    }
-    let total = day_total(&write.entries);
-    let version = current_version + 1;
+    };
     let report_id: i64 = sqlx::query_scalar(
         "INSERT INTO day_reports (class_id, date, total_minutes, note, version, recorded_by, updated_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?) \
@@ -40,13 +37,13 @@ async fn put_report_in(
          note = excluded.note, version = excluded.version, recorded_by = excluded.recorded_by, \
          updated_at = excluded.updated_at RETURNING id",
     )
-    .bind(write.class_id)
-    .bind(write.date.to_string())
-    .bind(i64::from(total))
-    .bind(&write.note)
-    .bind(version)
-    .bind(&write.recorded_by)
-    .bind(&write.updated_at)
+    .bind(report.class_id)
+    .bind(report.date.to_string())
+    .bind(i64::from(report.total_minutes))
+    .bind(&report.note)
+    .bind(report.version)
+    .bind(&report.recorded_by)
+    .bind(&report.updated_at)
     .fetch_one(&mut *conn)
     .await
     .map_err(store_error)?;
@@ -55,11 +52,11 @@ async fn put_report_in(
         .execute(&mut *conn)
         .await
         .map_err(store_error)?;
-    if !write.entries.is_empty() {
+    if !report.entries.is_empty() {
         let mut insert = sqlx::QueryBuilder::new(
             "INSERT INTO report_entries (report_id, position, subject, minutes) ",
         );
-        insert.push_values(write.entries.iter().enumerate(), |mut b, (i, e)| {
+        insert.push_values(report.entries.iter().enumerate(), |mut b, (i, e)| {
             b.push_bind(report_id)
                 .push_bind(i as i64)
                 .push_bind(e.subject.as_str())
@@ -67,16 +64,6 @@ async fn put_report_in(
         });
         insert.build().execute(&mut *conn).await.map_err(store_error)?;
     }
-    let report = DayReport {
-        class_id: write.class_id,
-        date: write.date,
-        entries: write.entries,
-        total_minutes: total,
-        note: write.note,
-        version,
-        recorded_by: write.recorded_by,
-        updated_at: write.updated_at,
-    };
     if let Some(client_id) = &write.client_id {
         sqlx::query(
             "INSERT INTO client_writes (class_id, client_id, report, created_at) VALUES (?, ?, ?, ?)",
