@@ -1,6 +1,7 @@
 //! Storage: one trait, [`Store`], with an implementation per database, chosen by the scheme of
 //! `DATABASE_URL`. Each implementation owns its migrations. Handlers speak only to the trait.
 
+mod postgres;
 mod rows;
 mod sqlite;
 
@@ -12,6 +13,7 @@ use shared::{ClassId, Grade, Policy, SchoolId, UserId, Window};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 /// Why storage failed.
@@ -421,7 +423,7 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>, String> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(SqliteStore::open(url).await?))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Err("PostgreSQL support is not built yet; use a sqlite: DATABASE_URL".into())
+        Ok(Arc::new(PgStore::open(url).await?))
     } else {
         Err(format!("DATABASE_URL must start with sqlite: or postgres:, not {url:?}"))
     }
