@@ -43,6 +43,14 @@ pub struct Cli {
     #[arg(long, env = "SESSION_MAX_DAYS", default_value_t = 30)]
     pub session_max_days: i64,
 
+    /// The idle time-out in seconds, overriding SESSION_IDLE_HOURS (for tests and demos).
+    #[arg(long, env = "SESSION_IDLE_SECONDS", hide = true)]
+    pub session_idle_seconds: Option<i64>,
+
+    /// The absolute time-out in seconds, overriding SESSION_MAX_DAYS (for tests and demos).
+    #[arg(long, env = "SESSION_MAX_SECONDS", hide = true)]
+    pub session_max_seconds: Option<i64>,
+
     /// Mark the session cookie `Secure` always (else only for `X-Forwarded-Proto: https`).
     #[arg(long, env = "COOKIE_SECURE", default_value_t = false, action = clap::ArgAction::Set)]
     pub cookie_secure: bool,

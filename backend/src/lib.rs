@@ -44,8 +44,14 @@ impl Settings {
     pub fn from_cli(cli: &Cli) -> Self {
         Settings {
             static_dir: cli.static_dir.clone(),
-            session_idle_seconds: cli.session_idle_hours.max(1) * 3600,
-            session_max_seconds: cli.session_max_days.max(1) * 86_400,
+            session_idle_seconds: cli
+                .session_idle_seconds
+                .unwrap_or(cli.session_idle_hours * 3600)
+                .max(1),
+            session_max_seconds: cli
+                .session_max_seconds
+                .unwrap_or(cli.session_max_days * 86_400)
+                .max(1),
             cookie_secure: cli.cookie_secure,
             trust_proxy_headers: cli.trust_proxy_headers,
         }

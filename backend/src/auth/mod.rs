@@ -16,7 +16,8 @@ use crate::error::AppError;
 
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "hw_session";
-/// A session is touched at most this often, so that reading a page is not a write each time.
+/// A session is touched at most this often (or a quarter of the idle time-out, if that is
+/// shorter), so that reading a page is not a write each time.
 const TOUCH_EVERY_SECONDS: i64 = 300;
 
 /// A new session token: 256 random bits, hex-encoded. Only its SHA-256 is stored, so a copy
@@ -116,7 +117,8 @@ impl FromRequestParts<AppState> for CurrentUser {
         let idle_since = now - state.settings.session_idle_seconds;
         let session =
             state.store.session(&hash, now, idle_since).await?.ok_or(AppError::NotLoggedIn)?;
-        if now - session.last_seen_at > TOUCH_EVERY_SECONDS {
+        let touch_every = TOUCH_EVERY_SECONDS.min(state.settings.session_idle_seconds / 4);
+        if now - session.last_seen_at > touch_every {
             state.store.touch_session(&hash, now).await?;
         }
         Ok(CurrentUser(session.account))

@@ -11,11 +11,13 @@ use shared::api::AuditPage;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::db::AuditFilter;
+use crate::db::{AuditFilter, School};
 use crate::error::AppResult;
 use crate::http::csv;
 use crate::http::extract::{AppQuery, parse_date};
+use crate::http::session::school_of;
 use crate::http::summary::json_or_csv;
+use chrono::{Duration, NaiveDate, NaiveTime};
 
 const DEFAULT_LIMIT: u32 = 100;
 const MAX_LIMIT: u32 = 500;
@@ -37,17 +39,21 @@ struct AuditQuery {
     limit: Option<u32>,
 }
 
+/// The UTC instant, as the log writes it, at which a school's day begins.
+fn day_start_utc(date: NaiveDate, school: &School) -> String {
+    let local_midnight = date.and_time(NaiveTime::MIN);
+    let utc = local_midnight - Duration::minutes(i64::from(school.utc_offset_minutes));
+    utc.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 impl AuditQuery {
-    fn filter(self, limit: u32) -> AppResult<AuditFilter> {
-        // Entries are stamped in UTC; a date filter covers that whole UTC day.
-        let from = self.from.as_deref().map(parse_date).transpose()?.map(|d| d.to_string());
-        let to = self
-            .to
-            .as_deref()
-            .map(parse_date)
-            .transpose()?
-            .and_then(|d| d.succ_opt())
-            .map(|d| d.to_string());
+    /// Dates are the school's (API.md); entries are stamped in UTC, so a day is the UTC span
+    /// from that school day's midnight to the next.
+    fn filter(self, limit: u32, school: &School) -> AppResult<AuditFilter> {
+        let from = self.from.as_deref().map(parse_date).transpose()?;
+        let to = self.to.as_deref().map(parse_date).transpose()?.and_then(|d| d.succ_opt());
+        let from = from.map(|d| day_start_utc(d, school));
+        let to = to.map(|d| day_start_utc(d, school));
         Ok(AuditFilter {
             from,
             to,
@@ -67,7 +73,9 @@ async fn page(
 ) -> AppResult<Response> {
     admin.require_admin()?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-    let entries = state.store.audit_entries(admin.school_id, &query.filter(limit)?).await?;
+    let school = school_of(&state, &admin).await?;
+    let entries =
+        state.store.audit_entries(admin.school_id, &query.filter(limit, &school)?).await?;
     let next_before =
         (entries.len() == limit as usize).then(|| entries.last().map(|e| e.id)).flatten();
     let page = AuditPage { entries, next_before };
@@ -81,7 +89,9 @@ async fn export(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     admin.require_admin()?;
-    let entries = state.store.audit_entries(admin.school_id, &query.filter(MAX_EXPORT)?).await?;
+    let school = school_of(&state, &admin).await?;
+    let entries =
+        state.store.audit_entries(admin.school_id, &query.filter(MAX_EXPORT, &school)?).await?;
     let page = AuditPage { entries, next_before: None };
     Ok(json_or_csv(&headers, &page, true, csv::audit))
 }

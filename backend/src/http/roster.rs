@@ -88,15 +88,20 @@ fn role_of(s: &str) -> Option<Option<Role>> {
     }
 }
 
-/// Splits CSV text into rows of cells (RFC 4180: quotes, doubled quotes, line breaks in
-/// quotes; CRLF or LF).
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
+/// Splits CSV text into records of cells (RFC 4180: quotes, doubled quotes, line breaks in
+/// quotes; CRLF or LF), each with the line of the file it starts on.
+fn parse_csv(text: &str) -> Vec<(u32, Vec<String>)> {
+    let mut records = Vec::new();
     let mut row = Vec::new();
     let mut cell = String::new();
     let mut quoted = false;
+    let mut line = 1;
+    let mut starts_on = 1;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        if c == '\n' {
+            line += 1;
+        }
         match (c, quoted) {
             ('"', true) if chars.peek() == Some(&'"') => {
                 chars.next();
@@ -108,16 +113,17 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
             ('\r', false) if chars.peek() == Some(&'\n') => {}
             ('\n', false) => {
                 row.push(std::mem::take(&mut cell));
-                rows.push(std::mem::take(&mut row));
+                records.push((starts_on, std::mem::take(&mut row)));
+                starts_on = line;
             }
             (c, _) => cell.push(c),
         }
     }
     if !cell.is_empty() || !row.is_empty() {
         row.push(cell);
-        rows.push(row);
+        records.push((starts_on, row));
     }
-    rows
+    records
 }
 
 /// One checked row of the file.
@@ -149,7 +155,7 @@ impl Problems {
 /// Reads and checks every row on its own; problems are collected, not returned early.
 fn read_rows(text: &str, problems: &mut Problems) -> Vec<Row> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = parse_csv(text).into_iter().enumerate();
+    let mut lines = parse_csv(text).into_iter();
     let Some((_, header)) = lines.next() else {
         problems.add(1, None, "roster_empty", "the file is empty; start from the template");
         return Vec::new();
@@ -185,8 +191,7 @@ fn read_rows(text: &str, problems: &mut Problems) -> Vec<Row> {
         return Vec::new();
     }
     let mut rows = Vec::new();
-    for (index, cells) in lines {
-        let line = index as u32 + 1;
+    for (line, cells) in lines {
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -213,6 +218,8 @@ fn check_row<'a>(
     problems: &mut Problems,
 ) -> Option<Row> {
     let before = problems.0.len();
+    let (grade_given, class_given) =
+        (!cell(Column::Grade).is_empty(), !cell(Column::Class).is_empty());
     let grade = match cell(Column::Grade) {
         "" => None,
         g => match g.trim_end_matches("年级").parse::<i64>().ok().and_then(|n| Grade::new(n).ok())
@@ -266,7 +273,7 @@ fn check_row<'a>(
     }
     match role {
         None => {
-            if grade.is_none() || class.is_none() {
+            if !grade_given || !class_given {
                 problems.add(
                     line,
                     Some(Column::Class),
@@ -278,7 +285,7 @@ fn check_row<'a>(
                 problems.add(line, Some(Column::Role), "invalid_role", "an account needs a role");
             }
         }
-        Some(Role::Monitor | Role::Teacher) if grade.is_none() || class.is_none() => {
+        Some(Role::Monitor | Role::Teacher) if !grade_given || !class_given => {
             problems.add(
                 line,
                 Some(Column::Class),
@@ -286,7 +293,7 @@ fn check_row<'a>(
                 "a monitor or teacher needs a grade and a class",
             );
         }
-        Some(Role::GradeLeader) if grade.is_none() => {
+        Some(Role::GradeLeader) if !grade_given => {
             problems.add(
                 line,
                 Some(Column::Grade),
@@ -517,8 +524,16 @@ mod tests {
 
     #[test]
     fn csv_cells_may_be_quoted_and_hold_commas_quotes_and_line_breaks() {
-        let rows = parse_csv("a,\"b,c\",\"say \"\"hi\"\"\"\r\n\"x\ny\",z\n");
-        assert_eq!(rows, vec![vec!["a", "b,c", "say \"hi\""], vec!["x\ny", "z"]]);
+        let rows = parse_csv("a,\"b,c\",\"say \"\"hi\"\"\"\r\n\"x\ny\",z\nlast\n");
+        let cells = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            rows,
+            vec![
+                (1, cells(&["a", "b,c", "say \"hi\""])),
+                (2, cells(&["x\ny", "z"])),
+                (4, cells(&["last"])),
+            ]
+        );
     }
 
     #[test]
@@ -533,7 +548,6 @@ mod tests {
             found,
             vec![
                 (Some(3), "invalid_grade"),
-                (Some(3), "class_required"),
                 (Some(4), "invalid_role"),
                 (Some(5), "weak_password"),
                 (Some(5), "class_required"),

@@ -51,24 +51,24 @@ pub async fn throttle(state: &AppState, username: &str, address: &str) -> AppRes
     Ok(())
 }
 
-/// Counts a failed attempt (and audits it), then answers `401 invalid_credentials`.
-pub async fn refuse(state: &AppState, username: &str, address: &str) -> AppError {
+/// Counts a failed attempt under `key` (a username, or a key of its own for tablet codes and
+/// password changes), audits it as `actor`, then answers `401 invalid_credentials`.
+pub async fn refuse(state: &AppState, key: &str, actor: Actor) -> AppError {
     let now = chrono::Utc::now().timestamp();
+    if let Err(e) = state.store.record_login_failure(key, &actor.address, now, &actor).await {
+        return e.into();
+    }
+    tracing::info!(%key, address = %actor.address, "failed log-in");
+    AppError::InvalidCredentials
+}
+
+/// Who failed to log in: the typed username, audited in its school's log if it exists.
+pub async fn stranger(state: &AppState, username: &str, address: &str) -> Actor {
     let school_id = match state.store.account_by_username(username).await {
         Ok(Some(a)) => Some(a.school_id),
         _ => None,
     };
-    let actor = Actor {
-        user_id: None,
-        username: username.to_owned(),
-        school_id,
-        address: address.to_owned(),
-    };
-    if let Err(e) = state.store.record_login_failure(username, address, now, &actor).await {
-        return e.into();
-    }
-    tracing::info!(%username, %address, "failed log-in");
-    AppError::InvalidCredentials
+    Actor { user_id: None, username: username.to_owned(), school_id, address: address.to_owned() }
 }
 
 async fn login(
@@ -84,7 +84,8 @@ async fn login(
     let hash = account.as_ref().map(|a| a.password_hash.clone());
     let matches = password::verify(body.password, hash).await?;
     let Some(account) = account.filter(|_| matches) else {
-        return Err(refuse(&state, &username, &address).await);
+        let actor = stranger(&state, &username, &address).await;
+        return Err(refuse(&state, &username, actor).await);
     };
     open_session(&state, &headers, &account, None, &address).await
 }
@@ -159,10 +160,13 @@ async fn change_password(
     if account.tablet {
         return Err(AppError::Forbidden("a class tablet has no password to change"));
     }
-    throttle(&state, &account.username, &address).await?;
+    // Counted apart from log-ins, so that someone locking the username out of logging in does
+    // not also stop its owner changing the password from an open session.
+    let key = format!("(password change by {})", account.username);
+    throttle(&state, &key, &address).await?;
     if !password::verify(body.current_password, Some(account.password_hash.clone())).await? {
         // Counted like a failed log-in, but answered 422: the session itself is fine.
-        let refused = refuse(&state, &account.username, &address).await;
+        let refused = refuse(&state, &key, Actor::of(&account, &address)).await;
         if !matches!(refused, AppError::InvalidCredentials) {
             return Err(refused);
         }

@@ -16,7 +16,7 @@ use crate::db::{Account, Actor, TabletCodeRecord};
 use crate::error::{AppError, AppResult};
 use crate::http::classes::find_class;
 use crate::http::extract::{AppJson, AppPath};
-use crate::http::session::{open_session, refuse, throttle};
+use crate::http::session::{open_session, refuse, stranger, throttle};
 
 /// Digits in a device code: 12, so that guessing one among a city's codes stays hopeless
 /// under the log-in throttle.
@@ -146,17 +146,17 @@ async fn sign_in(
     let tablet = tablet.as_str();
     throttle(&state, tablet, &address).await?;
     let Some(digits) = normalise(&body.code) else {
-        return Err(refuse(&state, tablet, &address).await);
+        return Err(refuse(&state, tablet, stranger(&state, "(tablet code)", &address).await).await);
     };
     // The tablet account's password is a random one nobody knows: it can never log in.
     let unusable = password::hash(auth::new_token()?).await?;
     let Some((code_id, account)) =
         state.store.tablet_account(&code_hash(&digits), &unusable).await?
     else {
-        return Err(refuse(&state, tablet, &address).await);
+        return Err(refuse(&state, tablet, stranger(&state, "(tablet code)", &address).await).await);
     };
     if account.disabled {
-        return Err(refuse(&state, tablet, &address).await);
+        return Err(refuse(&state, tablet, stranger(&state, "(tablet code)", &address).await).await);
     }
     open_session(&state, &headers, &account, Some(code_id), &address).await
 }

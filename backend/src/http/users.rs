@@ -99,17 +99,16 @@ async fn placement(
     }
 }
 
-/// An account of the admin's school, or `404 user_not_found` (another school's accounts are
-/// not even acknowledged).
+/// An account of the admin's school; `403` for another school's (API.md), `404 user_not_found`
+/// for none (or a class tablet's, which is managed through its codes).
 async fn account_of_school(state: &AppState, admin: &Account, id: UserId) -> AppResult<Account> {
-    state
-        .store
-        .account(id)
-        .await?
-        .filter(|a| a.school_id == admin.school_id && !a.tablet)
-        .ok_or_else(|| {
-            AppError::not_found("user_not_found", format!("your school has no user {id}"))
-        })
+    match state.store.account(id).await? {
+        Some(a) if a.school_id != admin.school_id => {
+            Err(AppError::Forbidden("your account may not change another school's accounts"))
+        }
+        Some(a) if !a.tablet => Ok(a),
+        _ => Err(AppError::not_found("user_not_found", format!("your school has no user {id}"))),
+    }
 }
 
 async fn change(

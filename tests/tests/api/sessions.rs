@@ -290,7 +290,6 @@ async fn server_with_short_sessions(idle: u64, max: u64) -> TestServer {
 }
 
 #[tokio::test]
-#[ignore = "needs the test-only SESSION_IDLE_SECONDS setting (asked for in issue 3)"]
 async fn a_session_ends_after_the_idle_timeout_but_not_while_it_is_used() {
     // Arrange
     let server = server_with_short_sessions(3, 3600).await;
@@ -308,7 +307,6 @@ async fn a_session_ends_after_the_idle_timeout_but_not_while_it_is_used() {
 }
 
 #[tokio::test]
-#[ignore = "needs the test-only SESSION_MAX_SECONDS setting (asked for in issue 3)"]
 async fn a_session_ends_at_the_absolute_timeout_however_busy() {
     // Arrange
     let server = server_with_short_sessions(3600, 3).await;

