@@ -101,7 +101,7 @@ pub fn grade_report(props: &GradeReportProps) -> Html {
                 </thead>
                 <tbody>{ for rows }</tbody>
             </table>
-            <p class="fine-print">{ t.comparison_rules }</p>
+            <p class="fine-print">{ t.heat_map_hint }{ " " }{ t.comparison_rules }</p>
             <p class="signature">{ t.report_signature }</p>
         </section>
     }
