@@ -12,6 +12,8 @@ use shared::api::{
 };
 use shared::{ClassId, Grade, Lang, Policy, SchoolId};
 
+pub mod setup;
+
 const BASE: &str = "/api/v1";
 
 /// Why a request did not give what was asked for.

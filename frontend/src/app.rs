@@ -3,13 +3,17 @@
 
 use crate::components::notice;
 use crate::components::top_bar::TopBar;
+use crate::pages::account::AccountPage;
+use crate::pages::admin::{AdminPage, AdminSection};
 use crate::pages::class::ClassPage;
+use crate::pages::class_tablets::ClassTabletsPage;
 use crate::pages::comparison::ComparisonPage;
 use crate::pages::entry::EntryPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::school::SchoolPage;
 use crate::pages::school_report::SchoolReportPage;
+use crate::pages::tablet::TabletPage;
 use crate::route::{Route, home_for};
 use crate::state::{SessionProvider, Status, use_session};
 use yew::prelude::*;
@@ -43,6 +47,7 @@ fn screen(props: &ScreenProps) -> Html {
         Status::LoggedOut { .. } => {
             return match props.route {
                 Route::Login => html! { <LoginPage /> },
+                Route::Tablet => html! { <TabletPage /> },
                 Route::NotFound => html! { <NotFoundPage /> },
                 _ => html! { <Redirect<Route> to={Route::Login} /> },
             };
@@ -58,6 +63,14 @@ fn screen(props: &ScreenProps) -> Html {
         }
         Route::School => html! { <SchoolPage /> },
         Route::SchoolReport => html! { <SchoolReportPage /> },
+        Route::ClassTablets { id } => html! { <ClassTabletsPage id={*id} /> },
+        Route::AdminHome => {
+            html! { <Redirect<Route> to={Route::Admin { section: AdminSection::Classes }} /> }
+        }
+        Route::Admin { section } => html! { <AdminPage section={*section} /> },
+        // Signing in with a code replaces whoever was logged in on this device.
+        Route::Tablet => html! { <TabletPage /> },
+        Route::Account => html! { <AccountPage /> },
         Route::NotFound => html! { <NotFoundPage /> },
     }
 }

@@ -1,5 +1,6 @@
 //! The URLs of the app's screens, and where each role lands after logging in.
 
+use crate::pages::admin::AdminSection;
 use shared::api::{Me, Role};
 use shared::{ClassId, SchoolId};
 use yew_router::prelude::*;
@@ -24,6 +25,20 @@ pub enum Route {
     /// The printable report of every grade, one A4 page each.
     #[at("/school/report")]
     SchoolReport,
+    /// A class's tablet codes, for its teacher (and admins).
+    #[at("/classes/:id/tablets")]
+    ClassTablets { id: ClassId },
+    /// The school admin's set-up; `/admin` opens its first section.
+    #[at("/admin")]
+    AdminHome,
+    #[at("/admin/:section")]
+    Admin { section: AdminSection },
+    /// The class tablet's sign-in with a code (open to anyone).
+    #[at("/tablet")]
+    Tablet,
+    /// One's own account: change the password.
+    #[at("/account")]
+    Account,
     #[not_found]
     #[at("/404")]
     NotFound,

@@ -1,16 +1,21 @@
 //! Pieces shared by the pages: the top bar, flags, the period picker, charts, the steppers.
 
+pub mod account_links;
 pub mod chart;
 pub mod class_bars;
 pub mod csv_link;
 pub mod day_chart;
 pub mod flags;
+pub mod form;
 pub mod grade_report;
 pub mod heat_map;
+pub mod icons;
+pub mod nav_link;
 pub mod notice;
 pub mod period;
 pub mod print;
 pub mod subject_row;
+pub mod tablet_codes;
 pub mod top_bar;
 pub mod two_weeks;
 pub mod week_trend;

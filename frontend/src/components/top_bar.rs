@@ -2,6 +2,7 @@
 //! the log-out button (`#user-name`, `#lang-switch`, `#logout`).
 
 use crate::api;
+use crate::components::account_links::AccountLinks;
 use crate::i18n::{role_name, texts};
 use crate::route::Route;
 use crate::state::{SessionAction, use_session};
@@ -62,6 +63,7 @@ pub fn top_bar() -> Html {
             </Link<Route>>
             <div class="top-bar-end">
                 { for user }
+                <AccountLinks />
                 <button type="button" id="lang-switch" class="ghost" onclick={switch_lang}
                         title={t.switch_language} aria-label={t.switch_language}
                         lang={if lang == Lang::Zh { "en" } else { "zh-CN" }}>

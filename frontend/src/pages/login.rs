@@ -2,11 +2,12 @@
 //!
 //! Test ids: form `#login-form`, inputs `#username`, `#password`, button `#login-button`,
 //! the error `#login-error` (present only after a failed attempt), `#session-expired` (shown
-//! when the server ended the session).
+//! when the server ended the session), `#tablet-link` (to the class tablet's sign-in).
 
 use crate::api::{self, ApiError};
+use crate::components::nav_link::NavLink;
 use crate::i18n::texts;
-use crate::route::home_for;
+use crate::route::{Route, home_for};
 use crate::state::{SessionAction, Status, use_session};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -88,6 +89,9 @@ pub fn login_page() -> Html {
                 <button id="login-button" type="submit" class="primary big" disabled={*busy}>
                     { if *busy { t.logging_in } else { t.login_button } }
                 </button>
+                <NavLink to={Route::Tablet} id="tablet-link" classes="button secondary tablet-link">
+                    { crate::components::icons::tablet() }{ t.tablet_sign_in_link }
+                </NavLink>
             </form>
         </main>
     }

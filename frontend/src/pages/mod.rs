@@ -1,9 +1,13 @@
 //! One module per screen.
 
+pub mod account;
+pub mod admin;
 pub mod class;
+pub mod class_tablets;
 pub mod comparison;
 pub mod entry;
 pub mod login;
 pub mod not_found;
 pub mod school;
 pub mod school_report;
+pub mod tablet;
