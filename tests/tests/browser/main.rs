@@ -4,5 +4,6 @@
 mod dashboards;
 mod offline;
 mod print_report;
+mod setup_school;
 mod tablet;
 mod walking_skeleton;
