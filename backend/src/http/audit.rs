@@ -14,7 +14,7 @@ use crate::auth::CurrentUser;
 use crate::db::{AuditFilter, School};
 use crate::error::AppResult;
 use crate::http::csv;
-use crate::http::extract::{AppQuery, parse_date};
+use crate::http::extract::{AppQuery, csv_lang, parse_date};
 use crate::http::session::school_of;
 use crate::http::summary::json_or_csv;
 use chrono::{Duration, NaiveDate, NaiveTime};
@@ -37,6 +37,7 @@ struct AuditQuery {
     actor: Option<String>,
     before: Option<i64>,
     limit: Option<u32>,
+    lang: Option<String>,
 }
 
 /// The UTC instant, as the log writes it, at which a school's day begins.
@@ -72,6 +73,7 @@ async fn page(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     admin.require_admin()?;
+    let lang = csv_lang(query.lang.as_deref(), &headers);
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let school = school_of(&state, &admin).await?;
     let entries =
@@ -79,7 +81,7 @@ async fn page(
     let next_before =
         (entries.len() == limit as usize).then(|| entries.last().map(|e| e.id)).flatten();
     let page = AuditPage { entries, next_before };
-    Ok(json_or_csv(&headers, &page, false, csv::audit))
+    Ok(json_or_csv(&headers, lang, &page, false, csv::audit))
 }
 
 async fn export(
@@ -89,9 +91,10 @@ async fn export(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     admin.require_admin()?;
+    let lang = csv_lang(query.lang.as_deref(), &headers);
     let school = school_of(&state, &admin).await?;
     let entries =
         state.store.audit_entries(admin.school_id, &query.filter(MAX_EXPORT, &school)?).await?;
     let page = AuditPage { entries, next_before: None };
-    Ok(json_or_csv(&headers, &page, true, csv::audit))
+    Ok(json_or_csv(&headers, lang, &page, true, csv::audit))
 }

@@ -81,7 +81,7 @@ async fn days(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let table = grade_days(&state, &user, school_id, &grade, &range).await?;
-    Ok(json_or_csv(&headers, &table, false, csv::grade_days))
+    Ok(json_or_csv(&headers, range.lang(&headers), &table, false, csv::grade_days))
 }
 
 async fn days_csv(
@@ -92,7 +92,7 @@ async fn days_csv(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let table = grade_days(&state, &user, school_id, &grade, &range).await?;
-    Ok(json_or_csv(&headers, &table, true, csv::grade_days))
+    Ok(json_or_csv(&headers, range.lang(&headers), &table, true, csv::grade_days))
 }
 
 async fn grade_subjects(
@@ -147,7 +147,7 @@ async fn subjects(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let table = grade_subjects(&state, &user, school_id, &grade, &range).await?;
-    Ok(json_or_csv(&headers, &table, false, csv::grade_subjects))
+    Ok(json_or_csv(&headers, range.lang(&headers), &table, false, csv::grade_subjects))
 }
 
 async fn subjects_csv(
@@ -158,7 +158,7 @@ async fn subjects_csv(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let table = grade_subjects(&state, &user, school_id, &grade, &range).await?;
-    Ok(json_or_csv(&headers, &table, true, csv::grade_subjects))
+    Ok(json_or_csv(&headers, range.lang(&headers), &table, true, csv::grade_subjects))
 }
 
 async fn school_overview(
@@ -233,7 +233,7 @@ async fn overview(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let table = school_overview(&state, &user, school_id, &range).await?;
-    Ok(json_or_csv(&headers, &table, false, csv::school_overview))
+    Ok(json_or_csv(&headers, range.lang(&headers), &table, false, csv::school_overview))
 }
 
 async fn overview_csv(
@@ -244,7 +244,7 @@ async fn overview_csv(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let table = school_overview(&state, &user, school_id, &range).await?;
-    Ok(json_or_csv(&headers, &table, true, csv::school_overview))
+    Ok(json_or_csv(&headers, range.lang(&headers), &table, true, csv::school_overview))
 }
 
 /// A class's days with the window it covers, for the CSV.
@@ -276,5 +276,7 @@ async fn class_reports_csv(
     }
     let table = ClassDaysTable { class_name: class.name, subjects, reports };
     let (from, to) = (window.from(), window.to());
-    Ok(json_or_csv(&headers, &table, true, |t, lang| csv::class_days(t, lang, from, to)))
+    Ok(json_or_csv(&headers, range.lang(&headers), &table, true, |t, lang| {
+        csv::class_days(t, lang, from, to)
+    }))
 }

@@ -56,15 +56,30 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for AppQuery<T> {
     }
 }
 
-/// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both optional.
+/// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both optional, and `lang=zh|en` for the words of a CSV
+/// (else `Accept-Language` decides).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RangeQuery {
     pub from: Option<String>,
     pub to: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// The language a CSV is written in: `lang` if it names one, else the `Accept-Language` header.
+pub fn csv_lang(lang: Option<&str>, headers: &axum::http::HeaderMap) -> shared::Lang {
+    match lang {
+        Some("zh") => shared::Lang::Zh,
+        Some("en") => shared::Lang::En,
+        _ => super::summary::lang_of(headers),
+    }
 }
 
 impl RangeQuery {
+    pub fn lang(&self, headers: &axum::http::HeaderMap) -> shared::Lang {
+        csv_lang(self.lang.as_deref(), headers)
+    }
+
     /// The window asked for: missing ends default to the policy window ending today.
     pub fn window(&self, today: NaiveDate, window_days: u32) -> Result<Window, AppError> {
         let from = self.from.as_deref().map(parse_date).transpose()?;

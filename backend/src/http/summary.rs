@@ -180,7 +180,7 @@ async fn comparison(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let report = build_comparison(&state, &user, school_id, &grade, &range).await?;
-    Ok(json_or_csv(&headers, &report, false, comparison_table))
+    Ok(json_or_csv(&headers, range.lang(&headers), &report, false, comparison_table))
 }
 
 async fn comparison_csv(
@@ -191,7 +191,7 @@ async fn comparison_csv(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let report = build_comparison(&state, &user, school_id, &grade, &range).await?;
-    Ok(json_or_csv(&headers, &report, true, comparison_table))
+    Ok(json_or_csv(&headers, range.lang(&headers), &report, true, comparison_table))
 }
 
 fn comparison_table(report: &GradeComparison, lang: Lang) -> (String, String) {
@@ -211,6 +211,7 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
 /// client accepts `text/csv`.
 pub fn json_or_csv<T: Serialize>(
     headers: &HeaderMap,
+    lang: Lang,
     value: &T,
     csv_path: bool,
     table: impl FnOnce(&T, Lang) -> (String, String),
@@ -223,7 +224,7 @@ pub fn json_or_csv<T: Serialize>(
     if !wants_csv {
         return Json(value).into_response();
     }
-    let (filename, body) = table(value, lang_of(headers));
+    let (filename, body) = table(value, lang);
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     (

@@ -19,7 +19,7 @@ use shared::api::{ClassInfo, DayReport};
 use shared::{ClassId, Grade, SchoolId, UserId};
 use sqlx::migrate::MigrateDatabase;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgConnection, PgPool, Postgres};
+use sqlx::{Connection, PgConnection, PgPool, Postgres};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -50,19 +50,26 @@ impl PgStore {
             options.get_port(),
             options.get_database().unwrap_or("")
         );
-        let pool_options =
-            PgPoolOptions::new().max_connections(MAX_CONNECTIONS).acquire_timeout(ACQUIRE_TIMEOUT);
-        let pool = match pool_options.clone().connect_with(options.clone()).await {
+        // One connection first, on its own: it fails at once with the real cause (refused,
+        // wrong password, no such database), where a pool would retry until its timeout.
+        let probe = match PgConnection::connect_with(&options).await {
             Err(e) if is_missing_database(&e) => {
-                Postgres::create_database(url)
-                    .await
-                    .map_err(|e| format!("cannot create the database {name}: {e}"))?;
-                tracing::info!(database = %name, "created the database");
-                pool_options.connect_with(options).await
+                match Postgres::create_database(url).await {
+                    Ok(()) => tracing::info!(database = %name, "created the database"),
+                    // Another server starting at the same moment created it first.
+                    Err(_) if Postgres::database_exists(url).await.unwrap_or(false) => {}
+                    Err(e) => return Err(format!("cannot create the database {name}: {e}")),
+                }
+                PgConnection::connect_with(&options).await
             }
             other => other,
         }
         .map_err(|e| format!("cannot connect to {name}: {e}"))?;
+        let _ = probe.close().await;
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_lazy_with(options);
         MIGRATOR.run(&pool).await.map_err(|e| format!("cannot migrate {name}: {e}"))?;
         Ok(PgStore { pool })
     }
