@@ -142,7 +142,11 @@ mod tests {
             (w.from().to_string(), w.to().to_string()),
             ("2026-11-07".into(), "2026-11-20".into())
         );
-        let q = RangeQuery { from: Some("2026-11-21".into()), to: Some("2026-11-20".into()) };
+        let q = RangeQuery {
+            from: Some("2026-11-21".into()),
+            to: Some("2026-11-20".into()),
+            ..RangeQuery::default()
+        };
         assert!(matches!(q.window(today, 14), Err(AppError::InvalidRange(_))));
     }
 }
