@@ -186,11 +186,6 @@ pub fn roster_section() -> Html {
                             { t.roster_check }
                         </button>
                     }
-                    if checked {
-                        <button type="button" id="roster-import" class="primary" onclick={import} disabled={sending}>
-                            { t.roster_import_now }
-                        </button>
-                    }
                 </div>
                 if let Some(text) = status {
                     <p class="notice loading" id="roster-status" role="status" aria-live="polite">{ text }</p>
@@ -198,7 +193,7 @@ pub fn roster_section() -> Html {
             </form>
             <div ref={result_ref} class="result-anchor"></div>
             { match &*phase {
-                Phase::Done(result) => result_view(result, &names, lang),
+                Phase::Done(result) => result_view(result, &names, import.clone(), lang),
                 Phase::Failed(ApiError::Invalid { problems, .. }) if !problems.is_empty() => problems_view(problems, lang),
                 Phase::Failed(e) => error_notice("roster-error", e, lang),
                 Phase::Idle | Phase::Sending { .. } => html! {},
@@ -284,7 +279,12 @@ fn problems_view(problems: &[Problem], lang: Lang) -> Html {
 }
 
 /// What the import did, or with `dry_run` would do; generated passwords only after the import.
-fn result_view(result: &RosterResult, names: &HashMap<String, String>, lang: Lang) -> Html {
+fn result_view(
+    result: &RosterResult,
+    names: &HashMap<String, String>,
+    import: Callback<MouseEvent>,
+    lang: Lang,
+) -> Html {
     let t = texts(lang);
     let generated: Vec<String> = result
         .accounts_created
@@ -305,7 +305,12 @@ fn result_view(result: &RosterResult, names: &HashMap<String, String>, lang: Lan
             <h3>{ if result.dry_run { t.roster_preview_title } else { t.roster_imported_title } }</h3>
             <p id="roster-rows">{ t.roster_summary(result.rows, result.classes_created.len(), result.accounts_created.len()) }</p>
             if result.dry_run {
-                <p class="notice">{ t.roster_preview_hint }</p>
+                <div class="notice confirm-import">
+                    <p>{ t.roster_preview_hint }</p>
+                    <button type="button" id="roster-import" class="primary big" onclick={import}>
+                        { t.roster_import_now }
+                    </button>
+                </div>
             }
             if !result.dry_run && !generated.is_empty() {
                 <div class="notice warning" id="roster-passwords-warning" role="alert">
