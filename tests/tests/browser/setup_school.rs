@@ -1,7 +1,8 @@
 //! A school sets itself up through the admin pages, with nobody editing a database: the
 //! bootstrap admin imports a roster with Chinese names (a file with problems first, then a good
 //! one), looks after classes, accounts, the policy, holidays and the audit log; a teacher of the
-//! new school issues a code for the class tablet; the tablet signs in with it and records a day.
+//! new school issues a code for the class tablet; the tablet signs in with it and records a day;
+//! the teacher then revokes the code (the tablet is signed out) and changes her own password.
 //! Screenshots of every admin page go to `target/screenshots/setup-*.png`.
 
 use fantoccini::Locator;
@@ -248,7 +249,6 @@ async fn a_school_sets_itself_up_from_a_roster_and_its_class_tablet_signs_in_wit
     );
     pc.find("#tablet-codes tr[data-revoked='false']").await;
     page_screenshot(&pc, "setup-teacher-tablet-code").await;
-    pc.close().await;
 
     // Act: on the class tablet, the monitor signs in with the code, from the login page.
     let tablet = Browser::start(BrowserOptions::tablet()).await;
@@ -278,5 +278,31 @@ async fn a_school_sets_itself_up_from_a_roster_and_its_class_tablet_signs_in_wit
     tablet.screenshot("setup-tablet-recorded").await;
     let used = tablet.client.find(Locator::Css("#user-name")).await;
     assert!(used.is_ok(), "the top bar names the class tablet");
+
+    // Act: the teacher revokes the code (the list now says when it was last used).
+    pc.goto(&format!("{}/classes/{class_71}/tablets", server.base_url)).await;
+    let row = pc.find("#tablet-codes tr[data-revoked='false']").await;
+    let last_used = row.find(Locator::Css("td:nth-child(3)")).await.expect("a last-used cell");
+    assert!(last_used.text().await.unwrap_or_default().contains(':'), "a time of last use");
+    pc.click("#tablet-codes .revoke-code").await;
+    accept_confirm(&pc).await;
+    pc.find("#tablet-codes tr[data-revoked='true']").await;
+
+    // Assert: the tablet is signed out; its next page load asks for a log-in again.
+    tablet.goto(&format!("{}/entry", server.base_url)).await;
+    tablet.find("#login-form #tablet-link").await;
+
+    // Act: the teacher changes her own password.
+    pc.click("#account-link").await;
+    pc.fill("#current-password", teacher_password.trim()).await;
+    pc.fill("#new-password", "Wang-Li-new-2026").await;
+    pc.fill("#new-password-again", "Wang-Li-new-2026").await;
+    pc.click("#change-password").await;
+    pc.find("#password-changed").await;
+
+    // Assert: the new password works, the old one no longer does.
+    assert_eq!(server.api().login("wang.li", teacher_password.trim()).await.status, 401);
+    server.login("wang.li", "Wang-Li-new-2026").await;
     tablet.close().await;
+    pc.close().await;
 }
