@@ -36,6 +36,10 @@ pub struct Options {
     pub school_name: String,
     /// More environment for the server (it overrides the harness's own, e.g. `STATIC_DIR`).
     pub env: Vec<(String, String)>,
+    /// A command the server is started through, its own command line appended (e.g.
+    /// `unshare --mount … sh -c '…; exec "$@"' sh`, which must `exec` it so the process id stays
+    /// the server's). Empty: the server is started directly.
+    pub wrapper: Vec<String>,
 }
 
 impl Default for Options {
@@ -46,6 +50,7 @@ impl Default for Options {
             admin_password: ADMIN_PASSWORD.to_owned(),
             school_name: "First Test School".to_owned(),
             env: Vec::new(),
+            wrapper: Vec::new(),
         }
     }
 }
@@ -121,20 +126,51 @@ impl TestServer {
 
     /// Stops the server gracefully, keeping the database. [`TestServer::restart`] starts it again.
     pub async fn stop(&mut self) {
+        self.terminate();
+        if self.wait_for_exit(STOP_TIMEOUT).await.is_none() {
+            self.kill().await;
+        }
+    }
+
+    /// Kills the server with SIGKILL, as a power cut or the OOM killer would, and waits until it
+    /// is gone; the database stays as the crash left it. [`TestServer::restart`] starts it again.
+    pub async fn kill(&mut self) {
         let Some(mut process) = self.process.take() else {
             return;
         };
-        if let Some(pid) = process.child.id() {
+        let _ = process.child.kill().await;
+        self.keep_logs(process, "killed").await;
+    }
+
+    /// Sends SIGTERM and returns at once; [`TestServer::wait_for_exit`] waits for the end.
+    pub fn terminate(&self) {
+        if let Some(pid) = self.pid() {
             // No signal API in std; `kill` is on every machine that runs these tests.
             let _ = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status();
         }
-        if tokio::time::timeout(STOP_TIMEOUT, process.child.wait()).await.is_err() {
-            let _ = process.child.kill().await;
+    }
+
+    /// Waits up to `limit` for the server to end by itself and returns how it ended; `None` if
+    /// it is still running (it is left running).
+    pub async fn wait_for_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let process = self.process.as_mut()?;
+        let status = tokio::time::timeout(limit, process.child.wait()).await.ok()?.ok()?;
+        if let Some(process) = self.process.take() {
+            self.keep_logs(process, "stopped").await;
         }
+        Some(status)
+    }
+
+    /// The server's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.process.as_ref().and_then(|p| p.child.id())
+    }
+
+    async fn keep_logs(&mut self, process: Process, how: &str) {
         // Let the readers drain what the process wrote before it ended.
         tokio::time::sleep(Duration::from_millis(50)).await;
         self.earlier_logs.push_str(&lock(&process.stderr).to_string());
-        self.earlier_logs.push_str("\n--- server stopped ---\n");
+        self.earlier_logs.push_str(&format!("\n--- server {how} ---\n"));
     }
 
     /// A client with no session, for this server.
@@ -209,7 +245,14 @@ impl TestServer {
     }
 
     async fn spawn(&mut self) {
-        let mut command = Command::new(backend_bin());
+        let mut command = match self.options.wrapper.split_first() {
+            Some((program, args)) => {
+                let mut c = Command::new(program);
+                c.args(args).arg(backend_bin());
+                c
+            }
+            None => Command::new(backend_bin()),
+        };
         if self.options.demo {
             command.arg("--demo").env_remove("BOOTSTRAP_ADMIN").env_remove("BOOTSTRAP_SCHOOL");
         } else {
