@@ -10,5 +10,6 @@
 //! installs it).
 
 mod crash;
+mod disk;
 mod fixture;
 mod shutdown;

@@ -43,6 +43,22 @@ impl SqliteStore {
             .optimize_on_close(true, None);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            // A COMMIT that fails (disk full, read-only or failing disk) can leave SQLite and
+            // sqlx apart: SQLite rolls back, but a failed `RELEASE` of the outermost savepoint
+            // leaves autocommit off while sqlx counts the transaction as ended (or the reverse).
+            // Every later write on that connection would be answered as stored and never be
+            // committed. A connection handed back inside a transaction, by either's account, is
+            // closed instead (which rolls it back), and the pool opens a fresh one.
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    use sqlx::{Connection, Executor};
+                    // `BEGIN` fails inside a transaction; it also waits for a rollback queued
+                    // before it.
+                    let sqlite_outside = conn.execute("BEGIN").await.is_ok()
+                        && conn.execute("ROLLBACK").await.is_ok();
+                    Ok(sqlite_outside && !conn.is_in_transaction())
+                })
+            })
             .connect_with(options.clone())
             .await
             .map_err(|e| format!("cannot open {url}: {e}"))?;
