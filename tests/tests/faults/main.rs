@@ -9,7 +9,9 @@
 //! checks use the `sqlite3` command-line shell (`apt-get install sqlite3`; `cargo xtask test`
 //! installs it).
 
+mod bad_input;
 mod crash;
 mod disk;
 mod fixture;
 mod shutdown;
+mod static_files;
