@@ -20,8 +20,9 @@ pub async fn backup(cli: &Cli, to: &Path) -> Result<(), String> {
 }
 
 /// Replaces the SQLite database file with a backup. Run it with the server stopped: the file
-/// is checked first (it must open and pass `PRAGMA integrity_check`), then copied beside the
-/// target and renamed over it, so a failure leaves the old database as it was.
+/// is checked first (it must open, pass `PRAGMA integrity_check` and hold this server's tables:
+/// an empty file is a sound, empty database), then copied beside the target and renamed over
+/// it, so a failure leaves the old database as it was.
 pub async fn restore(cli: &Cli, from: &Path) -> Result<(), String> {
     let url = cli.database_url();
     let target = url

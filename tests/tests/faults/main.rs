@@ -9,6 +9,7 @@
 //! checks use the `sqlite3` command-line shell (`apt-get install sqlite3`; `cargo xtask test`
 //! installs it).
 
+mod backup;
 mod bad_input;
 mod crash;
 mod disk;

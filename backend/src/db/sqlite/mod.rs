@@ -81,7 +81,8 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
-    /// `PRAGMA integrity_check` of a database file: `ok`, or what is wrong.
+    /// `PRAGMA integrity_check` of a database file: `ok`, or what is wrong. A sound file that
+    /// is not this server's database (an empty file is a sound, empty database) is wrong too.
     pub async fn integrity_check(url: &str) -> Result<String, String> {
         let options = SqliteConnectOptions::from_str(url).map_err(|e| e.to_string())?;
         let pool = SqlitePoolOptions::new()
@@ -93,8 +94,19 @@ impl SqliteStore {
             .fetch_all(&pool)
             .await
             .map_err(|e| e.to_string())?;
+        let ours: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' \
+             AND name IN ('_sqlx_migrations', 'schools', 'day_reports')",
+        )
+        .fetch_one(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
         pool.close().await;
-        Ok(rows.join("; "))
+        let check = rows.join("; ");
+        if check == "ok" && ours != 3 {
+            return Ok("it is not a database of this server (its tables are missing)".into());
+        }
+        Ok(check)
     }
 }
 
