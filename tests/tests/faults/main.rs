@@ -14,5 +14,6 @@ mod bad_input;
 mod crash;
 mod disk;
 mod fixture;
+mod retention;
 mod shutdown;
 mod static_files;
