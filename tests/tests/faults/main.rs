@@ -17,3 +17,4 @@ mod fixture;
 mod retention;
 mod shutdown;
 mod static_files;
+mod xss;
