@@ -5,8 +5,12 @@ use std::process::{Command, Stdio};
 
 /// The workspace root: the folder above this crate's own.
 pub fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+    // `cargo run` says where the crate is at run time; the compile-time path is the fallback
+    // (a binary built in another checkout would otherwise act on that checkout).
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir.parent().map_or_else(|| manifest_dir.clone(), Path::to_path_buf)
 }
 
 /// The cargo that runs us (`cargo xtask` sets `CARGO`), or the one on the `PATH`.
