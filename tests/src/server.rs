@@ -365,10 +365,12 @@ fn lock(buffer: &Mutex<String>) -> std::sync::MutexGuard<'_, String> {
 
 /// The workspace root: the parent of this crate.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the tests crate lives inside the workspace")
-        .to_path_buf()
+    // cargo sets CARGO_MANIFEST_DIR when it runs the tests too; prefer that to the path the
+    // binary was compiled in, which may be another checkout.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir.parent().expect("the tests crate lives inside the workspace").to_path_buf()
 }
 
 /// The server binary: `BACKEND_BIN`, else `target/debug/backend`, built once if missing.
