@@ -5,6 +5,7 @@
 mod cmd;
 mod demo;
 mod dist;
+mod fuzz;
 mod test;
 mod tools;
 
@@ -19,6 +20,8 @@ commands:
             --require-postgres  fail if PostgreSQL is not reachable (CI)
             --long              also the long modes (many crash cycles, fuzzing)
   dist    build the web app (wasm) into frontend/dist, ready for the server to serve
+  fuzz    run the cargo-fuzz targets of fuzz/ (installs cargo-fuzz)
+            [SECONDS] [TARGET...]  seconds per target (default 60); some targets only
 ";
 
 fn main() -> ExitCode {
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
         Some("dist") => dist::dist(),
         Some("demo") => demo::demo(&args[1..]),
         Some("test") => test::test(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

@@ -38,7 +38,12 @@ pub fn test(args: &[String]) -> Result<(), String> {
     if long {
         run.env("HOMEWORK_LONG_TESTS", "1");
     }
-    let result = cmd::run(&mut run);
+    let mut result = cmd::run(&mut run);
+    if long {
+        // The fuzz targets run even when a test failed: both are worth knowing.
+        let fuzzed = crate::fuzz::run(crate::fuzz::LONG_TEST_SECONDS, crate::fuzz::TARGETS);
+        result = result.and(fuzzed);
+    }
     if postgres.is_none() {
         loud("PostgreSQL was NOT reachable: the API suite ran against SQLite only.");
     }
@@ -58,6 +63,13 @@ const TEST_PROGRAMS: &[(&str, &str)] = &[
     ("pdfinfo", "poppler-utils"),
     ("pdftoppm", "poppler-utils"),
     ("pdftotext", "poppler-utils"),
+    // The fault tests: an independent integrity check of the database file, and a server in a
+    // mount namespace of its own on a file system it can fill or break.
+    ("sqlite3", "sqlite3"),
+    ("mkfs.ext4", "e2fsprogs"),
+    ("e2fsck", "e2fsprogs"),
+    ("unshare", "util-linux"),
+    ("nsenter", "util-linux"),
 ];
 
 /// Installs from Debian whatever of [`TEST_PROGRAMS`] is missing.
