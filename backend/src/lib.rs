@@ -65,6 +65,10 @@ pub async fn serve(cli: Cli) -> Result<(), String> {
     let store = db::connect(&cli.database_url()).await?;
     bootstrap::first_start(store.as_ref(), &cli).await?;
     let demo_accounts = if cli.demo { Some(demo::load(store.as_ref()).await?) } else { None };
+    // Old reports go before the first request is served, so nobody reads what is past keeping.
+    if let Err(e) = retention::purge_all(store.as_ref()).await {
+        tracing::error!(error = %e, "retention purge at start failed; the daily run will retry");
+    }
 
     let listener = tokio::net::TcpListener::bind(&cli.listen_addr)
         .await

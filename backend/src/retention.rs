@@ -1,5 +1,6 @@
 //! Retention: each school's day reports older than its policy's `retention_days` are deleted,
-//! once at start-up and then daily, and each purge is recorded in the audit log.
+//! at start-up (before the server listens) and then daily, and each purge is recorded in the
+//! audit log.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,9 +31,10 @@ pub async fn purge_all(store: &dyn Store) -> StoreResult<u64> {
     Ok(total)
 }
 
-/// Runs [`purge_all`] now and then once a day, for as long as the server runs.
+/// Runs [`purge_all`] once a day (the start-up run is [`crate::serve`]'s), for as long as the
+/// server runs.
 pub async fn run_daily(store: Arc<dyn Store>) {
-    let mut tick = tokio::time::interval(EVERY);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + EVERY, EVERY);
     loop {
         tick.tick().await;
         if let Err(e) = purge_all(store.as_ref()).await {
