@@ -181,7 +181,12 @@ pub fn class_reports_csv_url(class_id: ClassId, from: NaiveDate, to: NaiveDate) 
 /// Uses `crypto.getRandomValues`, which unlike `crypto.randomUUID` also works on a school server
 /// reached over plain HTTP.
 pub fn new_client_id() -> String {
-    let mut bytes = [0u8; 16];
+    format_uuid_v4(random_bytes())
+}
+
+/// `N` random bytes from `crypto.getRandomValues` (`Math.random` where the browser has none).
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
     let filled = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
@@ -190,7 +195,7 @@ pub fn new_client_id() -> String {
             *b = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    format_uuid_v4(bytes)
+    bytes
 }
 
 /// Formats 16 random bytes as a version-4, RFC 4122-variant UUID.

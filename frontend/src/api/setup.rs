@@ -60,10 +60,6 @@ pub async fn change_own_password(current: &str, new: &str) -> Result<(), ApiErro
     send(with_json(Request::put(&url("/me/password")), &body)).await.map(drop)
 }
 
-pub async fn holidays(from: NaiveDate, to: NaiveDate) -> Result<Vec<Holiday>, ApiError> {
-    get(&format!("/holidays?from={from}&to={to}")).await
-}
-
 pub async fn put_holiday(date: NaiveDate, name: &str) -> Result<Holiday, ApiError> {
     let body = HolidayName { name: name.to_owned() };
     let path = url(&format!("/holidays/{date}"));

@@ -47,16 +47,7 @@ pub fn confirm(question: &str) -> bool {
 /// A new password an admin can read out or print: 12 characters without look-alikes (no 0/o,
 /// 1/l/i), from the browser's cryptographic random numbers.
 pub fn generate_password() -> String {
-    let mut bytes = [0u8; 12];
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    if !filled {
-        for b in &mut bytes {
-            *b = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
-    readable_password(bytes)
+    readable_password(crate::api::random_bytes())
 }
 
 /// Turns random bytes into a password of letters and digits that are hard to misread, in

@@ -50,7 +50,7 @@ pub fn holidays_section() -> Html {
     let year = use_state(|| school_year_start(today));
     let holidays = use_load(*year, |year| async move {
         match school_year(year) {
-            Some((from, to)) => api::setup::holidays(from, to).await,
+            Some((from, to)) => api::holidays(from, to).await,
             None => Ok(Vec::new()),
         }
     });
