@@ -52,7 +52,7 @@ pub enum AppError {
     InvalidReport(Vec<ValidationError>),
     /// Another well-formed but invalid input; the code names the field's problem.
     #[error("{message}")]
-    Invalid { code: &'static str, message: String, problems: Vec<String> },
+    Invalid { code: &'static str, message: String, problems: Vec<Problem> },
     /// An uploaded file with problems on some rows; every one is listed.
     #[error("the file has {} problem(s); nothing was stored", .0.len())]
     InvalidRows(Vec<Problem>),
@@ -125,9 +125,7 @@ impl AppError {
             AppError::InvalidReport(list) => {
                 list.iter().map(|p| problem(p.code(), p.to_string())).collect()
             }
-            AppError::Invalid { code, problems, .. } if !problems.is_empty() => {
-                problems.iter().map(|m| problem(code, m.clone())).collect()
-            }
+            AppError::Invalid { problems, .. } if !problems.is_empty() => problems.clone(),
             AppError::Invalid { code, message, .. } => {
                 vec![problem(code, message.clone())]
             }

@@ -318,6 +318,15 @@ pub struct RosterAccount {
     pub username: String,
     pub role: Role,
     pub class: Option<String>,
+    #[serde(default)]
+    pub display_name: String,
+    /// A grade leader's grade, or the grade of the account's class.
+    #[serde(default)]
+    pub grade: Option<Grade>,
+    /// Whether the server makes up the password (the file gave none); a dry run says so
+    /// without showing one.
+    #[serde(default)]
+    pub password_generated: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }

@@ -431,6 +431,9 @@ async fn import(
             username: row.username.clone(),
             role,
             class: class.as_ref().map(|c| c.1.clone()),
+            display_name: row.display_name.clone(),
+            grade: row.grade,
+            password_generated: generated.is_some(),
             password: generated,
         });
         let password_hash =
