@@ -8,7 +8,9 @@
 //!
 //! Run them with `cargo build -p backend && cargo test -p tests`. The server under test is
 //! `BACKEND_BIN` if set, else `target/debug/backend` (built once if missing, but not rebuilt
-//! when stale: build it first).
+//! when stale: build it first). `TEST_DATABASE=postgres TEST_POSTGRES_URL=postgres://…` runs the
+//! API suite (`--test api`) on PostgreSQL instead, a new database for each server
+//! ([`server::Backend`]).
 
 pub mod api;
 pub mod browser;
@@ -17,5 +19,5 @@ pub mod server;
 pub mod setup;
 
 pub use api::{Api, Response};
-pub use server::{CliOutput, Options, TestServer};
+pub use server::{Backend, CliOutput, Options, TestServer};
 pub use setup::{Class, Scope};

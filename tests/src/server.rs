@@ -1,5 +1,7 @@
-//! Starts the real `backend` binary as a child process, on a free port, against a fresh SQLite
-//! file in a temporary directory, and stops it again when the test is done.
+//! Starts the real `backend` binary as a child process, on a free port, against a fresh
+//! database, and stops it again when the test is done. The database is a SQLite file in a
+//! temporary directory, or, with `TEST_DATABASE=postgres`, a new PostgreSQL database made on the
+//! server that `TEST_POSTGRES_URL` names and dropped with the [`TestServer`] ([`Backend`]).
 //!
 //! The server tells us where it listens by printing `listening on http://127.0.0.1:PORT` on
 //! stdout; everything it logs goes to stderr, which we keep and print if the test fails.
@@ -7,7 +9,8 @@
 use crate::api::Api;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, Once, OnceLock};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, BufReader};
 use tokio::process::{Child, ChildStdout, Command};
@@ -40,6 +43,9 @@ pub struct Options {
     /// `unshare --mount … sh -c '…; exec "$@"' sh`, which must `exec` it so the process id stays
     /// the server's). Empty: the server is started directly.
     pub wrapper: Vec<String>,
+    /// The database the server runs on; by default what `TEST_DATABASE` says
+    /// ([`Backend::from_env`]).
+    pub backend: Backend,
 }
 
 impl Default for Options {
@@ -51,6 +57,7 @@ impl Default for Options {
             school_name: "First Test School".to_owned(),
             env: Vec::new(),
             wrapper: Vec::new(),
+            backend: Backend::from_env(),
         }
     }
 }
@@ -62,17 +69,122 @@ impl Options {
     }
 }
 
+/// Which database a test server runs on. The API suite runs on both (`cargo xtask test` runs
+/// it twice); the fault and browser tests need SQLite's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// A new SQLite file in the server's temporary directory.
+    Sqlite,
+    /// A new database on this PostgreSQL server, created through `admin_url` (an account that
+    /// may create databases) and dropped when the [`TestServer`] is.
+    Postgres { admin_url: String },
+}
+
+impl Backend {
+    /// What `TEST_DATABASE` asks for: `sqlite` (or nothing) or `postgres`, on the server that
+    /// `TEST_POSTGRES_URL` names. Asking for PostgreSQL without naming one fails the test: a
+    /// run that meant to test PostgreSQL must never pass on SQLite instead.
+    pub fn from_env() -> Backend {
+        match std::env::var("TEST_DATABASE").as_deref() {
+            Err(_) | Ok("" | "sqlite") => Backend::Sqlite,
+            Ok("postgres") => match std::env::var("TEST_POSTGRES_URL") {
+                Ok(url) if !url.is_empty() => Backend::Postgres { admin_url: url },
+                _ => panic!(
+                    "\n!!! TEST_DATABASE=postgres but TEST_POSTGRES_URL is not set: nothing was \
+                     tested on PostgreSQL. Set it (e.g. \
+                     postgres://postgres@127.0.0.1:5432/postgres) or run `cargo xtask test`. !!!\n"
+                ),
+            },
+            Ok(other) => panic!("TEST_DATABASE must be sqlite or postgres, not {other:?}"),
+        }
+    }
+}
+
+/// A PostgreSQL database made for one [`TestServer`]; dropping it drops the database.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+    /// `DATABASE_URL` of the server: the admin URL with this database's name.
+    url: String,
+}
+
+/// Databases made for tests are named `hw_test_<pid>_<n>`: the process id tells which are left
+/// over from a run that was killed before it could drop them.
+const PG_PREFIX: &str = "hw_test_";
+
+impl PgDatabase {
+    fn create(admin_url: &str) -> PgDatabase {
+        static CLEANED: Once = Once::new();
+        static COUNT: AtomicU32 = AtomicU32::new(0);
+        CLEANED.call_once(|| drop_leftover_databases(admin_url));
+        let pid = std::process::id();
+        let name = format!("{PG_PREFIX}{pid}_{}", COUNT.fetch_add(1, Ordering::Relaxed));
+        let mut url = url::Url::parse(admin_url)
+            .unwrap_or_else(|e| panic!("TEST_POSTGRES_URL is not a URL ({e}): {admin_url}"));
+        url.set_path(&name);
+        // One of this name can only be left over from a dead process that had our pid.
+        psql(admin_url, &[&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")])
+            .and_then(|_| psql(admin_url, &[&format!("CREATE DATABASE {name}")]))
+            .unwrap_or_else(|e| panic!("cannot create the test database {name}: {e}"));
+        PgDatabase { admin_url: admin_url.to_owned(), name, url: url.to_string() }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        // FORCE ends the server's connections, should it still be running.
+        let drop_it = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        if let Err(e) = psql(&self.admin_url, &[&drop_it]) {
+            eprintln!("tests: cannot drop the test database {}: {e}", self.name);
+        }
+    }
+}
+
+/// Drops the test databases of processes that no longer run (a run killed mid-test).
+fn drop_leftover_databases(admin_url: &str) {
+    let list = format!("SELECT datname FROM pg_database WHERE datname LIKE '{PG_PREFIX}%'");
+    let Ok(names) = psql(admin_url, &[&list]) else { return };
+    for name in names.lines().map(str::trim) {
+        let pid = name.strip_prefix(PG_PREFIX).and_then(|rest| rest.split('_').next());
+        let alive = pid.is_some_and(|pid| Path::new("/proc").join(pid).exists());
+        if !alive && !name.is_empty() {
+            let _ = psql(admin_url, &[&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")]);
+        }
+    }
+}
+
+/// Runs SQL commands with `psql` (each `-c` on its own, outside a transaction, as `CREATE
+/// DATABASE` must be); its unaligned output.
+fn psql(url: &str, commands: &[&str]) -> Result<String, String> {
+    let mut command = std::process::Command::new("psql");
+    command.args(["--no-psqlrc", "--no-password", "--quiet", "--tuples-only", "--no-align"]);
+    command.args(["--set", "ON_ERROR_STOP=1", "--dbname", url]);
+    for sql in commands {
+        command.args(["--command", sql]);
+    }
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run psql (Debian's postgresql-client): {e}"))?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
 /// A running backend with its own database. Dropping it kills the process and deletes the
 /// database; if the test is panicking, the server's logs are printed first.
 pub struct TestServer {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub base_url: String,
-    /// The SQLite file, kept across [`TestServer::restart`].
+    /// The SQLite file, kept across [`TestServer::restart`] (unused on PostgreSQL).
     pub db_path: PathBuf,
     pub options: Options,
     process: Option<Process>,
     /// Logs of earlier runs of this server (before a restart), for failure reports.
     earlier_logs: String,
+    /// The PostgreSQL database, kept across restarts; dropped after the process is killed.
+    postgres: Option<PgDatabase>,
     // Dropped last: the directory holding the database.
     dir: tempfile::TempDir,
 }
@@ -100,12 +212,17 @@ impl TestServer {
             .tempdir()
             .expect("cannot create a temporary directory for the database");
         let db_path = dir.path().join("homework.db");
+        let postgres = match &options.backend {
+            Backend::Sqlite => None,
+            Backend::Postgres { admin_url } => Some(PgDatabase::create(admin_url)),
+        };
         let mut server = TestServer {
             base_url: String::new(),
             db_path,
             options,
             process: None,
             earlier_logs: String::new(),
+            postgres,
             dir,
         };
         server.spawn().await;
@@ -194,7 +311,10 @@ impl TestServer {
 
     /// `DATABASE_URL` of this server.
     pub fn database_url(&self) -> String {
-        format!("sqlite://{}", self.db_path.display())
+        match &self.postgres {
+            Some(db) => db.url.clone(),
+            None => format!("sqlite://{}", self.db_path.display()),
+        }
     }
 
     /// Runs the backend binary with `args` against this server's database and waits for it.

@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every test, on a fresh machine. Installs what is missing (the wasm tools
 //! through `dist`; from Debian, Chromium and chromedriver, LibreOffice Calc to open the CSV
 //! exports, poppler's PDF tools to check the printed report), builds the web app and the server,
-//! makes sure PostgreSQL runs when it can, then runs the whole workspace's tests.
+//! makes sure PostgreSQL runs when it can, then runs the whole workspace's tests (the API suite on
+//! SQLite), and the API suite once more on PostgreSQL.
 
 use crate::cmd::{self, cargo, workspace_root};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -39,6 +40,18 @@ pub fn test(args: &[String]) -> Result<(), String> {
         run.env("HOMEWORK_LONG_TESTS", "1");
     }
     let mut result = cmd::run(&mut run);
+    if let Some(url) = &postgres {
+        // The same API tests, each server on a new PostgreSQL database (tests/src/server.rs).
+        let mut on_postgres = cargo();
+        on_postgres
+            .current_dir(&root)
+            .args(["test", "--package", "tests", "--test", "api", "--no-fail-fast"])
+            .env("BACKEND_BIN", root.join("target").join("debug").join("backend"))
+            .env("TEST_DATABASE", "postgres")
+            .env("TEST_POSTGRES_URL", url);
+        eprintln!("xtask: the API suite again, on PostgreSQL ({})", redact(url));
+        result = result.and(cmd::run(&mut on_postgres));
+    }
     if long {
         // The fuzz targets run even when a test failed: both are worth knowing.
         let fuzzed = crate::fuzz::run(crate::fuzz::LONG_TEST_SECONDS, crate::fuzz::TARGETS);
@@ -70,6 +83,8 @@ const TEST_PROGRAMS: &[(&str, &str)] = &[
     ("e2fsck", "e2fsprogs"),
     ("unshare", "util-linux"),
     ("nsenter", "util-linux"),
+    // The API suite on PostgreSQL: a new database for each test server.
+    ("psql", "postgresql-client"),
 ];
 
 /// Installs from Debian whatever of [`TEST_PROGRAMS`] is missing.
@@ -143,6 +158,17 @@ fn ensure_postgres(required: bool) -> Result<Option<String>, String> {
     }
     loud("PostgreSQL is NOT reachable: the API suite will run against SQLite only.");
     Ok(None)
+}
+
+/// A URL fit to print: its password, if it has one, left out.
+fn redact(url: &str) -> String {
+    match url.split_once("://").and_then(|(scheme, rest)| Some((scheme, rest.split_once('@')?))) {
+        Some((scheme, (user, host))) => {
+            let user = user.split(':').next().unwrap_or(user);
+            format!("{scheme}://{user}@{host}")
+        }
+        None => url.to_owned(),
+    }
 }
 
 fn reachable(host_port: &str) -> bool {
