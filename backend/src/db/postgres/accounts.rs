@@ -34,7 +34,7 @@ impl Accounts for PgStore {
         let row: Option<AccountRow> = sqlx::query_as(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNT_FROM} WHERE u.username = $1"
         ))
-        .bind(username)
+        .bind(pg_text(username))
         .fetch_optional(&self.pool)
         .await
         .map_err(store_error)?;
@@ -207,8 +207,8 @@ impl Accounts for PgStore {
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
         sqlx::query("INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3)")
-            .bind(username)
-            .bind(address)
+            .bind(pg_text(username))
+            .bind(pg_text(address))
             .bind(at)
             .execute(&mut *tx)
             .await
@@ -229,8 +229,8 @@ impl Accounts for PgStore {
                     (SELECT MIN(at) FROM login_failures WHERE username = $1 AND at > $3), \
                     (SELECT COUNT(*) FROM login_failures WHERE address = $2 AND at > $3)",
         )
-        .bind(username)
-        .bind(address)
+        .bind(pg_text(username))
+        .bind(pg_text(address))
         .bind(since)
         .fetch_one(&self.pool)
         .await

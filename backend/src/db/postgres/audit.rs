@@ -39,8 +39,8 @@ impl AuditLog for PgStore {
         .bind(school)
         .bind(&filter.from)
         .bind(&filter.to)
-        .bind(&filter.action)
-        .bind(&filter.actor)
+        .bind(filter.action.as_deref().map(pg_text))
+        .bind(filter.actor.as_deref().map(pg_text))
         .bind(filter.before)
         .bind(i64::from(filter.limit))
         .fetch_all(&self.pool)
@@ -52,7 +52,7 @@ impl AuditLog for PgStore {
     /// A copy of a PostgreSQL database is taken with the database's own tools, which know its
     /// version, its roles and its extensions better than this server does.
     async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()> {
-        Err(StoreError::Unavailable(format!(
+        Err(StoreError::Internal(format!(
             "this server backs up SQLite only; for PostgreSQL run \
              pg_dump --format=custom --file={} \"$DATABASE_URL\"",
             path.display()

@@ -114,6 +114,32 @@ fn store_error(e: sqlx::Error) -> StoreError {
     }
 }
 
+/// PostgreSQL's text cannot hold U+0000 (SQLite's can), and neither can its JSONB. Free text
+/// that is not checked for control characters before it reaches the store (a day report's note,
+/// the username typed at a failed log-in, an audit filter) is stored and looked up with U+FFFD in
+/// its place, as serde_json already does for half a UTF-16 pair, instead of failing the request.
+/// Every other string that reaches the database was refused earlier if it had a control
+/// character (names, usernames, labels) or is the server's own.
+fn pg_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\0') {
+        std::borrow::Cow::Owned(text.replace('\0', "\u{fffd}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// [`pg_text`] for every string (keys too) of a JSON document.
+fn pg_json(value: Value) -> Value {
+    match value {
+        Value::String(s) if s.contains('\0') => Value::String(pg_text(&s).into_owned()),
+        Value::Array(items) => Value::Array(items.into_iter().map(pg_json).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter().map(|(k, v)| (pg_text(&k).into_owned(), pg_json(v))).collect(),
+        ),
+        other => other,
+    }
+}
+
 /// A row that a write locks until it commits, so that writes which read it first take turns.
 #[derive(Debug, Clone, Copy)]
 enum Turn {
@@ -172,12 +198,12 @@ async fn audit_in(
     .bind(now_rfc3339())
     .bind(actor.school_id)
     .bind(actor.user_id)
-    .bind(&actor.username)
-    .bind(&actor.address)
+    .bind(pg_text(&actor.username))
+    .bind(pg_text(&actor.address))
     .bind(action)
-    .bind(target)
-    .bind(before.map(|v| v.to_string()))
-    .bind(after.map(|v| v.to_string()))
+    .bind(pg_text(target))
+    .bind(before.map(|v| pg_json(v).to_string()))
+    .bind(after.map(|v| pg_json(v).to_string()))
     .execute(conn)
     .await
     .map_err(store_error)?;

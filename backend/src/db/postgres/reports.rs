@@ -20,9 +20,11 @@ use std::collections::{BTreeMap, HashMap};
 /// one day, follow one another and the second sees the first (a replay, or a stale version).
 async fn put_report_in(
     conn: &mut PgConnection,
-    write: ReportWrite,
+    mut write: ReportWrite,
     actor: &Actor,
 ) -> StoreResult<WriteOutcome> {
+    // The report is answered as it is stored, a U+0000 in its note replaced ([`pg_text`]).
+    write.note = pg_text(&write.note).into_owned();
     take_turn(&mut *conn, Turn::Class(write.class_id)).await?;
     if let Some(client_id) = &write.client_id {
         if let Some(report) = replayed_in(&mut *conn, write.class_id, client_id).await? {
