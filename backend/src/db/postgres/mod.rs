@@ -145,7 +145,7 @@ fn pg_json(value: Value) -> Value {
 enum Turn {
     /// A class: its day reports, its tablet account.
     Class(ClassId),
-    /// A school: its roster imports.
+    /// A school: its roster imports, new classes, holidays.
     School(SchoolId),
     /// An account: its changes.
     Account(UserId),

@@ -130,14 +130,16 @@ impl Schools for PgStore {
         actor: &Actor,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
-        let before: Option<String> = sqlx::query_scalar(
-            "SELECT name FROM holidays WHERE school_id = $1 AND date = $2 FOR UPDATE",
-        )
-        .bind(school)
-        .bind(holiday.date)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(store_error)?;
+        // Two changes of one holiday take turns, so that the second records the first's name
+        // as the one it replaced (a row lock would not hold back a second first insert).
+        take_turn(&mut tx, Turn::School(school)).await?;
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT name FROM holidays WHERE school_id = $1 AND date = $2")
+                .bind(school)
+                .bind(holiday.date)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(store_error)?;
         sqlx::query(
             "INSERT INTO holidays (school_id, date, name) VALUES ($1, $2, $3) \
              ON CONFLICT (school_id, date) DO UPDATE SET name = EXCLUDED.name",
@@ -215,6 +217,9 @@ impl Schools for PgStore {
         actor: &Actor,
     ) -> StoreResult<ClassInfo> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
+        // After a roster import of the school that is under way, not beside it: the import
+        // would find the new class's name taken instead of the class.
+        take_turn(&mut tx, Turn::School(school)).await?;
         let class = insert_class(&mut tx, school, grade, name).await?;
         let target = format!("class {}", class.id);
         audit_in(&mut tx, actor, "class.create", &target, None, Some(class_json(&class))).await?;
