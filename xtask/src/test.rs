@@ -24,10 +24,11 @@ pub fn test(args: &[String]) -> Result<(), String> {
     }
     let root = workspace_root();
 
+    // First, so that a run that requires PostgreSQL and cannot have it fails before the builds.
+    let postgres = ensure_postgres(require_postgres)?;
     ensure_browser()?;
     crate::dist::dist()?;
     cmd::run(cargo().current_dir(&root).args(["build", "--package", "backend"]))?;
-    let postgres = ensure_postgres(require_postgres)?;
 
     let mut run = cargo();
     run.current_dir(&root)
