@@ -33,7 +33,9 @@ pub fn test(args: &[String]) -> Result<(), String> {
     let mut run = cargo();
     run.current_dir(&root)
         .args(["test", "--workspace", "--no-fail-fast"])
-        .env("BACKEND_BIN", root.join("target").join("debug").join("backend"));
+        .env("BACKEND_BIN", root.join("target").join("debug").join("backend"))
+        // SQLite: the fault and browser tests need its file; PostgreSQL's run comes next.
+        .env_remove("TEST_DATABASE");
     if let Some(url) = &postgres {
         run.env("TEST_POSTGRES_URL", url);
     }
