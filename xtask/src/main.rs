@@ -2,6 +2,7 @@
 //! every machine. Each command is a plain function returning `Result<(), String>`, so that one
 //! command can call another (a `demo` that first runs `dist`, say).
 
+mod bench;
 mod cmd;
 mod demo;
 mod dist;
@@ -22,6 +23,11 @@ commands:
   dist    build the web app (wasm) into frontend/dist, ready for the server to serve
   fuzz    run the cargo-fuzz targets of fuzz/ (installs cargo-fuzz)
             [SECONDS] [TARGET...]  seconds per target (default 60); some targets only
+  bench   city-scale benchmarks (release build; generates target/bench/city.db once)
+            --repeat N          runs of each scenario, the median kept (default 3)
+            --postgres          also on postgres://postgres@127.0.0.1:5432/homework_bench
+            --postgres-url URL  also on that database; --postgres-only: not on SQLite
+            --regenerate        generate the city anew; --quick: shorter steady runs
 ";
 
 fn main() -> ExitCode {
@@ -31,6 +37,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::demo(&args[1..]),
         Some("test") => test::test(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())
