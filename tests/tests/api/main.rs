@@ -22,6 +22,7 @@ mod school_setup;
 mod schools;
 mod sessions;
 mod spreadsheet;
+mod stateless;
 mod summary;
 mod tablet;
 mod throttling;
