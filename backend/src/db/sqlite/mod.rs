@@ -266,5 +266,6 @@ fn ids_json(ids: &[ClassId]) -> StoreResult<String> {
 
 mod accounts;
 mod audit;
+mod batch;
 mod reports;
 mod schools;

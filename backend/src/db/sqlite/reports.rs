@@ -94,8 +94,9 @@ pub(super) struct ReportJob {
 }
 
 /// Group commit: one task writes every day report. It takes all reports waiting (up to
-/// [`MAX_BATCH`]), writes each in a savepoint of one transaction (a failing report is rolled
-/// back alone) and commits once, so that one fsync (`synchronous = FULL`) makes a whole batch
+/// [`MAX_BATCH`]), writes them together in one transaction ([`super::batch`]; if that fails,
+/// each in a savepoint of its own, so that a failing report is rolled back alone) and commits
+/// once, so that one fsync (`synchronous = FULL`) makes a whole batch
 /// durable. Only then does each request get its answer: an acknowledged report is on disk.
 pub(super) async fn write_reports(pool: SqlitePool, mut jobs: mpsc::Receiver<ReportJob>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
@@ -112,6 +113,34 @@ async fn write_batch(pool: &SqlitePool, batch: &mut [ReportJob]) -> Vec<StoreRes
         StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
         other => StoreError::Internal(other.to_string()),
     };
+    let mut tx = match pool.begin().await {
+        Ok(tx) => tx,
+        Err(e) => {
+            let e = store_error(e);
+            return batch.iter().map(|_| Err(failed(&e))).collect();
+        }
+    };
+    // The whole batch in a few statements; if anything fails, once more report by report, so
+    // that a failing report is refused alone.
+    let jobs: Vec<(&ReportWrite, &Actor)> = batch.iter().map(|j| (&j.write, &j.actor)).collect();
+    match super::batch::write_all(&mut tx, &jobs).await {
+        Ok(outcomes) => {
+            return match tx.commit().await {
+                Ok(()) => outcomes.into_iter().map(Ok).collect(),
+                Err(e) => {
+                    let e = store_error(e);
+                    batch.iter().map(|_| Err(failed(&e))).collect()
+                }
+            };
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, reports = batch.len(), "a batch of reports failed; writing them one by one");
+            if let Err(e) = tx.rollback().await {
+                let e = store_error(e);
+                return batch.iter().map(|_| Err(failed(&e))).collect();
+            }
+        }
+    }
     let mut tx = match pool.begin().await {
         Ok(tx) => tx,
         Err(e) => {
