@@ -1,18 +1,14 @@
 //! The root component: the session, the router, the top bar, and the guard that sends a
 //! visitor who is not logged in to the login (and a logged-in one away from it).
+//!
+//! The screens of the class tablet are in both builds of the app; the others only in the full
+//! app (feature `full`, see [`crate::bundle`]).
 
 use crate::components::notice;
 use crate::components::top_bar::TopBar;
-use crate::pages::account::AccountPage;
-use crate::pages::admin::{AdminPage, AdminSection};
-use crate::pages::class::ClassPage;
-use crate::pages::class_tablets::ClassTabletsPage;
-use crate::pages::comparison::ComparisonPage;
 use crate::pages::entry::EntryPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
-use crate::pages::school::SchoolPage;
-use crate::pages::school_report::SchoolReportPage;
 use crate::pages::tablet::TabletPage;
 use crate::route::{Route, home_for};
 use crate::state::{SessionProvider, Status, use_session};
@@ -57,6 +53,24 @@ fn screen(props: &ScreenProps) -> Html {
     match &props.route {
         Route::Home | Route::Login => html! { <Redirect<Route> to={home_for(&me)} /> },
         Route::Entry => html! { <EntryPage /> },
+        // Signing in with a code replaces whoever was logged in on this device.
+        Route::Tablet => html! { <TabletPage /> },
+        Route::NotFound => html! { <NotFoundPage /> },
+        other => full_app_screen(other),
+    }
+}
+
+/// A screen of the full app only.
+#[cfg(feature = "full")]
+fn full_app_screen(route: &Route) -> Html {
+    use crate::pages::account::AccountPage;
+    use crate::pages::admin::{AdminPage, AdminSection};
+    use crate::pages::class::ClassPage;
+    use crate::pages::class_tablets::ClassTabletsPage;
+    use crate::pages::comparison::ComparisonPage;
+    use crate::pages::school::SchoolPage;
+    use crate::pages::school_report::SchoolReportPage;
+    match route {
         Route::Class { id } => html! { <ClassPage id={*id} /> },
         Route::Comparison { school, grade } => {
             html! { <ComparisonPage school={*school} grade={*grade} /> }
@@ -68,9 +82,16 @@ fn screen(props: &ScreenProps) -> Html {
             html! { <Redirect<Route> to={Route::Admin { section: AdminSection::Classes }} /> }
         }
         Route::Admin { section } => html! { <AdminPage section={*section} /> },
-        // Signing in with a code replaces whoever was logged in on this device.
-        Route::Tablet => html! { <TabletPage /> },
         Route::Account => html! { <AccountPage /> },
-        Route::NotFound => html! { <NotFoundPage /> },
+        Route::Home | Route::Login | Route::Entry | Route::Tablet | Route::NotFound => {
+            html! { <NotFoundPage /> }
+        }
     }
+}
+
+/// The tablet's build has none of those screens: their address boots the full app.
+#[cfg(not(feature = "full"))]
+fn full_app_screen(route: &Route) -> Html {
+    use crate::bundle::FullAppLoad;
+    html! { <FullAppLoad path={route.to_path()} /> }
 }

@@ -1,6 +1,7 @@
 //! The web app of the homework logger (Yew, rendered in the browser).
 //!
 //! - [`app`]: the root component, the router and the guard that sends strangers to the login;
+//!   [`bundle`]: the two builds, the full app and the class tablet's (feature `full`);
 //! - [`route`]: the URLs of the screens;
 //! - [`pages`]: one module per screen; [`components`]: the pieces they share;
 //! - [`api`]: the only module that speaks HTTP; [`load`]: fetching data into a component;
@@ -14,6 +15,7 @@
 
 pub mod api;
 pub mod app;
+pub mod bundle;
 pub mod components;
 pub mod dates;
 pub mod i18n;

@@ -1,8 +1,11 @@
 // The service worker of the class tablet: after the first visit the app opens with no network.
 //
-// - The app shell (index.html, the fingerprinted wasm, JS and CSS, icons, manifest) is cached at
-//   install. `cargo xtask dist` writes the build's file list and version below; a new build is a
-//   new worker with a new cache, and the old cache is deleted once it takes over.
+// - The app shell (index.html, the class tablet's build of the app: its fingerprinted wasm and
+//   JS, the CSS, icons, manifest) is cached at install. The full app (the school's pages, three
+//   times the size) is kept too, but only once a page of it ran on this device (boot.js asks),
+//   so a class tablet never downloads it. `cargo xtask dist` writes the build's file lists and
+//   version below; a new build is a new worker with a new cache, and the old cache is deleted
+//   once it takes over.
 // - Pages (navigations) and the account, policy and two-weeks answers of the API are fetched
 //   from the network first and kept; without a network the kept copy answers, so the entry page
 //   opens offline with the class's subjects and limit. Every other API call goes to the network.
@@ -12,6 +15,7 @@
 
 const VERSION = "dev";
 const PRECACHE = ["/"];
+const FULL_APP = [];
 
 const SHELL_CACHE = "shell-" + VERSION;
 const API_CACHE = "api-v1";
@@ -37,6 +41,23 @@ self.addEventListener("activate", (event) => {
       .then(() => self.clients.claim()),
   );
 });
+
+// A page of the full app ran: keep that build too, for offline starts of its pages.
+self.addEventListener("message", (event) => {
+  if (event.data === "keep-full-app") {
+    event.waitUntil(keepFullApp());
+  }
+});
+
+async function keepFullApp() {
+  const cache = await caches.open(SHELL_CACHE);
+  for (const url of FULL_APP) {
+    // Fingerprinted: the copy the page just loaded (HTTP cache) is the right one.
+    if (!(await cache.match(url))) {
+      await cache.add(url);
+    }
+  }
+}
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;

@@ -1,14 +1,19 @@
 //! `cargo xtask dist`: builds the web app into `frontend/dist/`, the folder the server serves.
 //!
-//! The wasm and its JavaScript glue come from `wasm-bindgen --target web`; the files of
-//! `frontend/static/` are copied beside them. The wasm, the glue and the style sheet get a content
-//! hash in their names (`frontend-1a2b….js`) that is written into `index.html`, so browsers may
-//! cache them forever and still never run an old app. Each text or wasm file gets a gzip twin
+//! The app is built twice from the same crate: the full app (`frontend.js`, `frontend_bg.wasm`)
+//! and, without its `full` feature, the class tablet's (`tablet.js`, `tablet_bg.wasm`: log-in,
+//! tablet sign-in, the entry page), less than half the download; `boot.js` picks one by the
+//! address. Each wasm and its JavaScript glue come from `wasm-bindgen --target web`, the wasm
+//! shrunk by binaryen's `wasm-opt`; the files of `frontend/static/` are copied beside them. The
+//! wasm, the glue, `boot.js` and the style sheet get a content hash in their names
+//! (`frontend-1a2b….js`) that is written into `boot.js` and `index.html`, so browsers may cache
+//! them forever and still never run an old app. Each text or wasm file gets a gzip twin
 //! (`x.js.gz`) and a brotli twin (`x.js.br`, smaller still) for the server to send as they are.
 //!
 //! The service worker (`sw.js`, not fingerprinted: its address must stay put) gets the build's
-//! file list to keep for an offline start, and a version made of their names, so that each new
-//! build installs a new worker with a new cache.
+//! file lists (the shell with the tablet's build to keep at once, the full app to keep once it
+//! ran) and a version made of their names, so that each new build installs a new worker with a
+//! new cache.
 
 use crate::cmd::{self, cargo};
 use crate::tools::{self, WASM_TARGET};
@@ -19,10 +24,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The crate built to wasm; also the stem of the files wasm-bindgen writes.
+/// The crate built to wasm; also the stem of the files wasm-bindgen writes for the full app.
 const CRATE: &str = "frontend";
-/// The cargo profile of the workspace tuned for a small download.
+/// The stem of the tablet's build (the same crate without its `full` feature).
+const TABLET: &str = "tablet";
+/// The cargo profiles of the workspace tuned for a small download: the full app's, and the
+/// tablet's build's (the same settings; its own so that each build stays in target/).
 const PROFILE: &str = "wasm-release";
+const TABLET_PROFILE: &str = "wasm-tablet";
 /// Extensions that get a `.gz` and a `.br` twin.
 const COMPRESSED: &[&str] = &["wasm", "js", "css", "html", "svg", "json", "webmanifest"];
 /// The service worker, and the files besides the fingerprinted ones it keeps for offline use.
@@ -39,20 +48,22 @@ pub fn dist() -> Result<(), String> {
     let version = tools::locked_wasm_bindgen_version(&root)?;
     let wasm_bindgen = tools::ensure_wasm_bindgen(&version)?;
 
-    let wasm = build_wasm(&root)?;
     recreate_dir(&dist)?;
-    cmd::run(
-        Command::new(&wasm_bindgen)
-            .args(["--target", "web", "--no-typescript", "--out-dir"])
-            .arg(&dist)
-            .arg(&wasm),
-    )?;
-    let bg_wasm = dist.join(format!("{CRATE}_bg.wasm"));
-    match tools::wasm_opt(&root) {
-        Some(wasm_opt) => optimize(&wasm_opt, &bg_wasm)?,
-        None => eprintln!(
-            "note: no node_modules/.bin/wasm-opt (npm install binaryen); wasm left as built"
-        ),
+    let wasm_opt = tools::wasm_opt(&root);
+    if wasm_opt.is_none() {
+        eprintln!("note: no node_modules/.bin/wasm-opt (npm install binaryen); wasm left as built");
+    }
+    for (stem, full) in [(CRATE, true), (TABLET, false)] {
+        let wasm = build_wasm(&root, full, stem)?;
+        cmd::run(
+            Command::new(&wasm_bindgen)
+                .args(["--target", "web", "--no-typescript", "--out-dir"])
+                .arg(&dist)
+                .arg(&wasm),
+        )?;
+        if let Some(wasm_opt) = &wasm_opt {
+            optimize(wasm_opt, &dist.join(format!("{stem}_bg.wasm")))?;
+        }
     }
     copy_dir(&root.join(CRATE).join("static"), &dist)?;
     let bundle = fingerprint(&dist)?;
@@ -65,18 +76,29 @@ pub fn dist() -> Result<(), String> {
     print_sizes(&dist, &bundle)
 }
 
-/// `cargo build` of the app for the browser; returns the `.wasm` it wrote.
-fn build_wasm(root: &Path) -> Result<PathBuf, String> {
+/// `cargo build` of the app for the browser, the full app or the tablet's build; returns a copy
+/// of the `.wasm` it wrote named `{stem}.wasm` (wasm-bindgen names its output after it).
+fn build_wasm(root: &Path, full: bool, stem: &str) -> Result<PathBuf, String> {
     let target_dir = root.join("target").join("wasm");
-    cmd::run(
-        cargo()
-            .current_dir(root)
-            .args(["build", "-p", CRATE, "--target", WASM_TARGET, "--profile", PROFILE])
-            .arg("--target-dir")
-            .arg(&target_dir),
-    )?;
-    let wasm = target_dir.join(WASM_TARGET).join(PROFILE).join(format!("{CRATE}.wasm"));
-    if wasm.exists() { Ok(wasm) } else { Err(format!("cargo built no {}", wasm.display())) }
+    let profile = if full { PROFILE } else { TABLET_PROFILE };
+    let mut build = cargo();
+    build
+        .current_dir(root)
+        .args(["build", "-p", CRATE, "--target", WASM_TARGET, "--profile", profile])
+        .arg("--target-dir")
+        .arg(&target_dir);
+    if !full {
+        build.arg("--no-default-features");
+    }
+    cmd::run(&mut build)?;
+    let wasm = target_dir.join(WASM_TARGET).join(profile).join(format!("{CRATE}.wasm"));
+    if !wasm.exists() {
+        return Err(format!("cargo built no {}", wasm.display()));
+    }
+    let copy = target_dir.join(format!("{stem}.wasm"));
+    std::fs::copy(&wasm, &copy)
+        .map_err(|e| format!("copying {} to {}: {e}", wasm.display(), copy.display()))?;
+    Ok(copy)
 }
 
 /// Shrinks the wasm in place with binaryen. The features are the ones rustc enables by default
@@ -101,16 +123,24 @@ fn optimize(wasm_opt: &Path, wasm: &Path) -> Result<(), String> {
 
 /// The names, after fingerprinting, of the files the page loads.
 struct Bundle {
-    wasm: String,
-    js: String,
     css: String,
     boot: String,
+    /// The full app's wasm and glue.
+    full: App,
+    /// The tablet's build.
+    tablet: App,
+}
+
+struct App {
+    wasm: String,
+    js: String,
 }
 
 /// Files that get a content hash in their name, each listed after the files it names: the
-/// style sheet, the wasm, its glue, and `boot.js` which imports the glue and starts it with
-/// the wasm's address (the server's Content-Security-Policy forbids inline scripts).
-const FINGERPRINTED: [&str; 4] = ["style.css", "frontend_bg.wasm", "frontend.js", "boot.js"];
+/// style sheet, each build's wasm and glue, and `boot.js` which picks a build, imports its glue
+/// and starts it with its wasm (the server's Content-Security-Policy forbids inline scripts).
+const FINGERPRINTED: [&str; 6] =
+    ["style.css", "frontend_bg.wasm", "frontend.js", "tablet_bg.wasm", "tablet.js", "boot.js"];
 
 /// Renames the files of [`FINGERPRINTED`] to names with their content hash, and rewrites the
 /// references to them (`"/frontend.js"`, in double quotes) in `boot.js` and `index.html`. A file
@@ -133,46 +163,58 @@ fn fingerprint(dist: &Path) -> Result<Bundle, String> {
     let index = dist.join("index.html");
     let html = point_at(&renames, &cmd::read(&index)?, "index.html")?;
     cmd::write(&index, html.as_bytes())?;
-    let all = format!("{html}{}", String::from_utf8_lossy(&cmd::read(&dist.join(&renames[3].1))?));
+    let all = format!("{html}{}", String::from_utf8_lossy(&cmd::read(&dist.join(&renames[5].1))?));
     if let Some((name, _)) =
         renames.iter().find(|(_, hashed)| !all.contains(&format!("\"/{hashed}\"")))
     {
         return Err(format!("neither index.html nor boot.js loads \"/{name}\" (frontend/static/)"));
     }
     let hashed = |i: usize| renames[i].1.clone();
-    Ok(Bundle { css: hashed(0), wasm: hashed(1), js: hashed(2), boot: hashed(3) })
+    Ok(Bundle {
+        css: hashed(0),
+        full: App { wasm: hashed(1), js: hashed(2) },
+        tablet: App { wasm: hashed(3), js: hashed(4) },
+        boot: hashed(5),
+    })
 }
 
 /// Writes the build's files and version into the service worker, replacing its placeholders
-/// `const VERSION = "dev";` and `const PRECACHE = ["/"];`.
+/// `const VERSION = "dev";`, `const PRECACHE = ["/"];` (kept at install: the shell and the
+/// tablet's build) and `const FULL_APP = [];` (kept once a page of the full app ran).
 fn write_precache_list(dist: &Path, bundle: &Bundle) -> Result<(), String> {
     let path = dist.join(SERVICE_WORKER);
     let worker = String::from_utf8(cmd::read(&path)?).map_err(|_| "sw.js is not UTF-8")?;
-    let urls = precache_urls(bundle);
-    let version = content_hash(urls.join("\n").as_bytes());
-    let list = urls.iter().map(|u| format!("{u:?}")).collect::<Vec<_>>().join(", ");
-    let written = fill_worker(&worker, &version, &list)?;
+    let (shell, full) = precache_urls(bundle);
+    let version = content_hash([shell.join("\n"), full.join("\n")].join("\n").as_bytes());
+    let list = |urls: &[String]| urls.iter().map(|u| format!("{u:?}")).collect::<Vec<_>>();
+    let written =
+        fill_worker(&worker, &version, &list(&shell).join(", "), &list(&full).join(", "))?;
     cmd::write(&path, written.as_bytes())
 }
 
-fn precache_urls(bundle: &Bundle) -> Vec<String> {
-    let hashed = [&bundle.css, &bundle.wasm, &bundle.js, &bundle.boot];
-    ALSO_PRECACHED
+/// The addresses the worker keeps at install, and those of the full app.
+fn precache_urls(bundle: &Bundle) -> (Vec<String>, Vec<String>) {
+    let hashed = [&bundle.css, &bundle.tablet.wasm, &bundle.tablet.js, &bundle.boot];
+    let shell = ALSO_PRECACHED
         .iter()
         .map(|u| (*u).to_owned())
         .chain(hashed.iter().map(|name| format!("/{name}")))
-        .collect()
+        .collect();
+    let full = [&bundle.full.wasm, &bundle.full.js].iter().map(|name| format!("/{name}")).collect();
+    (shell, full)
 }
 
-fn fill_worker(worker: &str, version: &str, list: &str) -> Result<String, String> {
+fn fill_worker(worker: &str, version: &str, shell: &str, full: &str) -> Result<String, String> {
     const VERSION: &str = "const VERSION = \"dev\";";
     const PRECACHE: &str = "const PRECACHE = [\"/\"];";
-    if !worker.contains(VERSION) || !worker.contains(PRECACHE) {
-        return Err(format!("{SERVICE_WORKER} lacks `{VERSION}` or `{PRECACHE}`"));
+    const FULL_APP: &str = "const FULL_APP = [];";
+    if [VERSION, PRECACHE, FULL_APP].iter().any(|p| !worker.contains(p)) {
+        return Err(format!("{SERVICE_WORKER} lacks `{VERSION}`, `{PRECACHE}` or `{FULL_APP}`"));
     }
     Ok(worker
         .replace(VERSION, &format!("const VERSION = \"{version}\";"))
-        .replace(PRECACHE, &format!("const PRECACHE = [{list}];")))
+        .replace(PRECACHE, &format!("const PRECACHE = [{shell}];"))
+        .replace(FULL_APP, &format!("const FULL_APP = [{full}];")))
 }
 
 /// The text of a file with every `"/name"` of `renames` replaced by `"/hashed-name"`.
@@ -219,20 +261,24 @@ fn compress_beside(file: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// What a device downloads to start each build of the app (the page itself and the worker's
+/// icons aside): its wasm and glue, the style sheet, boot.js.
 fn print_sizes(dist: &Path, bundle: &Bundle) -> Result<(), String> {
     println!("\nfrontend/dist/ ready:");
-    println!("  {:<36} {:>10} {:>10} {:>10}", "file", "bytes", "gzip", "brotli");
-    let (mut raw_total, mut gz_total, mut br_total) = (0, 0, 0);
-    for name in [&bundle.wasm, &bundle.js, &bundle.css, &bundle.boot] {
-        let raw = cmd::read(&dist.join(name))?.len();
-        let gz = cmd::read(&dist.join(format!("{name}.gz")))?.len();
-        let br = cmd::read(&dist.join(format!("{name}.br")))?.len();
-        println!("  {name:<36} {raw:>10} {gz:>10} {br:>10}");
-        raw_total += raw;
-        gz_total += gz;
-        br_total += br;
+    for (what, app) in [("class tablet", &bundle.tablet), ("full app", &bundle.full)] {
+        println!("  {:<36} {:>10} {:>10} {:>10}", what, "bytes", "gzip", "brotli");
+        let (mut raw_total, mut gz_total, mut br_total) = (0, 0, 0);
+        for name in [&app.wasm, &app.js, &bundle.css, &bundle.boot] {
+            let raw = cmd::read(&dist.join(name))?.len();
+            let gz = cmd::read(&dist.join(format!("{name}.gz")))?.len();
+            let br = cmd::read(&dist.join(format!("{name}.br")))?.len();
+            println!("    {name:<34} {raw:>10} {gz:>10} {br:>10}");
+            raw_total += raw;
+            gz_total += gz;
+            br_total += br;
+        }
+        println!("    {:<34} {raw_total:>10} {gz_total:>10} {br_total:>10}", "total");
     }
-    println!("  {:<36} {raw_total:>10} {gz_total:>10} {br_total:>10}", "total");
     Ok(())
 }
 
@@ -287,10 +333,18 @@ mod tests {
 
     #[test]
     fn the_worker_gets_the_build_version_and_its_files() {
-        let worker = "const VERSION = \"dev\";\nconst PRECACHE = [\"/\"];\n";
-        let filled = fill_worker(worker, "abc123", "\"/\", \"/a-1.js\"").unwrap();
-        assert_eq!(filled, "const VERSION = \"abc123\";\nconst PRECACHE = [\"/\", \"/a-1.js\"];\n");
-        assert!(fill_worker("nothing to fill", "v", "").is_err());
+        let worker = "const VERSION = \"dev\";\nconst PRECACHE = [\"/\"];\nconst FULL_APP = [];\n";
+        let filled = fill_worker(worker, "abc123", "\"/\", \"/a-1.js\"", "\"/b-2.js\"").unwrap();
+        assert_eq!(
+            filled,
+            "const VERSION = \"abc123\";\nconst PRECACHE = [\"/\", \"/a-1.js\"];\n\
+             const FULL_APP = [\"/b-2.js\"];\n"
+        );
+        assert!(fill_worker("nothing to fill", "v", "", "").is_err());
+        assert!(
+            fill_worker("const VERSION = \"dev\";\nconst PRECACHE = [\"/\"];", "v", "", "")
+                .is_err()
+        );
     }
 
     #[test]

@@ -126,7 +126,9 @@ pub fn wasm_opt(root: &Path) -> Option<PathBuf> {
     if installed && bin(&tools).exists() {
         Some(bin(&tools))
     } else {
-        eprintln!("note: wasm-opt is not available (is npm installed?); the wasm is not size-optimised");
+        eprintln!(
+            "note: wasm-opt is not available (is npm installed?); the wasm is not size-optimised"
+        );
         None
     }
 }
