@@ -52,7 +52,7 @@ pub enum FormAction {
     /// over what is stored.
     ShowQueued {
         stored: Option<DayReport>,
-        pending: Pending,
+        pending: Box<Pending>,
     },
 }
 
@@ -156,7 +156,7 @@ impl Reducible for Form {
             }
             FormAction::Pick { index, minutes } => self.with_value(index, minutes.to_string()),
             FormAction::Note(note) => Form { note, edited: true, ..(*self).clone() },
-            FormAction::ShowQueued { stored, pending } => self.queued(stored, pending),
+            FormAction::ShowQueued { stored, pending } => self.queued(stored, *pending),
         })
     }
 }
@@ -255,7 +255,7 @@ mod tests {
         };
         let form = apply(
             Form::new(d("2026-11-20"), subjects()),
-            FormAction::ShowQueued { stored: None, pending },
+            FormAction::ShowQueued { stored: None, pending: Box::new(pending) },
         );
         assert_eq!(form.date, d("2026-11-19"));
         assert_eq!(form.values, ["0", "15"]);

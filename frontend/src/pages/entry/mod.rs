@@ -167,7 +167,7 @@ fn entry_form(props: &EntryProps) -> Html {
                 state: PendingState::Waiting,
             };
             let stored = content.stored.as_deref().cloned();
-            form.dispatch(FormAction::ShowQueued { stored, pending: pending.clone() });
+            form.dispatch(FormAction::ShowQueued { stored, pending: Box::new(pending.clone()) });
             submit.emit(pending);
         })
     };
@@ -350,7 +350,7 @@ fn show_day(date: NaiveDate, list: Option<&[DayReport]>, outbox: &Outbox) -> Opt
     }
     .cloned();
     if let Some(pending) = outbox.queue.for_date(date) {
-        return Some(FormAction::ShowQueued { stored: newest, pending: pending.clone() });
+        return Some(FormAction::ShowQueued { stored: newest, pending: Box::new(pending.clone()) });
     }
     if list.is_none() && newest.is_none() {
         return None;
