@@ -154,6 +154,10 @@ impl IntoResponse for AppError {
             }
             _ => (status, axum::Json(ErrorBody { error: self.detail() })).into_response(),
         };
+        // The rest of a huge body is not read: the connection cannot carry another request.
+        if matches!(self, AppError::BodyTooLarge) {
+            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         if let AppError::TooManyAttempts(seconds) = self {
             if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);

@@ -118,8 +118,12 @@ impl FromRequestParts<AppState> for CurrentUser {
         let session =
             state.store.session(&hash, now, idle_since).await?.ok_or(AppError::NotLoggedIn)?;
         let touch_every = TOUCH_EVERY_SECONDS.min(state.settings.session_idle_seconds / 4);
+        // Best effort: a disk that refuses writes (full, read-only) must not lock everyone out of
+        // reading; the session then only looks a little idler than it is.
         if now - session.last_seen_at > touch_every {
-            state.store.touch_session(&hash, now).await?;
+            if let Err(e) = state.store.touch_session(&hash, now).await {
+                tracing::warn!(error = %e, "could not record the session's use; carrying on");
+            }
         }
         Ok(CurrentUser(session.account))
     }

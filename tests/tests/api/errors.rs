@@ -213,7 +213,9 @@ async fn a_body_over_64_kib_is_413_body_too_large_and_stores_nothing() {
     let under = school.admin.put(&path, &just_under).await;
 
     // Assert
-    too_large.expect_error(413, "body_too_large");
+    let too_large = too_large.expect_error(413, "body_too_large");
+    // The unread rest of the body cannot be taken for a next request on that connection.
+    assert_eq!(too_large.header("connection"), Some("close"));
     under.expect_invalid("note_too_long");
     assert_eq!(school.admin.report_on(class.id, school.today).await, None);
     let big_class = json!({ "grade": 7, "name": "n".repeat(70 * 1024) });
