@@ -3,6 +3,7 @@
 //! command can call another (a `demo` that first runs `dist`, say).
 
 mod bench;
+mod bench_tablet;
 mod cmd;
 mod demo;
 mod dist;
@@ -28,6 +29,10 @@ commands:
             --postgres          also on postgres://postgres@127.0.0.1:5432/homework_bench
             --postgres-url URL  also on that database; --postgres-only: not on SQLite
             --regenerate        generate the city anew; --quick: shorter steady runs
+  bench-tablet  the class tablet's time to first tap in Chromium, CPU slowed 4×, and its
+                download (release server; docs/BENCHMARKS.md)
+            --rounds N          fresh browser profiles, each a first visit and one from the
+                                cache (default 5); --cpu-slowdown X (default 4)
 ";
 
 fn main() -> ExitCode {
@@ -38,6 +43,7 @@ fn main() -> ExitCode {
         Some("test") => test::test(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
+        Some("bench-tablet") => bench_tablet::bench_tablet(&args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())
