@@ -178,13 +178,11 @@ impl Accounts for SqliteStore {
     }
 
     async fn touch_session(&self, token_hash: &[u8], now: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
-            .bind(now)
-            .bind(token_hash)
-            .execute(&self.writer)
-            .await
-            .map_err(store_error)?;
-        Ok(())
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = touches::TouchJob { token_hash: token_hash.to_vec(), now, reply };
+        let stopped = || StoreError::Unavailable("the writer stopped".into());
+        self.touches.send(job).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 
     async fn delete_session(&self, token_hash: &[u8], actor: Option<&Actor>) -> StoreResult<()> {

@@ -19,6 +19,12 @@ use sqlx::{SqliteConnection, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
+/// Rows a query may send ahead of the task that reads them.
+const ROW_BUFFER: usize = 4096;
+
+/// The writer's page cache, in KiB.
+const WRITER_CACHE_KIB: u64 = 64 << 10;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// The SQLite implementation of [`Store`].
@@ -27,6 +33,8 @@ pub struct SqliteStore {
     reader: SqlitePool,
     /// Day reports go to the group-commit writer ([`reports::write_reports`]).
     reports: tokio::sync::mpsc::Sender<reports::ReportJob>,
+    /// Sessions' "last used" times go to their own group-commit writer ([`touches`]).
+    touches: tokio::sync::mpsc::Sender<touches::TouchJob>,
 }
 
 impl SqliteStore {
@@ -40,9 +48,16 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5))
             .pragma("temp_store", "memory")
-            .optimize_on_close(true, None);
+            .optimize_on_close(true, None)
+            // A query's rows come back from the connection's thread through a channel; at the
+            // default 50 the thread stops every 50 rows until the task has taken them, and a
+            // batch of day reports reads thousands.
+            .row_buffer_size(ROW_BUFFER);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            // A ping before each use would be one more hand-over to the connection's thread,
+            // and there is no network here that could have dropped it.
+            .test_before_acquire(false)
             // A COMMIT that fails (disk full, read-only or failing disk) can leave SQLite and
             // sqlx apart: SQLite rolls back, but a failed `RELEASE` of the outermost savepoint
             // leaves autocommit off while sqlx counts the transaction as ended (or the reverse).
@@ -59,7 +74,10 @@ impl SqliteStore {
                     Ok(sqlite_outside && !conn.is_in_transaction())
                 })
             })
-            .connect_with(options.clone())
+            // The writer's cache is emptied only by another process's write: large, it keeps
+            // what a batch of day reports reads and changes (the B-trees' inner pages, where
+            // rows are appended) instead of reading it from the file again for every batch.
+            .connect_with(options.clone().pragma("cache_size", format!("-{WRITER_CACHE_KIB}")))
             .await
             .map_err(|e| format!("cannot open {url}: {e}"))?;
         MIGRATOR.run(&writer).await.map_err(|e| format!("cannot migrate {url}: {e}"))?;
@@ -70,13 +88,16 @@ impl SqliteStore {
         } else {
             SqlitePoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .connect_with(options.read_only(true))
                 .await
                 .map_err(|e| format!("cannot open {url} for reading: {e}"))?
         };
         let (reports, jobs) = tokio::sync::mpsc::channel(4 * 1024);
         tokio::spawn(reports::write_reports(writer.clone(), jobs));
-        Ok(SqliteStore { writer, reader, reports })
+        let (touches, touch_jobs) = tokio::sync::mpsc::channel(4 * 1024);
+        tokio::spawn(touches::write_touches(writer.clone(), touch_jobs));
+        Ok(SqliteStore { writer, reader, reports, touches })
     }
 }
 
@@ -269,3 +290,4 @@ mod audit;
 mod batch;
 mod reports;
 mod schools;
+mod touches;
