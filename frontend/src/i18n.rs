@@ -1276,6 +1276,25 @@ pub fn problem_label(code: &str, lang: Lang) -> Option<&'static str> {
             "文件不是 UTF-8 编码：在 Excel 中另存为“CSV UTF-8（逗号分隔）”",
             "Not UTF-8: in Excel, save as \"CSV UTF-8 (comma delimited)\"",
         ),
+        // A day report the server refused (the monitor's outbox shows these).
+        "class_archived" => {
+            ("这个班级已归档，不再接收新的记录", "This class is archived and takes no new reports")
+        }
+        "unknown_subject" => ("有一门学科不属于本年级", "A subject is not one of this grade's"),
+        "duplicate_subject" => ("同一门学科填了两次", "A subject appears twice"),
+        "minutes_out_of_range" => {
+            ("每门学科须在 0–240 分钟之间", "Each subject takes 0–240 minutes")
+        }
+        "day_total_too_large" => {
+            ("一天合计不能超过 600 分钟", "A day adds up to at most 600 minutes")
+        }
+        "future_date" => ("不能登记以后的日期", "A day in the future cannot be recorded"),
+        "outside_edit_window" => (
+            "这一天太早了，记录员已不能登记，请找班主任",
+            "That day is too long ago for a monitor; ask the teacher",
+        ),
+        "note_too_long" => ("备注太长", "The note is too long"),
+        "forbidden" => ("这个账号不能登记这个班级", "This account may not record for this class"),
         _ => return None,
     };
     Some(if lang == Lang::Zh { zh } else { en })

@@ -337,12 +337,12 @@ fn answered(
             Next::Continue
         }
         Err(ApiError::Invalid { message, problems }) => {
-            let messages = if problems.is_empty() {
-                vec![message]
+            let problems = if problems.is_empty() {
+                vec![(String::new(), message)]
             } else {
-                problems.into_iter().map(|p| p.message).collect()
+                problems.into_iter().map(|p| (p.code, p.message)).collect()
             };
-            inner.queue.refused(client_id, messages);
+            inner.queue.refused(client_id, problems);
             Next::Continue
         }
         Err(ApiError::Unauthorized) => {
@@ -356,8 +356,8 @@ fn answered(
             inner.link = Link::Offline;
             Next::Stop
         }
-        Err(ApiError::Refused { status, message, .. }) => {
-            inner.queue.refused(client_id, vec![format!("{message} ({status})")]);
+        Err(ApiError::Refused { status, code, message }) => {
+            inner.queue.refused(client_id, vec![(code, format!("{message} ({status})"))]);
             Next::Continue
         }
         Err(ApiError::Network(_) | ApiError::Unexpected(_)) => {

@@ -40,8 +40,13 @@ pub enum PendingState {
     /// Someone else changed the day after this edit's version; their report (None: they
     /// cleared it).
     Conflict { theirs: Option<DayReport> },
-    /// The server refused the content (422); its sentences.
-    Refused { messages: Vec<String> },
+    /// The server refused the content (422); its sentences, and their codes (by which the
+    /// page says them in the monitor's language; none in outboxes kept before they were).
+    Refused {
+        messages: Vec<String>,
+        #[serde(default)]
+        codes: Vec<String>,
+    },
 }
 
 impl Pending {
@@ -123,9 +128,11 @@ impl Queue {
         }
     }
 
-    pub fn refused(&mut self, client_id: &str, messages: Vec<String>) {
+    /// The server refused a report: its problems, each a code and a sentence.
+    pub fn refused(&mut self, client_id: &str, problems: Vec<(String, String)>) {
         if let Some(p) = self.find(client_id) {
-            p.state = PendingState::Refused { messages };
+            let (codes, messages) = problems.into_iter().unzip();
+            p.state = PendingState::Refused { messages, codes };
         }
     }
 
@@ -252,7 +259,8 @@ mod tests {
         q.conflict("a", None);
         assert!(q.discard("a").is_some());
         q.submit(pending("b", "2026-11-20", 0));
-        q.refused("b", vec!["math: 300 minutes is more than 240".into()]);
+        let problem = ("minutes_out_of_range".into(), "math: 300 minutes is more than 240".into());
+        q.refused("b", vec![problem]);
         assert_eq!(q.next_to_send(), None);
         assert_eq!(q.counts().refused, 1);
         q.submit(pending("c", "2026-11-20", 0));
@@ -275,5 +283,15 @@ mod tests {
         let text = serde_json::to_string(&q.items).unwrap();
         let back: Vec<Pending> = serde_json::from_str(&text).unwrap();
         assert_eq!(back, q.items);
+    }
+
+    #[test]
+    fn a_refused_report_kept_before_codes_were_still_loads() {
+        let kept = serde_json::json!({ "kind": "refused", "messages": ["too long"] });
+        let state: PendingState = serde_json::from_value(kept).unwrap();
+        assert_eq!(
+            state,
+            PendingState::Refused { messages: vec!["too long".into()], codes: Vec::new() }
+        );
     }
 }

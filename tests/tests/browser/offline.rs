@@ -236,8 +236,9 @@ async fn a_teachers_correction_is_not_overwritten_silently_and_a_refused_report_
     // Assert: the refusal is on screen with the server's reason, and survives a reload.
     tablet.find("#save-status[data-state='rejected']").await;
     tablet.find("#outbox-status[data-refused='1']").await;
-    let reason = tablet.text("#save-status").await;
-    assert!(reason.contains("archived"), "the server's reason is shown: {reason:?}");
+    // The server's reason, in the monitor's language (the browser asks for Chinese).
+    let reason = tablet.text("#save-status .refused-panel li[data-code='class_archived']").await;
+    assert!(reason.contains("已归档"), "the server's reason is shown: {reason:?}");
     tablet.screenshot("tablet-refused").await;
     tablet.goto(&format!("{}/entry", server.base_url)).await;
     tablet.find("#outbox-status[data-refused='1']").await;

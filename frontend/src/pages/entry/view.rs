@@ -5,7 +5,7 @@ use super::form::Form;
 use crate::api::ApiError;
 use crate::components::flags::FlagList;
 use crate::dates::{self, days_before};
-use crate::i18n::{over_limit_warning, texts};
+use crate::i18n::{over_limit_warning, problem_text, texts};
 use crate::outbox::texts::outbox_texts;
 use crate::outbox::{Counts, Link, Outbox, Pending, PendingState, Saved};
 use crate::state::{SessionAction, SessionHandle};
@@ -134,7 +134,12 @@ pub fn save_status(
             && form.stored.as_ref().is_some_and(|r| r.version == s.report.version)
     });
     let (state, body) = match (pending.map(|p| &p.state), form.edited) {
-        (Some(PendingState::Refused { messages }), _) => {
+        (Some(PendingState::Refused { messages, codes }), _) => {
+            // In the monitor's language where we have words for the code.
+            let said = messages.iter().enumerate().map(|(i, m)| {
+                let code = codes.get(i).map_or("", String::as_str);
+                (code.to_owned(), problem_text(code, m, lang))
+            });
             let discard = {
                 let (discard, id) = (outbox.discard.clone(), pending.map(|p| p.client_id.clone()));
                 Callback::from(move |_: MouseEvent| discard.emit(id.clone().unwrap_or_default()))
@@ -144,7 +149,7 @@ pub fn save_status(
                 html! {
                     <div class="refused-panel" role="alert">
                         <p><strong>{ o.refused_title }</strong></p>
-                        <ul class="problems">{ for messages.iter().map(|m| html! { <li>{ m.clone() }</li> }) }</ul>
+                        <ul class="problems">{ for said.map(|(code, m)| html! { <li data-code={code}>{ m }</li> }) }</ul>
                         <p>{ o.refused_fix }</p>
                         <button type="button" class="secondary discard-report" onclick={discard}>{ o.discard }</button>
                     </div>
