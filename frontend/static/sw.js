@@ -24,10 +24,15 @@ const NETWORK_TIMEOUT_MS = 4000;
 /// The API answers worth keeping for an offline start.
 const KEPT_API = [/^\/api\/v1\/me$/, /^\/api\/v1\/policy$/, /^\/api\/v1\/classes\/\d+\/reports$/];
 
+/// A file whose name carries its content hash (`tablet_bg-1a2b3c4d5e6f.wasm`): the copy the page
+/// itself just downloaded (HTTP cache) is the right one, so installing costs no second download.
+const FINGERPRINTED = /-[0-9a-f]{12}\.(wasm|js|css)$/;
+
 self.addEventListener("install", (event) => {
+  const fresh = (url) => new Request(url, { cache: FINGERPRINTED.test(url) ? "default" : "reload" });
   event.waitUntil(
     caches.open(SHELL_CACHE)
-      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" }))))
+      .then((cache) => cache.addAll(PRECACHE.map(fresh)))
       .then(() => self.skipWaiting()),
   );
 });

@@ -90,12 +90,23 @@ const TEST_PROGRAMS: &[(&str, &str)] = &[
     ("psql", "postgresql-client"),
 ];
 
-/// Installs from Debian whatever of [`TEST_PROGRAMS`] is missing.
+/// The Debian package of a Chinese font for the browser tests' screenshots.
+const CHINESE_FONT: &str = "fonts-noto-cjk";
+
+fn have_chinese_font() -> bool {
+    cmd::output(Command::new("sh").args(["-c", "fc-list :lang=zh | grep -q ."])).is_ok()
+}
+
+/// Installs from Debian whatever of [`TEST_PROGRAMS`] is missing, and a Chinese font.
 fn ensure_browser() -> Result<(), String> {
     let have =
         |p: &str| cmd::output(Command::new("sh").args(["-c", &format!("command -v {p}")])).is_ok();
     let mut packages: Vec<&str> =
         TEST_PROGRAMS.iter().filter(|(p, _)| !have(p)).map(|(_, package)| *package).collect();
+    // Without a Chinese font Chromium draws the app's Chinese as boxes in every screenshot.
+    if !have_chinese_font() {
+        packages.push(CHINESE_FONT);
+    }
     packages.dedup();
     if packages.is_empty() {
         return Ok(());
