@@ -71,8 +71,8 @@ pub fn is_https(headers: &HeaderMap, settings: &crate::Settings) -> bool {
             .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
 
-/// The client's IP address: the peer's, or with `TRUST_PROXY_HEADERS` the first address of
-/// `X-Forwarded-For` that the proxy in front of us appended.
+/// The client's IP address: the peer's, or with `TRUST_PROXY_HEADERS` the last address of
+/// `X-Forwarded-For`, the one the proxy in front of us added.
 #[derive(Debug, Clone)]
 pub struct ClientAddress(pub String);
 
@@ -88,7 +88,9 @@ impl FromRequestParts<AppState> for ClientAddress {
                 .headers
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
+                // The last address: the one our own proxy added. Any before it came from the
+                // client, which may write what it likes there.
+                .and_then(|v| v.rsplit(',').next())
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         });

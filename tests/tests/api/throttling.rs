@@ -152,6 +152,28 @@ async fn a_forged_x_forwarded_for_does_not_escape_the_address_limit() {
 }
 
 #[tokio::test]
+async fn behind_a_proxy_only_the_address_the_proxy_added_counts() {
+    // Arrange: the proxy appends the address it saw to whatever the client sent.
+    let school = behind_a_proxy().await;
+    let api = school.server.api();
+    for attempt in 0..50 {
+        let forged = format!("192.0.2.{attempt}, 203.0.113.9");
+        let username = format!("victim-{}", attempt % 10);
+        login_from(&api, &forged, &username, "wrong-password-1").await;
+    }
+
+    // Act
+    let same_client = login_from(&api, "192.0.2.200, 203.0.113.9", ADMIN_USERNAME, ADMIN_PASSWORD);
+    let same_client = same_client.await;
+    let another = login_from(&api, "203.0.113.9, 198.51.100.30", ADMIN_USERNAME, ADMIN_PASSWORD);
+    let another = another.await;
+
+    // Assert: the forged first addresses changed nothing; the proxy's last one is the client.
+    expect_throttled(same_client, "a client that writes a new first address each time");
+    another.expect_status(200, "another client, whatever it claims to be");
+}
+
+#[tokio::test]
 async fn tablet_codes_are_throttled_per_address() {
     // Arrange
     let school = behind_a_proxy().await;
