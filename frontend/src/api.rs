@@ -11,7 +11,6 @@ use shared::api::{
     Problem, PutDayReport, PutDayReportResponse,
 };
 use shared::{ClassId, Grade, Lang, Policy, SchoolId};
-use std::task::Poll;
 
 pub mod setup;
 
@@ -62,38 +61,11 @@ pub async fn logout() -> Result<(), ApiError> {
     send(Request::post(&url("/auth/logout")).build()).await.map(drop)
 }
 
-/// Who is logged in, and their school's policy; `Unauthorized` when nobody is.
-/// The account and its school's policy, asked for side by side (one round trip, not two,
-/// before a page can show anything).
+/// Who is logged in, and their school's policy; `Unauthorized` when nobody is. Asked for side
+/// by side: one round trip, not two, before a page can show anything.
 pub async fn me_and_policy() -> Result<(Me, Policy), ApiError> {
-    let (me, policy) = both(get::<Me>("/me"), get::<Policy>("/policy")).await;
+    let (me, policy) = futures::future::join(get::<Me>("/me"), get::<Policy>("/policy")).await;
     Ok((me?, policy?))
-}
-
-/// Runs two futures at once; both answers once both are in.
-async fn both<A: Future, B: Future>(a: A, b: B) -> (A::Output, B::Output) {
-    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
-    let (mut first, mut second) = (None, None);
-    std::future::poll_fn(|cx| {
-        if first.is_none() {
-            if let Poll::Ready(v) = a.as_mut().poll(cx) {
-                first = Some(v);
-            }
-        }
-        if second.is_none() {
-            if let Poll::Ready(v) = b.as_mut().poll(cx) {
-                second = Some(v);
-            }
-        }
-        match (first.take(), second.take()) {
-            (Some(x), Some(y)) => Poll::Ready((x, y)),
-            (x, y) => {
-                (first, second) = (x, y);
-                Poll::Pending
-            }
-        }
-    })
-    .await
 }
 
 pub async fn classes() -> Result<Vec<ClassInfo>, ApiError> {
