@@ -99,12 +99,13 @@ pub(super) async fn write_all(
     .await
     .map_err(store_error)?;
     let id_of: HashMap<Day, i64> = ids.into_iter().map(|(id, c, d)| ((c, d), id)).collect();
-    let report_ids: Vec<i64> = id_of.values().copied().collect();
-    sqlx::query("DELETE FROM report_entries WHERE report_id IN (SELECT value FROM json_each(?))")
-        .bind(json!(report_ids).to_string())
-        .execute(&mut *conn)
-        .await
-        .map_err(store_error)?;
+    let report_ids = id_of.values().map(|id| json!(id)).collect();
+    over_json(
+        conn,
+        "DELETE FROM report_entries WHERE report_id IN (SELECT value FROM json_each(?))",
+        report_ids,
+    )
+    .await?;
     let mut entries = Vec::new();
     for r in &finals {
         let id = *id_of.get(&day_of(r)).ok_or_else(|| corrupt("a day without its id"))?;
@@ -112,16 +113,13 @@ pub(super) async fn write_all(
             entries.push(json!([id, position, e.subject.as_str(), e.minutes.get()]));
         }
     }
-    if !entries.is_empty() {
-        sqlx::query(
-            "INSERT INTO report_entries (report_id, position, subject, minutes) \
-             SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)",
-        )
-        .bind(Value::Array(entries).to_string())
-        .execute(&mut *conn)
-        .await
-        .map_err(store_error)?;
-    }
+    over_json(
+        conn,
+        "INSERT INTO report_entries (report_id, position, subject, minutes) \
+         SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)",
+        entries,
+    )
+    .await?;
 
     // Every stored report: its client id, and its audit entry with what it replaced.
     let mut client_writes = Vec::new();
@@ -147,26 +145,35 @@ pub(super) async fn write_all(
             snapshot(report),
         ]));
     }
-    if !client_writes.is_empty() {
-        sqlx::query(
-            "INSERT INTO client_writes (class_id, client_id, report, created_at) \
-             SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)",
-        )
-        .bind(Value::Array(client_writes).to_string())
-        .execute(&mut *conn)
-        .await
-        .map_err(store_error)?;
-    }
-    sqlx::query(
+    over_json(
+        conn,
+        "INSERT INTO client_writes (class_id, client_id, report, created_at) \
+         SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)",
+        client_writes,
+    )
+    .await?;
+    over_json(
+        conn,
         "INSERT INTO audit_log (at, school_id, actor_id, actor, address, action, target, before, after) \
          SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, \
          value->>7, value->>8 FROM json_each(?)",
+        audit,
     )
-    .bind(Value::Array(audit).to_string())
-    .execute(&mut *conn)
-    .await
-    .map_err(store_error)?;
+    .await?;
     Ok(outcomes)
+}
+
+/// Runs a statement whose one parameter is `rows` as a JSON array (its `json_each(?)`); with
+/// no rows there is nothing to do.
+async fn over_json(conn: &mut SqliteConnection, sql: &str, rows: Vec<Value>) -> StoreResult<()> {
+    if !rows.is_empty() {
+        sqlx::query(sql)
+            .bind(Value::Array(rows).to_string())
+            .execute(&mut *conn)
+            .await
+            .map_err(store_error)?;
+    }
+    Ok(())
 }
 
 fn day_of(r: &DayReport) -> Day {
@@ -227,9 +234,9 @@ async fn days(
 
 #[cfg(test)]
 mod tests {
-    use crate::db::{Actor, NewAccount, ReportWrite, Reports, Schools, SqliteStore, WriteOutcome};
+    use super::super::testing::TestStore;
+    use crate::db::{Actor, ReportWrite, Reports, Schools, WriteOutcome};
     use chrono::NaiveDate;
-    use shared::api::Role;
     use shared::{Entry, Grade, Minutes, Subject};
 
     fn write(class_id: i64, minutes: u32, client_id: &str, version: Option<i64>) -> ReportWrite {
@@ -252,21 +259,8 @@ mod tests {
     /// another in the order they arrived.
     #[tokio::test]
     async fn reports_of_one_batch_follow_one_another_as_if_written_alone() {
-        let dir = std::env::temp_dir().join(format!("hw-batch-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite://{}", dir.join("t.db").display());
-        let store = SqliteStore::open(&url).await.unwrap();
-        let admin = NewAccount {
-            school_id: 0,
-            username: "admin".into(),
-            display_name: "admin".into(),
-            role: Role::SchoolAdmin,
-            class_id: None,
-            grade: None,
-            password_hash: "x".into(),
-        };
-        let (school, _) = store.create_school("S", admin, &Actor::system(None)).await.unwrap();
+        let db = TestStore::new("batch").await;
+        let (store, school) = (&db.store, &db.school);
         let actor = Actor::system(Some(school.id));
         let class = store.create_class(school.id, Grade::new(7).unwrap(), "7(1)", &actor).await;
         let class = class.unwrap().id;
@@ -302,6 +296,5 @@ mod tests {
         let kept = store.report(class, day).await.unwrap().unwrap();
         assert_eq!(kept.version, 10);
         assert_eq!(kept.total_minutes, kept.entries.iter().map(|e| e.minutes.get()).sum::<u32>());
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -132,6 +132,14 @@ impl SqliteStore {
 }
 
 /// Sorts a database error into what the HTTP layer must say about it.
+/// A group commit's failure, once for each request of the batch (a `StoreError` is not `Clone`).
+fn shared_failure(e: &StoreError) -> StoreError {
+    match e {
+        StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
+        other => StoreError::Internal(other.to_string()),
+    }
+}
+
 fn store_error(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(db) = &e {
         let primary = db.code().and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff);
@@ -291,3 +299,50 @@ mod batch;
 mod reports;
 mod schools;
 mod touches;
+
+/// For this module's unit tests: a store on a new SQLite file with one school and its admin.
+#[cfg(test)]
+mod testing {
+    use super::SqliteStore;
+    use crate::db::{Account, Actor, NewAccount, School, Schools};
+    use shared::api::Role;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    /// The store, its school and admin; the file is deleted with it.
+    pub(super) struct TestStore {
+        pub(super) store: Arc<SqliteStore>,
+        pub(super) school: School,
+        pub(super) admin: Account,
+        dir: PathBuf,
+    }
+
+    impl TestStore {
+        /// `name` keeps tests running at once apart.
+        pub(super) async fn new(name: &str) -> TestStore {
+            let dir = std::env::temp_dir().join(format!("hw-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            let url = format!("sqlite://{}", dir.join("t.db").display());
+            let store = Arc::new(SqliteStore::open(&url).await.unwrap());
+            let admin = NewAccount {
+                school_id: 0,
+                username: "admin".into(),
+                display_name: "admin".into(),
+                role: Role::SchoolAdmin,
+                class_id: None,
+                grade: None,
+                password_hash: "x".into(),
+            };
+            let (school, admin) =
+                store.create_school("S", admin, &Actor::system(None)).await.unwrap();
+            TestStore { store, school, admin, dir }
+        }
+    }
+
+    impl Drop for TestStore {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}

@@ -109,16 +109,13 @@ pub(super) async fn write_reports(pool: SqlitePool, mut jobs: mpsc::Receiver<Rep
 }
 
 async fn write_batch(pool: &SqlitePool, batch: &mut [ReportJob]) -> Vec<StoreResult<WriteOutcome>> {
-    let failed = |e: &StoreError| match e {
-        StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
-        other => StoreError::Internal(other.to_string()),
+    let all_failed = |e: sqlx::Error| {
+        let e = store_error(e);
+        batch.iter().map(|_| Err(shared_failure(&e))).collect()
     };
     let mut tx = match pool.begin().await {
         Ok(tx) => tx,
-        Err(e) => {
-            let e = store_error(e);
-            return batch.iter().map(|_| Err(failed(&e))).collect();
-        }
+        Err(e) => return all_failed(e),
     };
     // The whole batch in a few statements; if anything fails, once more report by report, so
     // that a failing report is refused alone.
@@ -127,26 +124,19 @@ async fn write_batch(pool: &SqlitePool, batch: &mut [ReportJob]) -> Vec<StoreRes
         Ok(outcomes) => {
             return match tx.commit().await {
                 Ok(()) => outcomes.into_iter().map(Ok).collect(),
-                Err(e) => {
-                    let e = store_error(e);
-                    batch.iter().map(|_| Err(failed(&e))).collect()
-                }
+                Err(e) => all_failed(e),
             };
         }
         Err(e) => {
             tracing::warn!(error = %e, reports = batch.len(), "a batch of reports failed; writing them one by one");
             if let Err(e) = tx.rollback().await {
-                let e = store_error(e);
-                return batch.iter().map(|_| Err(failed(&e))).collect();
+                return all_failed(e);
             }
         }
     }
     let mut tx = match pool.begin().await {
         Ok(tx) => tx,
-        Err(e) => {
-            let e = store_error(e);
-            return batch.iter().map(|_| Err(failed(&e))).collect();
-        }
+        Err(e) => return all_failed(e),
     };
     let mut outcomes = Vec::with_capacity(batch.len());
     for job in batch.iter() {
@@ -161,11 +151,10 @@ async fn write_batch(pool: &SqlitePool, batch: &mut [ReportJob]) -> Vec<StoreRes
         };
         outcomes.push(outcome);
     }
-    if let Err(e) = tx.commit().await {
-        let e = store_error(e);
-        return batch.iter().map(|_| Err(failed(&e))).collect();
+    match tx.commit().await {
+        Ok(()) => outcomes,
+        Err(e) => all_failed(e),
     }
-    outcomes
 }
 
 #[async_trait]

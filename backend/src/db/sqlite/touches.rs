@@ -4,8 +4,8 @@
 //! turns with the day reports' batches. One task writes every touch waiting in one statement and
 //! one commit instead, and answers each when it is on disk, as the single touch did.
 
-use super::store_error;
-use crate::db::{StoreError, StoreResult};
+use super::{shared_failure, store_error};
+use crate::db::StoreResult;
 use serde_json::{Value, json};
 use sqlx::SqlitePool;
 use std::collections::HashMap;
@@ -27,12 +27,7 @@ pub(super) async fn write_touches(pool: SqlitePool, mut jobs: mpsc::Receiver<Tou
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let outcome = write_batch(&pool, &batch).await;
         for job in batch.drain(..) {
-            let answer = match &outcome {
-                Ok(()) => Ok(()),
-                Err(StoreError::Unavailable(m)) => Err(StoreError::Unavailable(m.clone())),
-                Err(e) => Err(StoreError::Internal(e.to_string())),
-            };
-            let _ = job.reply.send(answer);
+            let _ = job.reply.send(outcome.as_ref().map_err(shared_failure).copied());
         }
     }
 }
@@ -63,28 +58,15 @@ fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::db::{Accounts, Actor, NewAccount, Schools, SqliteStore};
-    use shared::api::Role;
+    use super::super::testing::TestStore;
+    use crate::db::{Accounts, Actor};
 
     /// Many touches at once, of several sessions and some of one session twice, each end up
     /// as that session's latest use (whichever was written first), and only that session's.
     #[tokio::test]
     async fn touches_at_once_each_record_their_sessions_latest_use() {
-        let dir = std::env::temp_dir().join(format!("hw-touches-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite://{}", dir.join("t.db").display());
-        let store = std::sync::Arc::new(SqliteStore::open(&url).await.unwrap());
-        let admin = NewAccount {
-            school_id: 0,
-            username: "admin".into(),
-            display_name: "admin".into(),
-            role: Role::SchoolAdmin,
-            class_id: None,
-            grade: None,
-            password_hash: "x".into(),
-        };
-        let (_, admin) = store.create_school("S", admin, &Actor::system(None)).await.unwrap();
+        let db = TestStore::new("touches").await;
+        let (store, admin) = (&db.store, &db.admin);
         let tokens: Vec<Vec<u8>> = (0..40u8).map(|i| vec![i; 32]).collect();
         for t in &tokens {
             store
@@ -113,6 +95,5 @@ mod tests {
             let expected = if i < 39 { 2_000 + i as i64 } else { 1_000 };
             assert_eq!(session.last_seen_at, expected, "session {i}");
         }
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
