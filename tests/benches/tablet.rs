@@ -214,12 +214,13 @@ async fn visit(browser: &Browser, base: &str, meter: &Meter, settle: bool) -> Vi
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     if settle {
-        wait_until(
-            browser,
-            "the service worker controls the page",
-            "return !!navigator.serviceWorker.controller",
-        )
-        .await;
+        browser
+            .wait_until(
+                "the service worker controls the page",
+                "return !!navigator.serviceWorker.controller",
+                PAGE_TIMEOUT,
+            )
+            .await;
     }
     let wire = quiet(meter).await - before;
     let number = |key: &str| bench[key].as_f64().unwrap_or(f64::NAN);
@@ -271,15 +272,6 @@ fn print_timeline(what: &str, visit: &Visit) {
             r.decoded,
             if r.worker { "service worker" } else { "network" }
         );
-    }
-}
-
-/// Polls `script` (returning a boolean) until it is true.
-async fn wait_until(browser: &Browser, what: &str, script: &str) {
-    let deadline = tokio::time::Instant::now() + PAGE_TIMEOUT;
-    while browser.js(script).await != Value::Bool(true) {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 

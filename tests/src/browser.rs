@@ -163,6 +163,15 @@ impl Browser {
         }
     }
 
+    /// Polls `script` (which returns a boolean) until it is true, for at most `within`.
+    pub async fn wait_until(&self, what: &str, script: &str, within: Duration) {
+        let deadline = tokio::time::Instant::now() + within;
+        while self.js(script).await != Value::Bool(true) {
+            assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Waits until the text of `css` satisfies `pred`, and returns it.
     pub async fn wait_text(&self, css: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let deadline = tokio::time::Instant::now() + WAIT;

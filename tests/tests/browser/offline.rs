@@ -26,23 +26,15 @@ pub async fn tablet_ready(server: &TestServer) -> Browser {
     let tablet = Browser::start(BrowserOptions::tablet()).await;
     tablet.log_in(&server.base_url, MONITOR, PASSWORD).await;
     tablet.find("[data-subject='math'] input").await;
-    wait_until(
-        &tablet,
-        "the service worker controls the page",
-        "return !!navigator.serviceWorker.controller",
-    )
-    .await;
+    tablet
+        .wait_until(
+            "the service worker controls the page",
+            "return !!navigator.serviceWorker.controller",
+            Duration::from_secs(30),
+        )
+        .await;
     tablet.find("#outbox-status[data-state='saved']").await;
     tablet
-}
-
-/// Polls `script` (which returns a boolean) until it is true.
-pub async fn wait_until(browser: &Browser, what: &str, script: &str) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while browser.js(script).await != Value::Bool(true) {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// Picks a day on the date chips and records `minutes` per subject with the quick picks.
