@@ -332,6 +332,15 @@ mod tests {
     }
 
     #[test]
+    fn the_worker_knows_a_fingerprinted_name_by_the_hash_this_build_writes() {
+        // sw.js takes such files from the HTTP cache: its pattern and the hash must agree.
+        let worker = include_str!("../../frontend/static/sw.js");
+        let width = content_hash(b"any").len();
+        let pattern = format!("const FINGERPRINTED = /-[0-9a-f]{{{width}}}\\.(wasm|js|css)$/;");
+        assert!(worker.contains(&pattern), "frontend/static/sw.js declares `{pattern}`");
+    }
+
+    #[test]
     fn the_worker_gets_the_build_version_and_its_files() {
         let worker = "const VERSION = \"dev\";\nconst PRECACHE = [\"/\"];\nconst FULL_APP = [];\n";
         let filled = fill_worker(worker, "abc123", "\"/\", \"/a-1.js\"", "\"/b-2.js\"").unwrap();
