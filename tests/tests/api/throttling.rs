@@ -104,9 +104,10 @@ async fn an_unknown_username_is_locked_exactly_like_a_real_one() {
     // Assert: the lock-out does not tell which usernames exist.
     let unknown_wait = expect_throttled(unknown.clone(), "an unknown username");
     let known_wait = expect_throttled(known.clone(), "a real username");
-    assert_eq!(unknown.text, known.text);
     // Both waits count from each username's first failure, a moment apart (more on a busy
-    // machine): close, not equal.
+    // machine): the same answer but for its number of seconds, and that close, not equal.
+    let without_digits = |t: &str| t.chars().filter(|c| !c.is_ascii_digit()).collect::<String>();
+    assert_eq!(without_digits(&unknown.text), without_digits(&known.text));
     assert!(unknown_wait.abs_diff(known_wait) <= 10, "{unknown_wait} vs {known_wait}");
 }
 
