@@ -249,6 +249,19 @@ pub trait Schools: Send + Sync + 'static {
     /// Every class of a school, archived ones too.
     async fn all_classes(&self, school: SchoolId) -> StoreResult<Vec<ClassInfo>>;
     async fn class(&self, id: ClassId) -> StoreResult<Option<ClassInfo>>;
+    /// A class with its school and the school's policy: what a day report is checked against.
+    /// A database that can answers in one read (a day report's request makes few).
+    async fn class_with_school(
+        &self,
+        id: ClassId,
+    ) -> StoreResult<Option<(ClassInfo, School, Policy)>> {
+        let Some(class) = self.class(id).await? else { return Ok(None) };
+        let school = self.school(class.school_id).await?.ok_or_else(|| {
+            StoreError::Internal(format!("class {id} has no school {}", class.school_id))
+        })?;
+        let policy = self.policy(class.school_id).await?;
+        Ok(Some((class, school, policy)))
+    }
     async fn create_class(
         &self,
         school: SchoolId,
@@ -357,10 +370,11 @@ pub trait Accounts: Send + Sync + 'static {
 pub trait Reports: Send + Sync + 'static {
     /// Stores a day report and its class × day total in one transaction.
     async fn put_report(&self, write: ReportWrite, actor: &Actor) -> StoreResult<WriteOutcome>;
-    /// What was acknowledged for this `client_id`, if anything.
+    /// What was acknowledged for this `client_id` sent for this class's day, if anything.
     async fn replayed_report(
         &self,
         class: ClassId,
+        date: NaiveDate,
         client_id: &str,
     ) -> StoreResult<Option<DayReport>>;
     async fn report(&self, class: ClassId, date: NaiveDate) -> StoreResult<Option<DayReport>>;

@@ -144,7 +144,7 @@ pub async fn check(url: &str) -> Result<String, String> {
            (SELECT count(*) FROM report_entries e WHERE NOT EXISTS \
               (SELECT 1 FROM day_reports r WHERE r.id = e.report_id)) \
            + (SELECT count(*) FROM client_writes w WHERE NOT EXISTS \
-              (SELECT 1 FROM classes c WHERE c.id = w.class_id))",
+              (SELECT 1 FROM day_reports r WHERE r.id = w.report_id))",
     )
     .fetch_one(&mut conn)
     .await

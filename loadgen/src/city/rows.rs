@@ -95,7 +95,7 @@ impl Table {
                 "updated_at",
             ],
             Table::ReportEntries => &["report_id", "position", "subject", "minutes"],
-            Table::ClientWrites => &["class_id", "client_id", "report", "created_at"],
+            Table::ClientWrites => &["report_id", "client_id", "report", "created_at"],
             Table::AuditLog => &[
                 "id",
                 "at",
@@ -333,7 +333,7 @@ fn each_report(ctx: &Context, table: Table, row: &mut dyn FnMut(&[Val<'_>])) {
                         let client_id =
                             format!("{:032x}", report_id as u128 * 0x9E37_79B9_7F4A_7C15);
                         row(&[
-                            Val::Int(class.id),
+                            Val::Int(report_id),
                             Val::Text(&client_id),
                             Val::Text(&json),
                             Val::Text(&updated_at),

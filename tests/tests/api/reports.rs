@@ -165,6 +165,31 @@ async fn the_same_client_id_sent_twice_stores_once_and_answers_the_same() {
 }
 
 #[tokio::test]
+async fn a_client_id_belongs_to_the_day_it_was_sent_for() {
+    // Arrange: a tablet that (wrongly) sends yesterday's report with the client id it used today.
+    let school = School::new().await;
+    let class = school.class(7, "7(4)").await;
+    let monitor = school.monitor("monitor-74", &class).await;
+    let mut today = report_body(&[("math", 20)]);
+    today["client_id"] = json!("one-id-two-days");
+    let mut yesterday = report_body(&[("math", 45)]);
+    yesterday["client_id"] = today["client_id"].clone();
+    monitor.put(&report_path(class.id, school.today), &today).await.expect_status(200, "today");
+
+    // Act
+    let answer = monitor.put(&report_path(class.id, school.days_ago(1)), &yesterday).await;
+
+    // Assert: stored as yesterday's report, not answered with today's
+    let answer = answer.expect_status(200, "yesterday").json;
+    assert_eq!(answer["report"]["date"], school.days_ago(1).to_string());
+    assert_eq!(answer["report"]["total_minutes"], 45);
+    let stored = school.admin.report_on(class.id, school.days_ago(1)).await.expect("a report");
+    assert_eq!(stored["total_minutes"], 45);
+    let kept = school.admin.report_on(class.id, school.today).await.expect("a report");
+    assert_eq!(kept["total_minutes"], 20, "today's report is untouched");
+}
+
+#[tokio::test]
 async fn a_late_retry_of_an_old_submission_does_not_undo_a_newer_write() {
     // Arrange
     let school = School::new().await;

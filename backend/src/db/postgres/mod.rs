@@ -268,18 +268,22 @@ async fn insert_class(
     row.class()
 }
 
+/// What was acknowledged for a `client_id` sent for a class's day.
 async fn replayed_in<'e, E>(
     executor: E,
     class: ClassId,
+    date: NaiveDate,
     client_id: &str,
 ) -> StoreResult<Option<DayReport>>
 where
     E: sqlx::Executor<'e, Database = Postgres>,
 {
     let json: Option<String> = sqlx::query_scalar(
-        "SELECT report::text FROM client_writes WHERE class_id = $1 AND client_id = $2",
+        "SELECT w.report::text FROM day_reports r JOIN client_writes w ON w.report_id = r.id \
+         WHERE r.class_id = $1 AND r.date = $2 AND w.client_id = $3",
     )
     .bind(class)
+    .bind(date)
     .bind(client_id)
     .fetch_optional(executor)
     .await

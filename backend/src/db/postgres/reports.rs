@@ -27,7 +27,8 @@ async fn put_report_in(
     write.note = pg_text(&write.note).into_owned();
     take_turn(&mut *conn, Turn::Class(write.class_id)).await?;
     if let Some(client_id) = &write.client_id {
-        if let Some(report) = replayed_in(&mut *conn, write.class_id, client_id).await? {
+        if let Some(report) = replayed_in(&mut *conn, write.class_id, write.date, client_id).await?
+        {
             return Ok(WriteOutcome::Replayed(report));
         }
     }
@@ -73,10 +74,10 @@ async fn put_report_in(
     .map_err(store_error)?;
     if let Some(client_id) = &write.client_id {
         sqlx::query(
-            "INSERT INTO client_writes (class_id, client_id, report, created_at) \
+            "INSERT INTO client_writes (report_id, client_id, report, created_at) \
              VALUES ($1, $2, $3::jsonb, $4)",
         )
-        .bind(write.class_id)
+        .bind(report_id)
         .bind(client_id)
         .bind(serde_json::to_string(&report).map_err(corrupt)?)
         .bind(&report.updated_at)
@@ -103,9 +104,10 @@ impl Reports for PgStore {
     async fn replayed_report(
         &self,
         class: ClassId,
+        date: NaiveDate,
         client_id: &str,
     ) -> StoreResult<Option<DayReport>> {
-        replayed_in(&self.pool, class, client_id).await
+        replayed_in(&self.pool, class, date, client_id).await
     }
 
     async fn report(&self, class: ClassId, date: NaiveDate) -> StoreResult<Option<DayReport>> {
@@ -180,16 +182,7 @@ impl Reports for PgStore {
         actor: &Actor,
     ) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
-        sqlx::query(
-            "DELETE FROM client_writes w USING classes c \
-             WHERE c.id = w.class_id AND c.school_id = $1 AND (w.report ->> 'date')::date < $2",
-        )
-        .bind(school)
-        .bind(before)
-        .execute(&mut *tx)
-        .await
-        .map_err(store_error)?;
-        // The entries go with their reports (ON DELETE CASCADE).
+        // The entries and client ids go with their reports (ON DELETE CASCADE).
         let purged = sqlx::query(
             "DELETE FROM day_reports r USING classes c \
              WHERE c.id = r.class_id AND c.school_id = $1 AND r.date < $2",

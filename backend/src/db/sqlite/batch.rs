@@ -41,20 +41,20 @@ pub(super) async fn write_all(
     let mut stored: Vec<(DayReport, Option<DayReport>, usize)> = Vec::new();
     let mut last_of_day: HashMap<Day, usize> = HashMap::new();
     for (i, (write, _)) in jobs.iter().enumerate() {
+        let day = (write.class_id, write.date.to_string());
         if let Some(client_id) = &write.client_id {
-            if let Some(report) = replays.get(&(write.class_id, client_id.clone())) {
+            if let Some(report) = replays.get(&(day.clone(), client_id.clone())) {
                 outcomes.push(WriteOutcome::Replayed(report.clone()));
                 continue;
             }
         }
-        let day = (write.class_id, write.date.to_string());
         let before = days.get(&day).cloned().flatten();
         let Some(report) = next_report(write, before.as_ref()) else {
             outcomes.push(WriteOutcome::Conflict(before));
             continue;
         };
         if let Some(client_id) = &write.client_id {
-            replays.insert((write.class_id, client_id.clone()), report.clone());
+            replays.insert((day.clone(), client_id.clone()), report.clone());
         }
         days.insert(day.clone(), Some(report.clone()));
         last_of_day.insert(day, stored.len());
@@ -129,7 +129,8 @@ pub(super) async fn write_all(
         let (write, actor) = jobs[*i];
         if let Some(client_id) = &write.client_id {
             let report_json = serde_json::to_string(report).map_err(corrupt)?;
-            client_writes.push(json!([report.class_id, client_id, report_json, report.updated_at]));
+            let id = *id_of.get(&day_of(report)).ok_or_else(|| corrupt("a day without its id"))?;
+            client_writes.push(json!([id, client_id, report_json, report.updated_at]));
         }
         // As `audit_in` writes them: each snapshot a `serde_json::Value`, then text.
         let snapshot = |r: &DayReport| serde_json::to_value(r).ok().map(|v| v.to_string());
@@ -147,7 +148,7 @@ pub(super) async fn write_all(
     }
     over_json(
         conn,
-        "INSERT INTO client_writes (class_id, client_id, report, created_at) \
+        "INSERT INTO client_writes (report_id, client_id, report, created_at) \
          SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)",
         client_writes,
     )
@@ -180,29 +181,32 @@ fn day_of(r: &DayReport) -> Day {
     (r.class_id, r.date.to_string())
 }
 
-/// What was acknowledged before for the batch's client ids.
+/// What was acknowledged before for the batch's client ids, by the day each was sent for.
 async fn replays(
     conn: &mut SqliteConnection,
     jobs: &[(&ReportWrite, &Actor)],
-) -> StoreResult<HashMap<(ClassId, String), DayReport>> {
+) -> StoreResult<HashMap<(Day, String), DayReport>> {
     let keys: Vec<Value> = jobs
         .iter()
-        .filter_map(|(w, _)| w.client_id.as_ref().map(|c| json!([w.class_id, c])))
+        .filter_map(|(w, _)| {
+            w.client_id.as_ref().map(|c| json!([w.class_id, w.date.to_string(), c]))
+        })
         .collect();
     if keys.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(ClassId, String, String)> = sqlx::query_as(
-        "SELECT w.class_id, w.client_id, w.report FROM json_each(?) j \
-         CROSS JOIN client_writes w ON w.class_id = j.value->>0 AND w.client_id = j.value->>1",
+    let rows: Vec<(ClassId, String, String, String)> = sqlx::query_as(
+        "SELECT r.class_id, r.date, w.client_id, w.report FROM json_each(?) j \
+         CROSS JOIN day_reports r ON r.class_id = j.value->>0 AND r.date = j.value->>1 \
+         CROSS JOIN client_writes w ON w.report_id = r.id AND w.client_id = j.value->>2",
     )
     .bind(Value::Array(keys).to_string())
     .fetch_all(&mut *conn)
     .await
     .map_err(store_error)?;
     rows.into_iter()
-        .map(|(class, client_id, json)| {
-            Ok(((class, client_id), serde_json::from_str(&json).map_err(corrupt)?))
+        .map(|(class, date, client_id, json)| {
+            Ok((((class, date), client_id), serde_json::from_str(&json).map_err(corrupt)?))
         })
         .collect()
 }

@@ -306,21 +306,26 @@ async fn insert_class(
     row.class()
 }
 
+/// What was acknowledged for a `client_id` sent for a class's day.
 async fn replayed_in<'e, E>(
     executor: E,
     class: ClassId,
+    date: NaiveDate,
     client_id: &str,
 ) -> StoreResult<Option<DayReport>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
 {
-    let json: Option<String> =
-        sqlx::query_scalar("SELECT report FROM client_writes WHERE class_id = ? AND client_id = ?")
-            .bind(class)
-            .bind(client_id)
-            .fetch_optional(executor)
-            .await
-            .map_err(store_error)?;
+    let json: Option<String> = sqlx::query_scalar(
+        "SELECT w.report FROM day_reports r JOIN client_writes w ON w.report_id = r.id \
+         WHERE r.class_id = ? AND r.date = ? AND w.client_id = ?",
+    )
+    .bind(class)
+    .bind(date.to_string())
+    .bind(client_id)
+    .fetch_optional(executor)
+    .await
+    .map_err(store_error)?;
     json.map(|j| serde_json::from_str(&j).map_err(corrupt)).transpose()
 }
 
@@ -384,3 +389,56 @@ mod testing {
     }
 }
 
+#[cfg(test)]
+mod migration_tests {
+    use super::SqliteStore;
+    use crate::db::Reports;
+    use chrono::NaiveDate;
+    use sqlx::sqlite::SqliteConnectOptions;
+    use std::str::FromStr;
+
+    /// A resend acknowledged before client ids were keyed by their day (migration 3) still gets
+    /// its first answer after the upgrade.
+    #[tokio::test]
+    async fn client_ids_acknowledged_before_the_upgrade_still_answer_their_resends() {
+        let dir = std::env::temp_dir().join(format!("hw-migrate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("t.db").display());
+        let options = SqliteConnectOptions::from_str(&url).unwrap().create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        // The server as it was: the first two migrations only.
+        let old = dir.join("migrations");
+        std::fs::create_dir_all(&old).unwrap();
+        let ours = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+        for name in ["0001_initial.sql", "0002_setup_security_audit.sql"] {
+            std::fs::copy(ours.join(name), old.join(name)).unwrap();
+        }
+        sqlx::migrate::Migrator::new(old.as_path()).await.unwrap().run(&pool).await.unwrap();
+        let report = r#"{"class_id":1,"date":"2026-11-20","entries":[{"subject":"math","minutes":30}],"total_minutes":30,"note":"","version":1,"recorded_by":"m","updated_at":"2026-11-20T09:00:00Z"}"#;
+        for sql in [
+            "INSERT INTO schools (id, name, policy, created_at) VALUES (1, 'S', '{}', 'x')",
+            "INSERT INTO classes (id, school_id, grade, name, created_at) VALUES (1, 1, 7, '7(1)', 'x')",
+            "INSERT INTO day_reports (id, class_id, date, total_minutes, version, recorded_by, updated_at) \
+             VALUES (5, 1, '2026-11-20', 30, 1, 'm', '2026-11-20T09:00:00Z')",
+            "INSERT INTO report_entries VALUES (5, 0, 'math', 30)",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        sqlx::query("INSERT INTO client_writes VALUES (1, 'sent-before', ?, 'x')")
+            .bind(report)
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+
+        let store = SqliteStore::open(&url).await.unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let replayed = store.replayed_report(1, day, "sent-before").await.unwrap();
+        assert_eq!(replayed.map(|r| (r.total_minutes, r.version)), Some((30, 1)));
+        let other_day = day.pred_opt().unwrap();
+        assert_eq!(store.replayed_report(1, other_day, "sent-before").await.unwrap(), None);
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

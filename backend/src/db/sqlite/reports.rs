@@ -22,7 +22,8 @@ async fn put_report_in(
     actor: &Actor,
 ) -> StoreResult<WriteOutcome> {
     if let Some(client_id) = &write.client_id {
-        if let Some(report) = replayed_in(&mut *conn, write.class_id, client_id).await? {
+        if let Some(report) = replayed_in(&mut *conn, write.class_id, write.date, client_id).await?
+        {
             return Ok(WriteOutcome::Replayed(report));
         }
     }
@@ -66,9 +67,9 @@ async fn put_report_in(
     }
     if let Some(client_id) = &write.client_id {
         sqlx::query(
-            "INSERT INTO client_writes (class_id, client_id, report, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO client_writes (report_id, client_id, report, created_at) VALUES (?, ?, ?, ?)",
         )
-        .bind(write.class_id)
+        .bind(report_id)
         .bind(client_id)
         .bind(serde_json::to_string(&report).map_err(corrupt)?)
         .bind(&report.updated_at)
@@ -172,9 +173,10 @@ impl Reports for SqliteStore {
     async fn replayed_report(
         &self,
         class: ClassId,
+        date: NaiveDate,
         client_id: &str,
     ) -> StoreResult<Option<DayReport>> {
-        replayed_in(&self.reader, class, client_id).await
+        replayed_in(&self.reader, class, date, client_id).await
     }
 
     async fn report(&self, class: ClassId, date: NaiveDate) -> StoreResult<Option<DayReport>> {
@@ -249,16 +251,7 @@ impl Reports for SqliteStore {
         let mut tx = self.writer.begin().await.map_err(store_error)?;
         let old = "SELECT r.id FROM day_reports r JOIN classes c ON c.id = r.class_id \
                    WHERE c.school_id = ? AND r.date < ?";
-        sqlx::query(
-            "DELETE FROM client_writes WHERE (class_id, client_id) IN \
-             (SELECT w.class_id, w.client_id FROM client_writes w JOIN classes c ON c.id = w.class_id \
-              WHERE c.school_id = ? AND json_extract(w.report, '$.date') < ?)",
-        )
-        .bind(school)
-        .bind(before.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(store_error)?;
+        // The client ids go with their reports (ON DELETE CASCADE).
         sqlx::query(&format!("DELETE FROM report_entries WHERE report_id IN ({old})"))
             .bind(school)
             .bind(before.to_string())

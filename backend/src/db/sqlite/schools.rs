@@ -212,6 +212,38 @@ impl Schools for SqliteStore {
         row.map(ClassRow::class).transpose()
     }
 
+    async fn class_with_school(
+        &self,
+        id: ClassId,
+    ) -> StoreResult<Option<(ClassInfo, School, Policy)>> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            class: ClassRow,
+            school_name: String,
+            utc_offset_minutes: i32,
+            policy: String,
+        }
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT c.id, c.school_id, c.grade, c.name, c.archived_at IS NOT NULL AS archived, \
+             s.name AS school_name, s.utc_offset_minutes, s.policy \
+             FROM classes c JOIN schools s ON s.id = c.school_id WHERE c.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(store_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let class = row.class.class()?;
+        let school = School {
+            id: class.school_id,
+            name: row.school_name,
+            utc_offset_minutes: row.utc_offset_minutes,
+        };
+        let policy = serde_json::from_str(&row.policy).map_err(corrupt)?;
+        Ok(Some((class, school, policy)))
+    }
+
     async fn create_class(
         &self,
         school: SchoolId,
