@@ -68,6 +68,15 @@ async fn attempt_writes(admin: &Api, class: i64, school: &School) -> Vec<tests::
     ]
 }
 
+/// Checkpoints the whole WAL into the database file and truncates it to nothing.
+fn empty_the_wal(school: &School) {
+    let mut checkpoint = in_namespace_of(school, "sqlite3");
+    checkpoint.args(["-batch", "-bail", "-cmd", ".timeout 5000"]);
+    checkpoint.arg(&school.server.db_path).arg("PRAGMA wal_checkpoint(TRUNCATE);");
+    let out = run(checkpoint, "wal_checkpoint(TRUNCATE)");
+    assert!(out.trim().starts_with("0|"), "the checkpoint was blocked: {out}");
+}
+
 fn assert_all_unavailable(answers: Vec<tests::Response>) {
     for answer in answers {
         answer.expect_error(503, "storage_unavailable");
@@ -94,6 +103,10 @@ async fn a_full_disk_answers_503_changes_nothing_and_writes_resume_once_space_is
     let (class, before, last_audit) = arrange(&school).await;
     let dir = school.server.db_path.parent().expect("a directory").to_owned();
     let filler = dir.join("filler");
+    // A WAL that was checkpointed is written again from its start: a commit into space the file
+    // already has needs no new block, and succeeds (durably) on a full disk. To see the refusal,
+    // start from an empty WAL, as a server whose WAL had just been truncated would.
+    empty_the_wal(&school);
 
     // Act: fill the disk.
     let mut fill = in_namespace_of(&school, "dd");

@@ -1,0 +1,479 @@
+//! The one writer of day reports and sessions' last use: a thread of its own with a SQLite
+//! connection of its own (`rusqlite`), taking every write waiting as one transaction and one
+//! commit (group commit).
+//!
+//! Through sqlx every statement was a hand-over from a task to the connection's thread and back,
+//! so a batch was written as a few statements over JSON arrays (`json_each`), which SQLite then
+//! had to parse again; both the hand-overs and the JSON cost more than the writes themselves
+//! (perf: the writer's two threads used 230 µs of CPU a report, a third of it JSON, allocation
+//! and wake-ups). Here each report is plain prepared statements run where the connection lives,
+//! in the order the reports arrived, each in a savepoint of its own: a report that fails is
+//! rolled back alone and the rest of its batch is kept.
+//!
+//! Only then, after the commit (`synchronous = FULL`: the WAL is flushed), does each request get
+//! its answer: an acknowledged write is on disk. If the commit fails, every request of the batch
+//! is told so and none of it is kept.
+//!
+//! Other writes (set-up, accounts, holidays) go through sqlx's writing connection; both take the
+//! write lock at the start of their transactions (`BEGIN IMMEDIATE`), so that neither finds the
+//! other's commit in the way half-way through (`SQLITE_BUSY_SNAPSHOT`); the busy timeout waits.
+
+use super::shared_failure;
+use crate::clock::now_rfc3339;
+use crate::db::rows::next_report;
+use crate::db::{Actor, ReportWrite, StoreError, StoreResult, WriteOutcome};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use shared::api::DayReport;
+use shared::{ClassId, Entry, Minutes, Subject};
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// The most writes one transaction takes; a larger backlog waits for the next commit.
+const MAX_BATCH: usize = 512;
+
+/// A write waiting for the writer, and where to send what became of it.
+pub(super) enum Job {
+    Report {
+        write: ReportWrite,
+        actor: Actor,
+        reply: oneshot::Sender<StoreResult<WriteOutcome>>,
+    },
+    /// A session used at `now` (its `last_seen_at` never goes back in time: of two requests at
+    /// once, the later may be written first).
+    Touch {
+        token_hash: Vec<u8>,
+        now: i64,
+        reply: oneshot::Sender<StoreResult<()>>,
+    },
+}
+
+/// How the writer opens its connection.
+#[derive(Clone)]
+pub(super) struct Settings {
+    pub(super) path: PathBuf,
+    pub(super) cache_kib: u64,
+    pub(super) autocheckpoint_pages: u32,
+}
+
+/// Opens the writer's connection (so that a file it cannot write is said at start) and starts
+/// its thread; it stops when every sender is dropped.
+pub(super) fn start(settings: Settings) -> Result<mpsc::Sender<Job>, String> {
+    let conn = open(&settings)
+        .map_err(|e| format!("cannot open {} for writing: {e}", settings.path.display()))?;
+    let (jobs, rx) = mpsc::channel(4 * 1024);
+    std::thread::Builder::new()
+        .name("sqlite-writer".into())
+        .spawn(move || run(conn, &settings, rx))
+        .map_err(|e| format!("cannot start the writer's thread: {e}"))?;
+    Ok(jobs)
+}
+
+fn open(settings: &Settings) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(&settings.path, flags)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Large, the cache keeps what each batch reads and changes (the B-trees' inner pages and
+    // today's end of them); only another connection's write empties it.
+    conn.pragma_update(None, "cache_size", format!("-{}", settings.cache_kib))?;
+    conn.pragma_update(None, "wal_autocheckpoint", settings.autocheckpoint_pages)?;
+    conn.set_prepared_statement_cache_capacity(32);
+    Ok(conn)
+}
+
+fn run(mut conn: Connection, settings: &Settings, mut rx: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while let Some(job) = rx.blocking_recv() {
+        batch.push(job);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        write_batch(&mut conn, &mut batch);
+        // A COMMIT that failed (full, read-only or failing disk) may leave the connection
+        // inside its transaction: roll it back, or start again on a fresh connection, so that
+        // the next batch is not written into a transaction that will never commit.
+        if !conn.is_autocommit() && conn.execute_batch("ROLLBACK").is_err() {
+            if let Ok(fresh) = open(settings) {
+                conn = fresh;
+            }
+        }
+    }
+}
+
+/// What became of one job, before its answer is sent.
+enum Outcome {
+    Report(StoreResult<WriteOutcome>),
+    Touch(StoreResult<()>),
+}
+
+/// Writes every job of a batch in one transaction and answers each once it is committed.
+fn write_batch(conn: &mut Connection, batch: &mut Vec<Job>) {
+    let at = now_rfc3339();
+    let written = (|| -> StoreResult<Vec<Outcome>> {
+        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for job in batch.iter() {
+            outcomes.push(match job {
+                Job::Report { write, actor, .. } => {
+                    let savepoint = tx.savepoint().map_err(db)?;
+                    match put_report(&savepoint, write, actor, &at) {
+                        Ok(outcome) => {
+                            savepoint.commit().map_err(db)?;
+                            Outcome::Report(Ok(outcome))
+                        }
+                        // Dropped, the savepoint rolls this report back, and only it.
+                        Err(e) => Outcome::Report(Err(e)),
+                    }
+                }
+                Job::Touch { token_hash, now, .. } => Outcome::Touch(touch(&tx, token_hash, *now)),
+            });
+        }
+        tx.commit().map_err(db)?;
+        Ok(outcomes)
+    })();
+    match written {
+        Ok(outcomes) => {
+            for (job, outcome) in batch.drain(..).zip(outcomes) {
+                match (job, outcome) {
+                    (Job::Report { reply, .. }, Outcome::Report(o)) => {
+                        let _ = reply.send(o);
+                    }
+                    (Job::Touch { reply, .. }, Outcome::Touch(o)) => {
+                        let _ = reply.send(o);
+                    }
+                    _ => unreachable!("outcomes follow their jobs"),
+                }
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, writes = batch.len(), "a batch of writes failed");
+            for job in batch.drain(..) {
+                match job {
+                    Job::Report { reply, .. } => {
+                        let _ = reply.send(Err(shared_failure(&e)));
+                    }
+                    Job::Touch { reply, .. } => {
+                        let _ = reply.send(Err(shared_failure(&e)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn touch(conn: &Connection, token_hash: &[u8], now: i64) -> StoreResult<()> {
+    conn.prepare_cached(
+        "UPDATE sessions SET last_seen_at = max(last_seen_at, ?1) WHERE token_hash = ?2",
+    )
+    .and_then(|mut s| s.execute(params![now, token_hash]))
+    .map_err(db)?;
+    Ok(())
+}
+
+/// One day report: the replay check, the version check, the day (its total is the class × day
+/// rollup), its entries, the client id and the audit entry.
+fn put_report(
+    conn: &Connection,
+    write: &ReportWrite,
+    actor: &Actor,
+    at: &str,
+) -> StoreResult<WriteOutcome> {
+    let date = write.date.to_string();
+    if let Some(client_id) = &write.client_id {
+        let replayed: Option<String> = conn
+            .prepare_cached(
+                "SELECT w.report FROM day_reports r JOIN client_writes w ON w.report_id = r.id \
+                 WHERE r.class_id = ?1 AND r.date = ?2 AND w.client_id = ?3",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![write.class_id, date, client_id], |r| r.get(0)).optional()
+            })
+            .map_err(db)?;
+        if let Some(json) = replayed {
+            return Ok(WriteOutcome::Replayed(serde_json::from_str(&json).map_err(corrupt)?));
+        }
+    }
+    let before = day(conn, write.class_id, write.date, &date)?;
+    let Some(report) = next_report(write, before.as_ref()) else {
+        return Ok(WriteOutcome::Conflict(before));
+    };
+    let report_id: i64 = conn
+        .prepare_cached(
+            "INSERT INTO day_reports (class_id, date, total_minutes, note, version, recorded_by, \
+             updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+             ON CONFLICT (class_id, date) DO UPDATE SET total_minutes = excluded.total_minutes, \
+             note = excluded.note, version = excluded.version, recorded_by = excluded.recorded_by, \
+             updated_at = excluded.updated_at RETURNING id",
+        )
+        .and_then(|mut s| {
+            s.query_row(
+                params![
+                    report.class_id,
+                    date,
+                    report.total_minutes,
+                    report.note,
+                    report.version,
+                    report.recorded_by,
+                    report.updated_at
+                ],
+                |r| r.get(0),
+            )
+        })
+        .map_err(db)?;
+    if before.is_some() {
+        conn.prepare_cached("DELETE FROM report_entries WHERE report_id = ?1")
+            .and_then(|mut s| s.execute([report_id]))
+            .map_err(db)?;
+    }
+    let mut insert = conn
+        .prepare_cached(
+            "INSERT INTO report_entries (report_id, position, subject, minutes) \
+             VALUES (?1, ?2, ?3, ?4)",
+        )
+        .map_err(db)?;
+    for (position, e) in report.entries.iter().enumerate() {
+        insert
+            .execute(params![report_id, position, e.subject.as_str(), e.minutes.get()])
+            .map_err(db)?;
+    }
+    if let Some(client_id) = &write.client_id {
+        let json = serde_json::to_string(&report).map_err(corrupt)?;
+        conn.prepare_cached(
+            "INSERT INTO client_writes (report_id, client_id, report, created_at) \
+             VALUES (?1, ?2, ?3, ?4)",
+        )
+        .and_then(|mut s| s.execute(params![report_id, client_id, json, report.updated_at]))
+        .map_err(db)?;
+    }
+    // As `audit_in` writes its snapshots: a `serde_json::Value`, then text.
+    let snapshot = |r: &DayReport| serde_json::to_value(r).map(|v| v.to_string()).map_err(corrupt);
+    let before_json = before.as_ref().map(snapshot).transpose()?;
+    let after = snapshot(&report)?;
+    conn.prepare_cached(
+        "INSERT INTO audit_log (at, school_id, actor_id, actor, address, action, target, before, \
+         after) VALUES (?1, ?2, ?3, ?4, ?5, 'report.put', ?6, ?7, ?8)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            at,
+            actor.school_id,
+            actor.user_id,
+            actor.username,
+            actor.address,
+            format!("class {} report {}", report.class_id, report.date),
+            before_json,
+            after
+        ])
+    })
+    .map_err(db)?;
+    Ok(WriteOutcome::Stored(report))
+}
+
+/// A class's day as it stands, if it has a report.
+fn day(
+    conn: &Connection,
+    class_id: ClassId,
+    date: NaiveDate,
+    date_text: &str,
+) -> StoreResult<Option<DayReport>> {
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT r.total_minutes, r.note, r.version, r.recorded_by, r.updated_at, e.subject, \
+             e.minutes FROM day_reports r LEFT JOIN report_entries e ON e.report_id = r.id \
+             WHERE r.class_id = ?1 AND r.date = ?2 ORDER BY e.position",
+        )
+        .map_err(db)?;
+    let mut rows = statement.query(params![class_id, date_text]).map_err(db)?;
+    let mut report: Option<DayReport> = None;
+    while let Some(row) = rows.next().map_err(db)? {
+        let report = match &mut report {
+            Some(r) => r,
+            None => report.insert(DayReport {
+                class_id,
+                date,
+                entries: Vec::new(),
+                total_minutes: row.get(0).map_err(db)?,
+                note: row.get(1).map_err(db)?,
+                version: row.get(2).map_err(db)?,
+                recorded_by: row.get(3).map_err(db)?,
+                updated_at: row.get(4).map_err(db)?,
+            }),
+        };
+        let subject: Option<String> = row.get(5).map_err(db)?;
+        let minutes: Option<i64> = row.get(6).map_err(db)?;
+        if let (Some(subject), Some(minutes)) = (subject, minutes) {
+            report.entries.push(Entry {
+                subject: Subject::parse(&subject).map_err(corrupt)?,
+                minutes: Minutes::new(minutes).map_err(corrupt)?,
+            });
+        }
+    }
+    Ok(report)
+}
+
+/// Sorts a SQLite error as the sqlx store does ([`super::store_error`]): a full, read-only,
+/// locked or failing database is unavailable (503), anything else internal.
+fn db(e: rusqlite::Error) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(failure, _) = &e {
+        // READONLY, FULL, BUSY, LOCKED, IOERR, CANTOPEN
+        if matches!(failure.extended_code & 0xff, 8 | 13 | 5 | 6 | 10 | 14) {
+            return StoreError::Unavailable(e.to_string());
+        }
+    }
+    StoreError::Internal(e.to_string())
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Internal(format!("corrupt row: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::TestStore;
+    use super::{Job, Settings, open, write_batch};
+    use crate::db::{Accounts, Actor, ReportWrite, Reports, Schools, StoreResult, WriteOutcome};
+    use chrono::NaiveDate;
+    use shared::{Entry, Grade, Minutes, Subject};
+    use tokio::sync::oneshot;
+
+    fn write(class_id: i64, minutes: u32, client_id: &str, version: Option<i64>) -> ReportWrite {
+        ReportWrite {
+            class_id,
+            date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            entries: vec![Entry {
+                subject: Subject::parse("math").unwrap(),
+                minutes: Minutes::new(i64::from(minutes)).unwrap(),
+            }],
+            note: String::new(),
+            client_id: Some(client_id.to_owned()),
+            expected_version: version,
+            recorded_by: "monitor".into(),
+            updated_at: "2026-11-20T08:00:00Z".into(),
+        }
+    }
+
+    /// Writes `writes` as one batch on a connection of the test's own; what became of each.
+    fn one_batch(db: &TestStore, writes: Vec<ReportWrite>) -> Vec<StoreResult<WriteOutcome>> {
+        let settings = Settings { path: db.path(), cache_kib: 2048, autocheckpoint_pages: 1000 };
+        let mut conn = open(&settings).unwrap();
+        let actor = Actor::system(Some(db.school.id));
+        let (mut batch, mut answers) = (Vec::new(), Vec::new());
+        for write in writes {
+            let (reply, answer) = oneshot::channel();
+            batch.push(Job::Report { write, actor: actor.clone(), reply });
+            answers.push(answer);
+        }
+        write_batch(&mut conn, &mut batch);
+        answers.into_iter().map(|mut a| a.try_recv().expect("answered")).collect()
+    }
+
+    async fn class(db: &TestStore, name: &str) -> i64 {
+        let actor = Actor::system(Some(db.school.id));
+        let grade = Grade::new(7).unwrap();
+        db.store.create_class(db.school.id, grade, name, &actor).await.unwrap().id
+    }
+
+    /// Reports of one batch each become what they would have become written alone, one after
+    /// another in the order they arrived.
+    #[tokio::test]
+    async fn reports_of_one_batch_follow_one_another_as_if_written_alone() {
+        let db = TestStore::new("batch").await;
+        let (class, other) = (class(&db, "7(1)").await, class(&db, "7(2)").await);
+
+        // Ten unversioned writes of one day, a resend of one of them, and two writes that both
+        // claim to be the first version of another class's day.
+        let mut writes: Vec<ReportWrite> =
+            (0..10).map(|i| write(class, 10 + i, &format!("c{i}"), None)).collect();
+        writes.push(write(class, 99, "c3", None));
+        writes.push(write(other, 40, "o1", Some(0)));
+        writes.push(write(other, 41, "o2", Some(0)));
+        let outcomes: Vec<WriteOutcome> =
+            one_batch(&db, writes).into_iter().map(Result::unwrap).collect();
+
+        let stored = |o: &WriteOutcome| match o {
+            WriteOutcome::Stored(r) => r.clone(),
+            other => panic!("not stored: {other:?}"),
+        };
+        let versions: Vec<i64> = outcomes[..10].iter().map(|o| stored(o).version).collect();
+        assert_eq!(versions, (1..=10).collect::<Vec<_>>());
+        assert_eq!(
+            outcomes[10],
+            WriteOutcome::Replayed(stored(&outcomes[3])),
+            "resend: same answer"
+        );
+        let first = stored(&outcomes[11]);
+        assert_eq!(outcomes[12], WriteOutcome::Conflict(Some(first)), "the second first version");
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let kept = db.store.report(class, day).await.unwrap().unwrap();
+        assert_eq!(kept.version, 10);
+        assert_eq!(kept.total_minutes, kept.entries.iter().map(|e| e.minutes.get()).sum::<u32>());
+    }
+
+    /// A report the database refuses is rolled back alone: the rest of its batch is kept.
+    #[tokio::test]
+    async fn a_refused_report_fails_alone_and_its_batch_is_kept() {
+        let db = TestStore::new("refused").await;
+        let class = class(&db, "7(1)").await;
+        let no_class = class + 1_000;
+
+        let outcomes = one_batch(
+            &db,
+            vec![
+                write(class, 10, "a", None),
+                write(no_class, 20, "b", None),
+                write(class, 30, "c", None),
+            ],
+        );
+
+        assert!(outcomes[1].is_err(), "a class that does not exist: {:?}", outcomes[1]);
+        assert!(matches!(outcomes[2], Ok(WriteOutcome::Stored(ref r)) if r.version == 2));
+        let day = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let kept = db.store.report(class, day).await.unwrap().unwrap();
+        assert_eq!((kept.version, kept.total_minutes), (2, 30));
+        assert_eq!(db.store.report(no_class, day).await.unwrap(), None);
+        assert_eq!(db.store.replayed_report(no_class, day, "b").await.unwrap(), None);
+    }
+
+    /// Many touches at once, of several sessions and some of one session twice, each end up
+    /// as that session's latest use (whichever was written first), and only that session's.
+    #[tokio::test]
+    async fn touches_at_once_each_record_their_sessions_latest_use() {
+        let db = TestStore::new("touches").await;
+        let (store, admin) = (&db.store, &db.admin);
+        let tokens: Vec<Vec<u8>> = (0..40u8).map(|i| vec![i; 32]).collect();
+        for t in &tokens {
+            store
+                .create_session(t, admin.id, 1_000, 9_000, None, &Actor::system(None))
+                .await
+                .unwrap();
+        }
+
+        // Every session but the last is touched at 2000 + i, the even ones a second time
+        // earlier; all at once.
+        let mut touches = Vec::new();
+        for (i, t) in tokens.iter().enumerate().take(39) {
+            let times =
+                if i % 2 == 0 { vec![2_000 + i as i64, 1_500] } else { vec![2_000 + i as i64] };
+            for now in times {
+                let (store, t) = (store.clone(), t.clone());
+                touches.push(tokio::spawn(async move { store.touch_session(&t, now).await }));
+            }
+        }
+        for touch in touches {
+            touch.await.unwrap().unwrap();
+        }
+
+        for (i, t) in tokens.iter().enumerate() {
+            let session = store.session(t, 3_000, 0).await.unwrap().unwrap();
+            let expected = if i < 39 { 2_000 + i as i64 } else { 1_000 };
+            assert_eq!(session.last_seen_at, expected, "session {i}");
+        }
+    }
+}
