@@ -122,15 +122,15 @@ fn write_batch(conn: &mut Connection, batch: &mut Vec<Job>) {
         for job in batch.iter() {
             outcomes.push(match job {
                 Job::Report { write, actor, .. } => {
-                    let savepoint = tx.savepoint().map_err(db)?;
-                    match put_report(&savepoint, write, actor, &at) {
-                        Ok(outcome) => {
-                            savepoint.commit().map_err(db)?;
-                            Outcome::Report(Ok(outcome))
-                        }
-                        // Dropped, the savepoint rolls this report back, and only it.
-                        Err(e) => Outcome::Report(Err(e)),
+                    let mut savepoint = tx.savepoint().map_err(db)?;
+                    let outcome = put_report(&savepoint, write, actor, &at);
+                    if outcome.is_err() {
+                        // This report is undone, and only it; if even that fails, nothing of
+                        // the batch may be committed (the `?`), rather than half a report.
+                        savepoint.rollback().map_err(db)?;
                     }
+                    savepoint.commit().map_err(db)?;
+                    Outcome::Report(outcome)
                 }
                 Job::Touch { token_hash, now, .. } => Outcome::Touch(touch(&tx, token_hash, *now)),
             });
