@@ -15,7 +15,7 @@ use shared::{ClassId, SchoolId, UserId};
 #[async_trait]
 impl Accounts for SqliteStore {
     async fn create_account(&self, account: NewAccount, actor: &Actor) -> StoreResult<Account> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let id = insert_account(&mut tx, &account).await?;
         let created = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no new account"))?;
         let target = format!("user {}", created.username);
@@ -64,7 +64,7 @@ impl Accounts for SqliteStore {
         changes: AccountChanges,
         actor: &Actor,
     ) -> StoreResult<Account> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let before = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no such account"))?;
         let disabled_at = match changes.disabled {
             Some(true) if !before.disabled => Some(Some(now_rfc3339())),
@@ -107,7 +107,7 @@ impl Accounts for SqliteStore {
         keep: Option<&[u8]>,
         actor: &Actor,
     ) -> StoreResult<()> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let username: String = sqlx::query_scalar(
             "UPDATE users SET password_hash = ? WHERE id = ? RETURNING username",
         )
@@ -136,7 +136,7 @@ impl Accounts for SqliteStore {
         tablet_code: Option<i64>,
         actor: &Actor,
     ) -> StoreResult<()> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, tablet_code_id) \
              VALUES (?, ?, ?, ?, ?, ?)",
@@ -186,7 +186,7 @@ impl Accounts for SqliteStore {
     }
 
     async fn delete_session(&self, token_hash: &[u8], actor: Option<&Actor>) -> StoreResult<()> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let deleted = sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(token_hash)
             .execute(&mut *tx)
@@ -207,7 +207,7 @@ impl Accounts for SqliteStore {
         at: i64,
         actor: &Actor,
     ) -> StoreResult<()> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO login_failures (username, address, at) VALUES (?, ?, ?)")
             .bind(username)
             .bind(address)
@@ -251,7 +251,7 @@ impl Accounts for SqliteStore {
         code_hash: &[u8],
         actor: &Actor,
     ) -> StoreResult<TabletCodeRecord> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let code: TabletCodeRecord = sqlx::query_as(&format!(
             "INSERT INTO tablet_codes (class_id, label, code_hash, created_by, created_at) \
              VALUES (?, ?, ?, ?, ?) RETURNING {TABLET_CODE_COLUMNS}"
@@ -287,7 +287,7 @@ impl Accounts for SqliteStore {
         id: i64,
         actor: &Actor,
     ) -> StoreResult<bool> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let revoked = sqlx::query(
             "UPDATE tablet_codes SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND class_id = ?",
         )
@@ -317,7 +317,7 @@ impl Accounts for SqliteStore {
         code_hash: &[u8],
         unusable_hash: &str,
     ) -> StoreResult<Option<(i64, Account)>> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let code: Option<(i64, ClassId)> = sqlx::query_as(
             "SELECT t.id, t.class_id FROM tablet_codes t JOIN classes c ON c.id = t.class_id \
              WHERE t.code_hash = ? AND t.revoked_at IS NULL AND c.archived_at IS NULL",

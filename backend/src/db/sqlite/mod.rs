@@ -125,6 +125,13 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
+    /// A transaction on the sqlx writing connection that holds SQLite's write lock from its
+    /// start (`BEGIN IMMEDIATE`), so that the report writer's commits ([`writer`]) cannot come
+    /// between its reads and its writes (`SQLITE_BUSY_SNAPSHOT`); the busy timeout waits instead.
+    async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)
+    }
+
     /// `PRAGMA integrity_check` of a database file: `ok`, or what is wrong. A sound file that
     /// is not this server's database (an empty file is a sound, empty database) is wrong too.
     pub async fn integrity_check(url: &str) -> Result<String, String> {

@@ -100,7 +100,7 @@ impl Reports for SqliteStore {
         before: NaiveDate,
         actor: &Actor,
     ) -> StoreResult<u64> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let old = "SELECT r.id FROM day_reports r JOIN classes c ON c.id = r.class_id \
                    WHERE c.school_id = ? AND r.date < ?";
         // The client ids go with their reports (ON DELETE CASCADE).

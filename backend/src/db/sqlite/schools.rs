@@ -28,7 +28,7 @@ impl Schools for SqliteStore {
         actor: &Actor,
     ) -> StoreResult<(School, Account)> {
         let policy = serde_json::to_string(&Policy::default()).map_err(corrupt)?;
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let school: School = sqlx::query_as(
             "INSERT INTO schools (name, policy, created_at) VALUES (?, ?, ?) \
              RETURNING id, name, utc_offset_minutes",
@@ -87,7 +87,7 @@ impl Schools for SqliteStore {
         actor: &Actor,
     ) -> StoreResult<()> {
         let json = serde_json::to_string(policy).map_err(corrupt)?;
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let before: String = sqlx::query_scalar("SELECT policy FROM schools WHERE id = ?")
             .bind(school)
             .fetch_one(&mut *tx)
@@ -128,7 +128,7 @@ impl Schools for SqliteStore {
         holiday: &Holiday,
         actor: &Actor,
     ) -> StoreResult<()> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let before: Option<String> =
             sqlx::query_scalar("SELECT name FROM holidays WHERE school_id = ? AND date = ?")
                 .bind(school)
@@ -159,7 +159,7 @@ impl Schools for SqliteStore {
         date: NaiveDate,
         actor: &Actor,
     ) -> StoreResult<bool> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let before: Option<String> = sqlx::query_scalar(
             "DELETE FROM holidays WHERE school_id = ? AND date = ? RETURNING name",
         )
@@ -251,7 +251,7 @@ impl Schools for SqliteStore {
         name: &str,
         actor: &Actor,
     ) -> StoreResult<ClassInfo> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let class = insert_class(&mut tx, school, grade, name).await?;
         let target = format!("class {}", class.id);
         audit_in(&mut tx, actor, "class.create", &target, None, Some(class_json(&class))).await?;
@@ -266,7 +266,7 @@ impl Schools for SqliteStore {
         archived: Option<bool>,
         actor: &Actor,
     ) -> StoreResult<ClassInfo> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let before = class_in(&mut tx, id).await?.ok_or_else(|| corrupt("no such class"))?;
         let archived_at = match archived {
             Some(true) if !before.archived => Some(Some(now_rfc3339())),
@@ -299,7 +299,7 @@ impl Schools for SqliteStore {
         accounts: &[RosterAccountRow],
         actor: &Actor,
     ) -> StoreResult<()> {
-        let mut tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)?;
+        let mut tx = self.begin_write().await?;
         let mut ids: HashMap<String, ClassId> = HashMap::new();
         let existing: Vec<ClassRow> =
             sqlx::query_as(&format!("SELECT {CLASS_COLUMNS} FROM classes WHERE school_id = ?"))
