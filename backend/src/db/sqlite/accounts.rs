@@ -178,11 +178,8 @@ impl Accounts for SqliteStore {
     }
 
     async fn touch_session(&self, token_hash: &[u8], now: i64) -> StoreResult<()> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        let job = writer::Job::Touch { token_hash: token_hash.to_vec(), now, reply };
-        let stopped = || StoreError::Unavailable("the writer stopped".into());
-        self.writes.send(job).await.map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        let token_hash = token_hash.to_vec();
+        self.by_writer(|reply| writer::Job::Touch { token_hash, now, reply }).await
     }
 
     async fn delete_session(&self, token_hash: &[u8], actor: Option<&Actor>) -> StoreResult<()> {

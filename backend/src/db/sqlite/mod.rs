@@ -50,7 +50,7 @@ pub struct SqliteStore {
     /// Day reports and sessions' "last used" times go to the group-commit writer ([`writer`]).
     writes: tokio::sync::mpsc::Sender<writer::Job>,
     /// Stops the background checkpoints ([`checkpoint`]) when the store is dropped.
-    _checkpoints: Option<checkpoint::Stop>,
+    _checkpoints: checkpoint::Stop,
 }
 
 impl SqliteStore {
@@ -119,7 +119,7 @@ impl SqliteStore {
             cache_kib: WRITER_CACHE_KIB,
             autocheckpoint_pages: WRITER_AUTOCHECKPOINT_PAGES,
         })?;
-        let checkpoints = Some(checkpoint::start(options.clone()).await?);
+        let checkpoints = checkpoint::start(options.clone()).await?;
         Ok(SqliteStore { writer, reader, writes, _checkpoints: checkpoints })
     }
 }
@@ -130,6 +130,18 @@ impl SqliteStore {
     /// between its reads and its writes (`SQLITE_BUSY_SNAPSHOT`); the busy timeout waits instead.
     async fn begin_write(&self) -> StoreResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
         self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(store_error)
+    }
+
+    /// Hands a write to the report writer ([`writer`]) and waits for what became of it, which
+    /// it says once its batch is committed.
+    async fn by_writer<T>(
+        &self,
+        job: impl FnOnce(tokio::sync::oneshot::Sender<StoreResult<T>>) -> writer::Job,
+    ) -> StoreResult<T> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let stopped = || StoreError::Unavailable("the writer stopped".into());
+        self.writes.send(job(reply)).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 
     /// `PRAGMA integrity_check` of a database file: `ok`, or what is wrong. A sound file that
@@ -161,7 +173,6 @@ impl SqliteStore {
     }
 }
 
-/// Sorts a database error into what the HTTP layer must say about it.
 /// A group commit's failure, once for each request of the batch (a `StoreError` is not `Clone`).
 fn shared_failure(e: &StoreError) -> StoreError {
     match e {
@@ -170,6 +181,14 @@ fn shared_failure(e: &StoreError) -> StoreError {
     }
 }
 
+/// Whether SQLite's primary result code says the database cannot take writes now: READONLY,
+/// FULL, BUSY, LOCKED, IOERR, CANTOPEN (a `503`, not a bug). Both connections' errors are sorted
+/// by it ([`store_error`], `writer::db`).
+fn unavailable(code: i32) -> bool {
+    matches!(code & 0xff, 8 | 13 | 5 | 6 | 10 | 14)
+}
+
+/// Sorts a database error into what the HTTP layer must say about it.
 fn store_error(e: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(db) = &e {
         let primary = db.code().and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff);
@@ -184,8 +203,7 @@ fn store_error(e: sqlx::Error) -> StoreError {
             Some(19) if message.contains("schools.name") => {
                 return StoreError::Taken(Taken::SchoolName);
             }
-            // READONLY, FULL, BUSY, LOCKED, IOERR, CANTOPEN
-            Some(8 | 13 | 5 | 6 | 10 | 14) => return StoreError::Unavailable(e.to_string()),
+            Some(code) if unavailable(code) => return StoreError::Unavailable(e.to_string()),
             _ => {}
         }
     }
@@ -300,6 +318,11 @@ async fn insert_class(
     row.class()
 }
 
+/// What was acknowledged for a `client_id` (`?3`) sent for a class's (`?1`) day (`?2`).
+const REPLAY_SELECT: &str = "SELECT w.report FROM day_reports r \
+     JOIN client_writes w ON w.report_id = r.id \
+     WHERE r.class_id = ?1 AND r.date = ?2 AND w.client_id = ?3";
+
 /// What was acknowledged for a `client_id` sent for a class's day.
 async fn replayed_in<'e, E>(
     executor: E,
@@ -310,16 +333,13 @@ async fn replayed_in<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
 {
-    let json: Option<String> = sqlx::query_scalar(
-        "SELECT w.report FROM day_reports r JOIN client_writes w ON w.report_id = r.id \
-         WHERE r.class_id = ? AND r.date = ? AND w.client_id = ?",
-    )
-    .bind(class)
-    .bind(date.to_string())
-    .bind(client_id)
-    .fetch_optional(executor)
-    .await
-    .map_err(store_error)?;
+    let json: Option<String> = sqlx::query_scalar(REPLAY_SELECT)
+        .bind(class)
+        .bind(date.to_string())
+        .bind(client_id)
+        .fetch_optional(executor)
+        .await
+        .map_err(store_error)?;
     json.map(|j| serde_json::from_str(&j).map_err(corrupt)).transpose()
 }
 
@@ -373,9 +393,7 @@ mod testing {
                 store.create_school("S", admin, &Actor::system(None)).await.unwrap();
             TestStore { store, school, admin, dir }
         }
-    }
 
-    impl TestStore {
         /// The database file.
         pub(super) fn path(&self) -> PathBuf {
             self.dir.join("t.db")

@@ -2,24 +2,19 @@
 //! that summaries and dashboards need, and the retention purge.
 
 use super::*;
-use crate::db::{Actor, ReportWrite, Reports, StoreError, StoreResult, WriteOutcome};
+use crate::db::{Actor, ReportWrite, Reports, StoreResult, WriteOutcome};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde_json::json;
 use shared::api::DayReport;
 use shared::{ClassId, SchoolId, Window};
-
 use std::collections::{BTreeMap, HashMap};
-use tokio::sync::oneshot;
 
 #[async_trait]
 impl Reports for SqliteStore {
     async fn put_report(&self, write: ReportWrite, actor: &Actor) -> StoreResult<WriteOutcome> {
-        let (reply, answer) = oneshot::channel();
-        let job = writer::Job::Report { write, actor: actor.clone(), reply };
-        let stopped = || StoreError::Unavailable("the writer stopped".into());
-        self.writes.send(job).await.map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        let actor = actor.clone();
+        self.by_writer(|reply| writer::Job::Report { write, actor, reply }).await
     }
 
     async fn replayed_report(

@@ -18,7 +18,7 @@
 //! write lock at the start of their transactions (`BEGIN IMMEDIATE`), so that neither finds the
 //! other's commit in the way half-way through (`SQLITE_BUSY_SNAPSHOT`); the busy timeout waits.
 
-use super::shared_failure;
+use super::{REPLAY_SELECT, corrupt, shared_failure, unavailable};
 use crate::clock::now_rfc3339;
 use crate::db::rows::next_report;
 use crate::db::{Actor, ReportWrite, StoreError, StoreResult, WriteOutcome};
@@ -141,30 +141,29 @@ fn write_batch(conn: &mut Connection, batch: &mut Vec<Job>) {
     match written {
         Ok(outcomes) => {
             for (job, outcome) in batch.drain(..).zip(outcomes) {
-                match (job, outcome) {
-                    (Job::Report { reply, .. }, Outcome::Report(o)) => {
-                        let _ = reply.send(o);
-                    }
-                    (Job::Touch { reply, .. }, Outcome::Touch(o)) => {
-                        let _ = reply.send(o);
-                    }
-                    _ => unreachable!("outcomes follow their jobs"),
-                }
+                job.answer(Ok(outcome));
             }
         }
         Err(e) => {
             tracing::warn!(error = %e, writes = batch.len(), "a batch of writes failed");
             for job in batch.drain(..) {
-                match job {
-                    Job::Report { reply, .. } => {
-                        let _ = reply.send(Err(shared_failure(&e)));
-                    }
-                    Job::Touch { reply, .. } => {
-                        let _ = reply.send(Err(shared_failure(&e)));
-                    }
-                }
+                job.answer(Err(&e));
             }
         }
+    }
+}
+
+impl Job {
+    /// Sends what became of this job: its own outcome, its batch being committed, or the
+    /// batch's failure.
+    fn answer(self, outcome: Result<Outcome, &StoreError>) {
+        let _ = match (self, outcome) {
+            (Job::Report { reply, .. }, Ok(Outcome::Report(o))) => reply.send(o).ok(),
+            (Job::Touch { reply, .. }, Ok(Outcome::Touch(o))) => reply.send(o).ok(),
+            (Job::Report { reply, .. }, Err(e)) => reply.send(Err(shared_failure(e))).ok(),
+            (Job::Touch { reply, .. }, Err(e)) => reply.send(Err(shared_failure(e))).ok(),
+            _ => unreachable!("outcomes follow their jobs"),
+        };
     }
 }
 
@@ -188,10 +187,7 @@ fn put_report(
     let date = write.date.to_string();
     if let Some(client_id) = &write.client_id {
         let replayed: Option<String> = conn
-            .prepare_cached(
-                "SELECT w.report FROM day_reports r JOIN client_writes w ON w.report_id = r.id \
-                 WHERE r.class_id = ?1 AND r.date = ?2 AND w.client_id = ?3",
-            )
+            .prepare_cached(REPLAY_SELECT)
             .and_then(|mut s| {
                 s.query_row(params![write.class_id, date, client_id], |r| r.get(0)).optional()
             })
@@ -321,17 +317,12 @@ fn day(
 /// Sorts a SQLite error as the sqlx store does ([`super::store_error`]): a full, read-only,
 /// locked or failing database is unavailable (503), anything else internal.
 fn db(e: rusqlite::Error) -> StoreError {
-    if let rusqlite::Error::SqliteFailure(failure, _) = &e {
-        // READONLY, FULL, BUSY, LOCKED, IOERR, CANTOPEN
-        if matches!(failure.extended_code & 0xff, 8 | 13 | 5 | 6 | 10 | 14) {
-            return StoreError::Unavailable(e.to_string());
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) if unavailable(f.extended_code) => {
+            StoreError::Unavailable(e.to_string())
         }
+        _ => StoreError::Internal(e.to_string()),
     }
-    StoreError::Internal(e.to_string())
-}
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Internal(format!("corrupt row: {e}"))
 }
 
 #[cfg(test)]
