@@ -158,6 +158,16 @@ impl Actor {
     }
 }
 
+/// One school's part of a grade compared across schools: the school, its policy, its active
+/// classes of the grade (ordered by name) and its holidays in the window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchoolGrade {
+    pub school: School,
+    pub policy: Policy,
+    pub classes: Vec<ClassInfo>,
+    pub holidays: BTreeSet<NaiveDate>,
+}
+
 /// Changes to an account; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct AccountChanges {
@@ -276,6 +286,14 @@ pub trait Schools: Send + Sync + 'static {
         archived: Option<bool>,
         actor: &Actor,
     ) -> StoreResult<ClassInfo>;
+    /// Every school that has an active class of `grade`, ordered by id, with what
+    /// [`SchoolGrade`] holds: what a district's comparison of a grade across its schools reads,
+    /// in a few queries whatever the number of schools, from one snapshot.
+    async fn grade_across_schools(
+        &self,
+        grade: Grade,
+        window: Window,
+    ) -> StoreResult<Vec<SchoolGrade>>;
     /// Creates every class and account of a roster import in one transaction, or nothing.
     async fn import_roster(
         &self,

@@ -3,12 +3,13 @@
 //! column lists both dialects write alike; the audit log's snapshots; the error for a row that
 //! makes no sense. Each store keeps its own queries (placeholders and idioms differ).
 
-use super::{Account, ReportWrite, RosterAccountRow, StoreError, StoreResult};
+use super::{Account, ReportWrite, RosterAccountRow, School, SchoolGrade, StoreError, StoreResult};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 use shared::api::{AuditEntry, ClassInfo, DayReport, Role};
 use shared::report::{Entry, day_total};
-use shared::{ClassId, Grade, Minutes, SchoolId, Subject, UserId};
+use shared::{ClassId, Grade, Minutes, Policy, SchoolId, Subject, UserId};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A stored value that the domain refuses: a bug or a database edited by hand.
 pub(super) fn corrupt(what: impl std::fmt::Display) -> StoreError {
@@ -42,6 +43,46 @@ impl ClassRow {
             archived: self.archived,
         })
     }
+}
+
+/// A school with its policy (JSON text), for [`school_grades`].
+#[derive(sqlx::FromRow)]
+pub(super) struct SchoolPolicyRow {
+    id: SchoolId,
+    name: String,
+    utc_offset_minutes: i32,
+    policy: String,
+}
+
+/// Puts together the answer of `Schools::grade_across_schools` from its three reads: the
+/// schools (by id), the grade's classes (by school, then name) and the holidays of those
+/// schools. A school without a class of the grade is left out.
+pub(super) fn school_grades(
+    schools: Vec<SchoolPolicyRow>,
+    classes: Vec<ClassRow>,
+    holidays: Vec<(SchoolId, NaiveDate)>,
+) -> StoreResult<Vec<SchoolGrade>> {
+    let mut by_school: BTreeMap<SchoolId, SchoolGrade> = BTreeMap::new();
+    for row in schools {
+        let policy: Policy = serde_json::from_str(&row.policy).map_err(corrupt)?;
+        let school =
+            School { id: row.id, name: row.name, utc_offset_minutes: row.utc_offset_minutes };
+        let grade = SchoolGrade { school, policy, classes: Vec::new(), holidays: BTreeSet::new() };
+        by_school.insert(row.id, grade);
+    }
+    for row in classes {
+        let class = row.class()?;
+        match by_school.get_mut(&class.school_id) {
+            Some(g) => g.classes.push(class),
+            None => return Err(corrupt(format!("class {} has no school", class.id))),
+        }
+    }
+    for (school, date) in holidays {
+        if let Some(g) = by_school.get_mut(&school) {
+            g.holidays.insert(date);
+        }
+    }
+    Ok(by_school.into_values().filter(|g| !g.classes.is_empty()).collect())
 }
 
 /// The columns of an [`AccountRow`], from `users u` left-joined with its class `c`

@@ -2,8 +2,10 @@
 
 use super::*;
 use crate::clock::now_rfc3339;
-use crate::db::rows::{class_json, roster_json};
-use crate::db::{Account, Actor, NewAccount, RosterAccountRow, School, Schools, StoreResult};
+use crate::db::rows::{SchoolPolicyRow, class_json, roster_json, school_grades};
+use crate::db::{
+    Account, Actor, NewAccount, RosterAccountRow, School, SchoolGrade, Schools, StoreResult,
+};
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde_json::json;
@@ -191,6 +193,48 @@ impl Schools for PgStore {
         .await
         .map_err(store_error)?;
         rows.into_iter().map(ClassRow::class).collect()
+    }
+
+    async fn grade_across_schools(
+        &self,
+        grade: Grade,
+        window: Window,
+    ) -> StoreResult<Vec<SchoolGrade>> {
+        let grade = i32::from(grade.get());
+        // One snapshot for the three reads, which may go to a read replica.
+        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        let schools: Vec<SchoolPolicyRow> = sqlx::query_as(
+            "SELECT id, name, utc_offset_minutes, policy::text AS policy FROM schools WHERE id IN \
+             (SELECT school_id FROM classes WHERE grade = $1 AND archived_at IS NULL) ORDER BY id",
+        )
+        .bind(grade)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        let classes: Vec<ClassRow> = sqlx::query_as(&format!(
+            "SELECT {CLASS_COLUMNS} FROM classes WHERE grade = $1 AND archived_at IS NULL \
+             ORDER BY school_id, name"
+        ))
+        .bind(grade)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        let holidays: Vec<(SchoolId, NaiveDate)> = sqlx::query_as(
+            "SELECT school_id, date FROM holidays WHERE date BETWEEN $1 AND $2 AND school_id IN \
+             (SELECT school_id FROM classes WHERE grade = $3 AND archived_at IS NULL)",
+        )
+        .bind(window.from())
+        .bind(window.to())
+        .bind(grade)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(store_error)?;
+        tx.rollback().await.map_err(store_error)?;
+        school_grades(schools, classes, holidays)
     }
 
     async fn all_classes(&self, school: SchoolId) -> StoreResult<Vec<ClassInfo>> {
