@@ -239,19 +239,18 @@ fn put_report(
             .execute(params![report_id, position, e.subject.as_str(), e.minutes.get()])
             .map_err(db)?;
     }
+    // The report as JSON once: the client id's answer and the audit entry's `after` alike (both
+    // are read back as JSON values, so their keys' order does not matter).
+    let after = serde_json::to_string(&report).map_err(corrupt)?;
     if let Some(client_id) = &write.client_id {
-        let json = serde_json::to_string(&report).map_err(corrupt)?;
         conn.prepare_cached(
             "INSERT INTO client_writes (report_id, client_id, report, created_at) \
              VALUES (?1, ?2, ?3, ?4)",
         )
-        .and_then(|mut s| s.execute(params![report_id, client_id, json, report.updated_at]))
+        .and_then(|mut s| s.execute(params![report_id, client_id, after, report.updated_at]))
         .map_err(db)?;
     }
-    // As `audit_in` writes its snapshots: a `serde_json::Value`, then text.
-    let snapshot = |r: &DayReport| serde_json::to_value(r).map(|v| v.to_string()).map_err(corrupt);
-    let before_json = before.as_ref().map(snapshot).transpose()?;
-    let after = snapshot(&report)?;
+    let before_json = before.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?;
     conn.prepare_cached(
         "INSERT INTO audit_log (at, school_id, actor_id, actor, address, action, target, before, \
          after) VALUES (?1, ?2, ?3, ?4, ?5, 'report.put', ?6, ?7, ?8)",
