@@ -34,6 +34,18 @@ pub(super) struct ClassRow {
 }
 
 impl ClassRow {
+    /// The row through `rusqlite` (SQLite's reads on the request's thread): the columns of
+    /// [`CLASS_COLUMNS`], in that order, from the row's first.
+    pub(super) fn from_rusqlite(row: &rusqlite::Row) -> rusqlite::Result<ClassRow> {
+        Ok(ClassRow {
+            id: row.get(0)?,
+            school_id: row.get(1)?,
+            grade: row.get(2)?,
+            name: row.get(3)?,
+            archived: row.get(4)?,
+        })
+    }
+
     pub(super) fn class(self) -> StoreResult<ClassInfo> {
         Ok(ClassInfo {
             id: self.id,
@@ -109,6 +121,24 @@ pub(super) struct AccountRow {
 }
 
 impl AccountRow {
+    /// The row through `rusqlite` (SQLite's reads on the request's thread): the columns of
+    /// [`ACCOUNT_COLUMNS`], in that order, from the row's first.
+    pub(super) fn from_rusqlite(row: &rusqlite::Row) -> rusqlite::Result<AccountRow> {
+        Ok(AccountRow {
+            id: row.get(0)?,
+            school_id: row.get(1)?,
+            username: row.get(2)?,
+            display_name: row.get(3)?,
+            role: row.get(4)?,
+            class_id: row.get(5)?,
+            grade: row.get(6)?,
+            class_name: row.get(7)?,
+            password_hash: row.get(8)?,
+            disabled: row.get(9)?,
+            tablet: row.get(10)?,
+        })
+    }
+
     pub(super) fn account(self) -> StoreResult<Account> {
         Ok(Account {
             id: self.id,

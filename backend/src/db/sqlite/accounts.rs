@@ -2,12 +2,13 @@
 
 use super::*;
 use crate::clock::now_rfc3339;
-use crate::db::rows::{SessionRow, TABLET_CODE_COLUMNS, account_json};
+use crate::db::rows::{TABLET_CODE_COLUMNS, account_json};
 use crate::db::{
     Account, AccountChanges, Accounts, Actor, LoginFailures, NewAccount, Session, StoreResult,
     TabletCodeRecord,
 };
 use async_trait::async_trait;
+use rusqlite::OptionalExtension;
 use serde_json::json;
 use shared::api::Role;
 use shared::{ClassId, SchoolId, UserId};
@@ -161,20 +162,21 @@ impl Accounts for SqliteStore {
         now: i64,
         idle_since: i64,
     ) -> StoreResult<Option<Session>> {
-        let row: Option<SessionRow> = sqlx::query_as(&format!(
+        let sql = format!(
             "SELECT {ACCOUNT_COLUMNS}, s.last_seen_at FROM sessions s \
              JOIN users u ON u.id = s.user_id LEFT JOIN classes c ON c.id = u.class_id \
-             WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ? \
+             WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3 \
              AND u.disabled_at IS NULL"
-        ))
-        .bind(token_hash)
-        .bind(now)
-        .bind(idle_since)
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(store_error)?;
-        let Some(row) = row else { return Ok(None) };
-        Ok(Some(Session { account: row.account.account()?, last_seen_at: row.last_seen_at }))
+        );
+        let row = self.inline.read(|conn| {
+            conn.prepare_cached(&sql)?
+                .query_row(rusqlite::params![token_hash, now, idle_since], |row| {
+                    Ok((AccountRow::from_rusqlite(row)?, row.get::<_, i64>(11)?))
+                })
+                .optional()
+        })?;
+        let Some((account, last_seen_at)) = row else { return Ok(None) };
+        Ok(Some(Session { account: account.account()?, last_seen_at }))
     }
 
     async fn touch_session(&self, token_hash: &[u8], now: i64) -> StoreResult<()> {

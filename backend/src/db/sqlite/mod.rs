@@ -47,6 +47,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// The session and class reads of every request, on the request's own thread ([`inline`]).
+    inline: inline::InlineReader,
     /// Day reports and sessions' "last used" times go to the group-commit writer ([`writer`]).
     writes: tokio::sync::mpsc::Sender<writer::Job>,
     /// Stops the background checkpoints ([`checkpoint`]) when the store is dropped.
@@ -119,8 +121,12 @@ impl SqliteStore {
             cache_kib: WRITER_CACHE_KIB,
             autocheckpoint_pages: WRITER_AUTOCHECKPOINT_PAGES,
         })?;
+        let inline = inline::InlineReader::open(
+            options.get_filename().to_path_buf(),
+            reading_connections() as usize,
+        )?;
         let checkpoints = checkpoint::start(options.clone()).await?;
-        Ok(SqliteStore { writer, reader, writes, _checkpoints: checkpoints })
+        Ok(SqliteStore { writer, reader, inline, writes, _checkpoints: checkpoints })
     }
 }
 
@@ -351,6 +357,7 @@ fn ids_json(ids: &[ClassId]) -> StoreResult<String> {
 mod accounts;
 mod audit;
 mod checkpoint;
+mod inline;
 mod reports;
 mod schools;
 mod writer;

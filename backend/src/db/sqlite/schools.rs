@@ -8,6 +8,7 @@ use crate::db::{
 };
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use rusqlite::OptionalExtension;
 use serde_json::json;
 use shared::api::{ClassInfo, Holiday};
 use shared::{ClassId, Grade, Policy, SchoolId, Window};
@@ -256,31 +257,22 @@ impl Schools for SqliteStore {
         &self,
         id: ClassId,
     ) -> StoreResult<Option<(ClassInfo, School, Policy)>> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            #[sqlx(flatten)]
-            class: ClassRow,
-            school_name: String,
-            utc_offset_minutes: i32,
-            policy: String,
-        }
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT c.id, c.school_id, c.grade, c.name, c.archived_at IS NOT NULL AS archived, \
-             s.name AS school_name, s.utc_offset_minutes, s.policy \
-             FROM classes c JOIN schools s ON s.id = c.school_id WHERE c.id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(store_error)?;
-        let Some(row) = row else { return Ok(None) };
-        let class = row.class.class()?;
-        let school = School {
-            id: class.school_id,
-            name: row.school_name,
-            utc_offset_minutes: row.utc_offset_minutes,
-        };
-        let policy = serde_json::from_str(&row.policy).map_err(corrupt)?;
+        let row = self.inline.read(|conn| {
+            conn.prepare_cached(
+                "SELECT c.id, c.school_id, c.grade, c.name, c.archived_at IS NOT NULL, s.name, \
+                 s.utc_offset_minutes, s.policy \
+                 FROM classes c JOIN schools s ON s.id = c.school_id WHERE c.id = ?1",
+            )?
+            .query_row([id], |row| {
+                let school = (row.get::<_, String>(5)?, row.get::<_, i32>(6)?);
+                Ok((ClassRow::from_rusqlite(row)?, school, row.get::<_, String>(7)?))
+            })
+            .optional()
+        })?;
+        let Some((class, (name, utc_offset_minutes), policy)) = row else { return Ok(None) };
+        let class = class.class()?;
+        let school = School { id: class.school_id, name, utc_offset_minutes };
+        let policy = serde_json::from_str(&policy).map_err(corrupt)?;
         Ok(Some((class, school, policy)))
     }
 

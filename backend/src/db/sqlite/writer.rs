@@ -18,7 +18,8 @@
 //! write lock at the start of their transactions (`BEGIN IMMEDIATE`), so that neither finds the
 //! other's commit in the way half-way through (`SQLITE_BUSY_SNAPSHOT`); the busy timeout waits.
 
-use super::{REPLAY_SELECT, corrupt, shared_failure, unavailable};
+use super::inline::rusqlite_error;
+use super::{REPLAY_SELECT, corrupt, shared_failure};
 use crate::clock::now_rfc3339;
 use crate::db::rows::next_report;
 use crate::db::{Actor, ReportWrite, StoreError, StoreResult, WriteOutcome};
@@ -117,25 +118,27 @@ enum Outcome {
 fn write_batch(conn: &mut Connection, batch: &mut Vec<Job>) {
     let at = now_rfc3339();
     let written = (|| -> StoreResult<Vec<Outcome>> {
-        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+        let mut tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(rusqlite_error)?;
         let mut outcomes = Vec::with_capacity(batch.len());
         for job in batch.iter() {
             outcomes.push(match job {
                 Job::Report { write, actor, .. } => {
-                    let mut savepoint = tx.savepoint().map_err(db)?;
+                    let mut savepoint = tx.savepoint().map_err(rusqlite_error)?;
                     let outcome = put_report(&savepoint, write, actor, &at);
                     if outcome.is_err() {
                         // This report is undone, and only it; if even that fails, nothing of
                         // the batch may be committed (the `?`), rather than half a report.
-                        savepoint.rollback().map_err(db)?;
+                        savepoint.rollback().map_err(rusqlite_error)?;
                     }
-                    savepoint.commit().map_err(db)?;
+                    savepoint.commit().map_err(rusqlite_error)?;
                     Outcome::Report(outcome)
                 }
                 Job::Touch { token_hash, now, .. } => Outcome::Touch(touch(&tx, token_hash, *now)),
             });
         }
-        tx.commit().map_err(db)?;
+        tx.commit().map_err(rusqlite_error)?;
         Ok(outcomes)
     })();
     match written {
@@ -172,7 +175,7 @@ fn touch(conn: &Connection, token_hash: &[u8], now: i64) -> StoreResult<()> {
         "UPDATE sessions SET last_seen_at = max(last_seen_at, ?1) WHERE token_hash = ?2",
     )
     .and_then(|mut s| s.execute(params![now, token_hash]))
-    .map_err(db)?;
+    .map_err(rusqlite_error)?;
     Ok(())
 }
 
@@ -191,7 +194,7 @@ fn put_report(
             .and_then(|mut s| {
                 s.query_row(params![write.class_id, date, client_id], |r| r.get(0)).optional()
             })
-            .map_err(db)?;
+            .map_err(rusqlite_error)?;
         if let Some(json) = replayed {
             return Ok(WriteOutcome::Replayed(serde_json::from_str(&json).map_err(corrupt)?));
         }
@@ -222,22 +225,22 @@ fn put_report(
                 |r| r.get(0),
             )
         })
-        .map_err(db)?;
+        .map_err(rusqlite_error)?;
     if before.is_some() {
         conn.prepare_cached("DELETE FROM report_entries WHERE report_id = ?1")
             .and_then(|mut s| s.execute([report_id]))
-            .map_err(db)?;
+            .map_err(rusqlite_error)?;
     }
     let mut insert = conn
         .prepare_cached(
             "INSERT INTO report_entries (report_id, position, subject, minutes) \
              VALUES (?1, ?2, ?3, ?4)",
         )
-        .map_err(db)?;
+        .map_err(rusqlite_error)?;
     for (position, e) in report.entries.iter().enumerate() {
         insert
             .execute(params![report_id, position, e.subject.as_str(), e.minutes.get()])
-            .map_err(db)?;
+            .map_err(rusqlite_error)?;
     }
     // The report as JSON once: the client id's answer and the audit entry's `after` alike (both
     // are read back as JSON values, so their keys' order does not matter).
@@ -248,7 +251,7 @@ fn put_report(
              VALUES (?1, ?2, ?3, ?4)",
         )
         .and_then(|mut s| s.execute(params![report_id, client_id, after, report.updated_at]))
-        .map_err(db)?;
+        .map_err(rusqlite_error)?;
     }
     let before_json = before.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?;
     conn.prepare_cached(
@@ -267,7 +270,7 @@ fn put_report(
             after
         ])
     })
-    .map_err(db)?;
+    .map_err(rusqlite_error)?;
     Ok(WriteOutcome::Stored(report))
 }
 
@@ -284,25 +287,25 @@ fn day(
              e.minutes FROM day_reports r LEFT JOIN report_entries e ON e.report_id = r.id \
              WHERE r.class_id = ?1 AND r.date = ?2 ORDER BY e.position",
         )
-        .map_err(db)?;
-    let mut rows = statement.query(params![class_id, date_text]).map_err(db)?;
+        .map_err(rusqlite_error)?;
+    let mut rows = statement.query(params![class_id, date_text]).map_err(rusqlite_error)?;
     let mut report: Option<DayReport> = None;
-    while let Some(row) = rows.next().map_err(db)? {
+    while let Some(row) = rows.next().map_err(rusqlite_error)? {
         let report = match &mut report {
             Some(r) => r,
             None => report.insert(DayReport {
                 class_id,
                 date,
                 entries: Vec::new(),
-                total_minutes: row.get(0).map_err(db)?,
-                note: row.get(1).map_err(db)?,
-                version: row.get(2).map_err(db)?,
-                recorded_by: row.get(3).map_err(db)?,
-                updated_at: row.get(4).map_err(db)?,
+                total_minutes: row.get(0).map_err(rusqlite_error)?,
+                note: row.get(1).map_err(rusqlite_error)?,
+                version: row.get(2).map_err(rusqlite_error)?,
+                recorded_by: row.get(3).map_err(rusqlite_error)?,
+                updated_at: row.get(4).map_err(rusqlite_error)?,
             }),
         };
-        let subject: Option<String> = row.get(5).map_err(db)?;
-        let minutes: Option<i64> = row.get(6).map_err(db)?;
+        let subject: Option<String> = row.get(5).map_err(rusqlite_error)?;
+        let minutes: Option<i64> = row.get(6).map_err(rusqlite_error)?;
         if let (Some(subject), Some(minutes)) = (subject, minutes) {
             report.entries.push(Entry {
                 subject: Subject::parse(&subject).map_err(corrupt)?,
@@ -311,17 +314,6 @@ fn day(
         }
     }
     Ok(report)
-}
-
-/// Sorts a SQLite error as the sqlx store does ([`super::store_error`]): a full, read-only,
-/// locked or failing database is unavailable (503), anything else internal.
-fn db(e: rusqlite::Error) -> StoreError {
-    match &e {
-        rusqlite::Error::SqliteFailure(f, _) if unavailable(f.extended_code) => {
-            StoreError::Unavailable(e.to_string())
-        }
-        _ => StoreError::Internal(e.to_string()),
-    }
 }
 
 #[cfg(test)]
