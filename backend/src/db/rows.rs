@@ -1,5 +1,6 @@
 //! What the SQLite and PostgreSQL stores share: the rows their queries return, decoded by
-//! `sqlx::FromRow` whatever the database, and how those rows become the domain's values; the
+//! `sqlx::FromRow` whatever the database (and by `rusqlite` for SQLite's reads on the request's
+//! thread), and how those rows become the domain's values; the
 //! column lists both dialects write alike; the audit log's snapshots; the error for a row that
 //! makes no sense. Each store keeps its own queries (placeholders and idioms differ).
 

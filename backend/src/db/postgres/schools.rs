@@ -201,7 +201,7 @@ impl Schools for PgStore {
         window: Window,
     ) -> StoreResult<Vec<SchoolGrade>> {
         let grade = i32::from(grade.get());
-        // One snapshot for the three reads, which may go to a read replica.
+        // One snapshot for the three reads; read only, so that a read replica could serve it.
         let mut tx = self.pool.begin().await.map_err(store_error)?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *tx)

@@ -12,6 +12,7 @@ use rusqlite::OptionalExtension;
 use serde_json::json;
 use shared::api::Role;
 use shared::{ClassId, SchoolId, UserId};
+use std::sync::LazyLock;
 
 #[async_trait]
 impl Accounts for SqliteStore {
@@ -162,14 +163,17 @@ impl Accounts for SqliteStore {
         now: i64,
         idle_since: i64,
     ) -> StoreResult<Option<Session>> {
-        let sql = format!(
-            "SELECT {ACCOUNT_COLUMNS}, s.last_seen_at FROM sessions s \
-             JOIN users u ON u.id = s.user_id LEFT JOIN classes c ON c.id = u.class_id \
-             WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3 \
-             AND u.disabled_at IS NULL"
-        );
+        // Every request's read: its text is made once.
+        static SESSION: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "SELECT {ACCOUNT_COLUMNS}, s.last_seen_at FROM sessions s \
+                 JOIN users u ON u.id = s.user_id LEFT JOIN classes c ON c.id = u.class_id \
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3 \
+                 AND u.disabled_at IS NULL"
+            )
+        });
         let row = self.inline.read(|conn| {
-            conn.prepare_cached(&sql)?
+            conn.prepare_cached(&SESSION)?
                 .query_row(rusqlite::params![token_hash, now, idle_since], |row| {
                     Ok((AccountRow::from_rusqlite(row)?, row.get::<_, i64>(11)?))
                 })
