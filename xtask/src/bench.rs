@@ -94,35 +94,10 @@ pub fn bench(args: &[String]) -> Result<(), String> {
         // same closed loop of day reports as the city's "sessions warm".
         let db = bench_dir.join("school.db");
         let url = format!("sqlite://{}", db.display());
-        let sessions = sessions_path(&bench_dir, &url);
-        if o.regenerate || !Path::new(&sessions).is_file() {
-            cmd::run(Command::new(&loadgen).args([
-                "generate",
-                "--database-url",
-                &url,
-                "--schools",
-                "1",
-                "--classes",
-                "60",
-                "--replace",
-            ]))?;
-        }
-        let server = Server::start(
-            "backend",
-            Command::new(&backend)
-                .env("DATABASE_URL", &url)
-                .env("LISTEN_ADDR", "127.0.0.1:0")
-                .env("RUST_LOG", "warn")
-                .env("STATIC_DIR", bench_dir.join("no-web-app")),
-        )?;
+        let sessions = generated(&loadgen, &bench_dir, &url, o.regenerate, &SCHOOL)?;
+        let server = start_backend(&backend, &bench_dir, &url)?;
         // Every session just used, none expired (the file may be days old).
-        cmd::output(Command::new(&loadgen).args([
-            "prepare",
-            "--database-url",
-            &url,
-            "--idle",
-            "0",
-        ]))?;
+        prepare(&loadgen, &url, "0")?;
         let warm = ["--connections", "256", "--duration", "10", "--sessions", sessions.as_str()];
         rows.push((
             "SQLite, one school's file (60 classes): day reports, sessions warm".into(),
@@ -132,34 +107,10 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     }
 
     for (label, url) in &databases {
-        let sessions = sessions_path(&bench_dir, url);
-        if o.regenerate || !Path::new(&sessions).is_file() {
-            cmd::run(Command::new(&loadgen).args([
-                "generate",
-                "--database-url",
-                url,
-                "--replace",
-            ]))?;
-        }
-        let server = Server::start(
-            "backend",
-            Command::new(&backend)
-                .env("DATABASE_URL", url)
-                .env("LISTEN_ADDR", "127.0.0.1:0")
-                .env("RUST_LOG", "warn")
-                .env("STATIC_DIR", bench_dir.join("no-web-app")),
-        )?;
+        let sessions = generated(&loadgen, &bench_dir, url, o.regenerate, &[])?;
+        let server = start_backend(&backend, &bench_dir, url)?;
         let s = ["--sessions", sessions.as_str()];
-        let prepare = |idle: &str| {
-            cmd::output(Command::new(&loadgen).args([
-                "prepare",
-                "--database-url",
-                url,
-                "--idle",
-                idle,
-            ]))
-            .map(|_| ())
-        };
+        let prepare = |idle: &str| prepare(&loadgen, url, idle);
         let pid = Some(server.pid());
         let name = |what: &str| format!("{label}: {what}");
         rows.push((
@@ -250,6 +201,47 @@ pub fn bench(args: &[String]) -> Result<(), String> {
     drop(hello);
     print_table(&rows, &hello_closed, &hello_open);
     Ok(())
+}
+
+/// `loadgen generate`'s options for one school's file (SQLite's own deployment).
+const SCHOOL: [&str; 4] = ["--schools", "1", "--classes", "60"];
+
+/// Generates the database at `url` (the city, or what `options` ask for) unless it already is,
+/// or `regenerate`; where its sessions are.
+fn generated(
+    loadgen: &Path,
+    bench_dir: &Path,
+    url: &str,
+    regenerate: bool,
+    options: &[&str],
+) -> Result<String, String> {
+    let sessions = sessions_path(bench_dir, url);
+    if regenerate || !Path::new(&sessions).is_file() {
+        cmd::run(
+            Command::new(loadgen)
+                .args(["generate", "--database-url", url, "--replace"])
+                .args(options),
+        )?;
+    }
+    Ok(sessions)
+}
+
+/// The release server on a database, quiet, without the web app.
+fn start_backend(backend: &Path, bench_dir: &Path, url: &str) -> Result<Server, String> {
+    Server::start(
+        "backend",
+        Command::new(backend)
+            .env("DATABASE_URL", url)
+            .env("LISTEN_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "warn")
+            .env("STATIC_DIR", bench_dir.join("no-web-app")),
+    )
+}
+
+/// `loadgen prepare`: today's reports removed, every session last used `idle` seconds ago.
+fn prepare(loadgen: &Path, url: &str, idle: &str) -> Result<(), String> {
+    cmd::output(Command::new(loadgen).args(["prepare", "--database-url", url, "--idle", idle]))
+        .map(|_| ())
 }
 
 /// Where `loadgen generate` wrote the sessions of a database.
