@@ -14,8 +14,8 @@
 //! all the same, so that a database that cannot be read answers `503` soon rather than holding
 //! a thread.
 
-use super::unavailable;
-use crate::db::{StoreError, StoreResult};
+use super::rusqlite_error;
+use crate::db::StoreResult;
 use rusqlite::{Connection, OpenFlags};
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
@@ -65,15 +65,4 @@ fn connect(path: &std::path::Path) -> rusqlite::Result<Connection> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.set_prepared_statement_cache_capacity(8);
     Ok(conn)
-}
-
-/// Sorts a SQLite error as the sqlx store does ([`super::store_error`]): a full, read-only,
-/// locked or failing database is unavailable (503), anything else internal.
-pub(super) fn rusqlite_error(e: rusqlite::Error) -> StoreError {
-    match &e {
-        rusqlite::Error::SqliteFailure(f, _) if unavailable(f.extended_code) => {
-            StoreError::Unavailable(e.to_string())
-        }
-        _ => StoreError::Internal(e.to_string()),
-    }
 }

@@ -188,8 +188,8 @@ fn shared_failure(e: &StoreError) -> StoreError {
 }
 
 /// Whether SQLite's primary result code says the database cannot take writes now: READONLY,
-/// FULL, BUSY, LOCKED, IOERR, CANTOPEN (a `503`, not a bug). Both connections' errors are sorted
-/// by it ([`store_error`], `writer::db`).
+/// FULL, BUSY, LOCKED, IOERR, CANTOPEN (a `503`, not a bug). Both libraries' errors are sorted
+/// by it ([`store_error`] for sqlx's, [`rusqlite_error`] for the writer's and inline reads').
 fn unavailable(code: i32) -> bool {
     matches!(code & 0xff, 8 | 13 | 5 | 6 | 10 | 14)
 }
@@ -216,6 +216,17 @@ fn store_error(e: sqlx::Error) -> StoreError {
     match e {
         sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => StoreError::Unavailable(e.to_string()),
         other => StoreError::Internal(other.to_string()),
+    }
+}
+
+/// Sorts a `rusqlite` error as [`store_error`] does sqlx's: a full, read-only, locked or
+/// failing database is unavailable (503), anything else internal.
+fn rusqlite_error(e: rusqlite::Error) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _) if unavailable(f.extended_code) => {
+            StoreError::Unavailable(e.to_string())
+        }
+        _ => StoreError::Internal(e.to_string()),
     }
 }
 

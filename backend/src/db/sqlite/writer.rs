@@ -18,8 +18,7 @@
 //! write lock at the start of their transactions (`BEGIN IMMEDIATE`), so that neither finds the
 //! other's commit in the way half-way through (`SQLITE_BUSY_SNAPSHOT`); the busy timeout waits.
 
-use super::inline::rusqlite_error;
-use super::{REPLAY_SELECT, corrupt, shared_failure};
+use super::{REPLAY_SELECT, corrupt, rusqlite_error, shared_failure};
 use crate::clock::now_rfc3339;
 use crate::db::rows::next_report;
 use crate::db::{Actor, ReportWrite, StoreError, StoreResult, WriteOutcome};
