@@ -3,6 +3,10 @@
 //! (as `cargo xtask test` does), on a new PostgreSQL database too. It has no HTTP endpoint yet
 //! (there are no district accounts), so it is tested here, through the library.
 
+// The set-up helpers below are not `#[test]` functions, where clippy already allows `unwrap`:
+// here too a step that fails should fail the test, with its error.
+#![allow(clippy::unwrap_used)]
+
 use backend::db::{Actor, NewAccount, SchoolGrade, Store};
 use chrono::NaiveDate;
 use shared::api::{Holiday, Role};
