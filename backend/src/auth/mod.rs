@@ -120,12 +120,18 @@ impl FromRequestParts<AppState> for CurrentUser {
         let session =
             state.store.session(&hash, now, idle_since).await?.ok_or(AppError::NotLoggedIn)?;
         let touch_every = TOUCH_EVERY_SECONDS.min(state.settings.session_idle_seconds / 4);
-        // Best effort: a disk that refuses writes (full, read-only) must not lock everyone out of
-        // reading; the session then only looks a little idler than it is.
+        // Best effort, and beside the request rather than before it: the request does not wait
+        // for the use to be committed (on SQLite a group commit of its own, which a morning's
+        // first report would otherwise wait for before its own), and a disk that refuses writes
+        // (full, read-only) must not lock everyone out of reading; the session then only looks
+        // a little idler than it is.
         if now - session.last_seen_at > touch_every {
-            if let Err(e) = state.store.touch_session(&hash, now).await {
-                tracing::warn!(error = %e, "could not record the session's use; carrying on");
-            }
+            let store = state.store.clone();
+            tokio::spawn(async move {
+                if let Err(e) = store.touch_session(&hash, now).await {
+                    tracing::warn!(error = %e, "could not record the session's use; carrying on");
+                }
+            });
         }
         Ok(CurrentUser(session.account))
     }
