@@ -117,21 +117,21 @@ enum Outcome {
 fn write_batch(conn: &mut Connection, batch: &mut Vec<Job>) {
     let at = now_rfc3339();
     let written = (|| -> StoreResult<Vec<Outcome>> {
-        let mut tx = conn
+        let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(rusqlite_error)?;
         let mut outcomes = Vec::with_capacity(batch.len());
         for job in batch.iter() {
             outcomes.push(match job {
                 Job::Report { write, actor, .. } => {
-                    let mut savepoint = tx.savepoint().map_err(rusqlite_error)?;
-                    let outcome = put_report(&savepoint, write, actor, &at);
+                    statement(&tx, "SAVEPOINT report")?;
+                    let outcome = put_report(&tx, write, actor, &at);
                     if outcome.is_err() {
                         // This report is undone, and only it; if even that fails, nothing of
                         // the batch may be committed (the `?`), rather than half a report.
-                        savepoint.rollback().map_err(rusqlite_error)?;
+                        statement(&tx, "ROLLBACK TO report")?;
                     }
-                    savepoint.commit().map_err(rusqlite_error)?;
+                    statement(&tx, "RELEASE report")?;
                     Outcome::Report(outcome)
                 }
                 Job::Touch { token_hash, now, .. } => Outcome::Touch(touch(&tx, token_hash, *now)),
@@ -153,6 +153,13 @@ fn write_batch(conn: &mut Connection, batch: &mut Vec<Job>) {
             }
         }
     }
+}
+
+/// Runs a statement without parameters or rows, prepared once: the savepoints around each
+/// report (rusqlite's own `Savepoint` formats and compiles its SQL anew each time).
+fn statement(conn: &Connection, sql: &str) -> StoreResult<()> {
+    conn.prepare_cached(sql).and_then(|mut s| s.execute([])).map_err(rusqlite_error)?;
+    Ok(())
 }
 
 impl Job {
