@@ -264,13 +264,13 @@ pub trait Schools: Send + Sync + 'static {
     async fn class_with_school(
         &self,
         id: ClassId,
-    ) -> StoreResult<Option<(ClassInfo, School, Policy)>> {
+    ) -> StoreResult<Option<(ClassInfo, School, Arc<Policy>)>> {
         let Some(class) = self.class(id).await? else { return Ok(None) };
         let school = self.school(class.school_id).await?.ok_or_else(|| {
             StoreError::Internal(format!("class {id} has no school {}", class.school_id))
         })?;
         let policy = self.policy(class.school_id).await?;
-        Ok(Some((class, school, policy)))
+        Ok(Some((class, school, Arc::new(policy))))
     }
     async fn create_class(
         &self,

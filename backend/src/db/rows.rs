@@ -10,11 +10,47 @@ use serde_json::{Value, json};
 use shared::api::{AuditEntry, ClassInfo, DayReport, Role};
 use shared::report::{Entry, day_total};
 use shared::{ClassId, Grade, Minutes, Policy, SchoolId, Subject, UserId};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// A stored value that the domain refuses: a bug or a database edited by hand.
 pub(super) fn corrupt(what: impl std::fmt::Display) -> StoreError {
     StoreError::Internal(format!("unreadable row: {what}"))
+}
+
+/// Schools' policies parsed, kept by their stored JSON text.
+///
+/// A day report is checked against its school's policy, stored as JSON: parsed anew for every
+/// report it was a hundred allocations (every grade's subjects), the largest single item of a
+/// report's reads. Kept by the exact text, a kept policy is always the one stored: a changed
+/// policy is another text, parsed when first met; nothing needs telling when a policy changes.
+#[derive(Default)]
+pub(super) struct PolicyCache {
+    parsed: Mutex<HashMap<Box<str>, Arc<Policy>>>,
+}
+
+impl PolicyCache {
+    /// The most texts kept: a city's schools mostly share a few policies; past this many (each
+    /// a few hundred bytes) all are forgotten and parsed again as they come.
+    const KEEP: usize = 4_096;
+
+    /// The policy of a stored text.
+    pub(super) fn policy(&self, text: &str) -> StoreResult<Arc<Policy>> {
+        if let Some(policy) = self.lock().get(text) {
+            return Ok(Arc::clone(policy));
+        }
+        let policy: Arc<Policy> = Arc::new(serde_json::from_str(text).map_err(corrupt)?);
+        let mut parsed = self.lock();
+        if parsed.len() >= Self::KEEP {
+            parsed.clear();
+        }
+        parsed.insert(text.into(), Arc::clone(&policy));
+        Ok(policy)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, Arc<Policy>>> {
+        self.parsed.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 fn grade_of(n: i32) -> StoreResult<Grade> {
@@ -32,6 +68,17 @@ pub(super) struct ClassRow {
     grade: i32,
     name: String,
     archived: bool,
+}
+
+/// A class with its school and the school's policy as stored (PostgreSQL's read for a day
+/// report; SQLite's reads it through `rusqlite`).
+#[derive(sqlx::FromRow)]
+pub(super) struct ClassSchoolRow {
+    #[sqlx(flatten)]
+    pub(super) class: ClassRow,
+    pub(super) school_name: String,
+    pub(super) utc_offset_minutes: i32,
+    pub(super) policy: String,
 }
 
 impl ClassRow {

@@ -34,6 +34,8 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The PostgreSQL implementation of [`super::Store`].
 pub struct PgStore {
     pool: PgPool,
+    /// Schools' policies as parsed, for the class read of every day report.
+    policies: super::rows::PolicyCache,
 }
 
 impl PgStore {
@@ -71,7 +73,7 @@ impl PgStore {
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(options);
         MIGRATOR.run(&pool).await.map_err(|e| format!("cannot migrate {name}: {e}"))?;
-        Ok(PgStore { pool })
+        Ok(PgStore { pool, policies: Default::default() })
     }
 }
 

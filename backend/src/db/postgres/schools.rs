@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::clock::now_rfc3339;
-use crate::db::rows::{SchoolPolicyRow, class_json, roster_json, school_grades};
+use crate::db::rows::{ClassSchoolRow, SchoolPolicyRow, class_json, roster_json, school_grades};
 use crate::db::{
     Account, Actor, NewAccount, RosterAccountRow, School, SchoolGrade, Schools, StoreResult,
 };
@@ -12,6 +12,7 @@ use serde_json::json;
 use shared::api::{ClassInfo, Holiday};
 use shared::{ClassId, Grade, Policy, SchoolId, Window};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 #[async_trait]
 impl Schools for PgStore {
@@ -251,6 +252,27 @@ impl Schools for PgStore {
     async fn class(&self, id: ClassId) -> StoreResult<Option<ClassInfo>> {
         let mut conn = self.pool.acquire().await.map_err(store_error)?;
         class_in(&mut conn, id).await
+    }
+
+    async fn class_with_school(
+        &self,
+        id: ClassId,
+    ) -> StoreResult<Option<(ClassInfo, School, Arc<Policy>)>> {
+        // One round trip, where the trait's default makes three.
+        let row: Option<ClassSchoolRow> = sqlx::query_as(
+            "SELECT c.id, c.school_id, c.grade, c.name, c.archived_at IS NOT NULL AS archived, \
+             s.name AS school_name, s.utc_offset_minutes, s.policy::text AS policy \
+             FROM classes c JOIN schools s ON s.id = c.school_id WHERE c.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(store_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let class = row.class.class()?;
+        let school =
+            School { id: class.school_id, name: row.school_name, utc_offset_minutes: row.utc_offset_minutes };
+        Ok(Some((class, school, self.policies.policy(&row.policy)?)))
     }
 
     async fn create_class(

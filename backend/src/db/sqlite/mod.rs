@@ -49,6 +49,8 @@ pub struct SqliteStore {
     reader: SqlitePool,
     /// The session and class reads of every request, on the request's own thread ([`inline`]).
     inline: inline::InlineReader,
+    /// Schools' policies as parsed, for the class read of every day report.
+    policies: super::rows::PolicyCache,
     /// Day reports and sessions' "last used" times go to the group-commit writer ([`writer`]).
     writes: tokio::sync::mpsc::Sender<writer::Job>,
     /// Stops the background checkpoints ([`checkpoint`]) when the store is dropped.
@@ -126,7 +128,14 @@ impl SqliteStore {
             reading_connections() as usize,
         )?;
         let checkpoints = checkpoint::start(options.clone()).await?;
-        Ok(SqliteStore { writer, reader, inline, writes, _checkpoints: checkpoints })
+        Ok(SqliteStore {
+            writer,
+            reader,
+            inline,
+            policies: Default::default(),
+            writes,
+            _checkpoints: checkpoints,
+        })
     }
 }
 

@@ -13,6 +13,7 @@ use serde_json::json;
 use shared::api::{ClassInfo, Holiday};
 use shared::{ClassId, Grade, Policy, SchoolId, Window};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 #[async_trait]
 impl Schools for SqliteStore {
@@ -256,7 +257,7 @@ impl Schools for SqliteStore {
     async fn class_with_school(
         &self,
         id: ClassId,
-    ) -> StoreResult<Option<(ClassInfo, School, Policy)>> {
+    ) -> StoreResult<Option<(ClassInfo, School, Arc<Policy>)>> {
         let row = self.inline.read(|conn| {
             conn.prepare_cached(
                 "SELECT c.id, c.school_id, c.grade, c.name, c.archived_at IS NOT NULL, s.name, \
@@ -265,15 +266,19 @@ impl Schools for SqliteStore {
             )?
             .query_row([id], |row| {
                 let school = (row.get::<_, String>(5)?, row.get::<_, i32>(6)?);
-                Ok((ClassRow::from_rusqlite(row)?, school, row.get::<_, String>(7)?))
+                // The policy's text is looked up where it lies in the row, not copied out.
+                let text = row.get_ref(7)?.as_str().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, e.into())
+                })?;
+                let policy = self.policies.policy(text);
+                Ok((ClassRow::from_rusqlite(row)?, school, policy))
             })
             .optional()
         })?;
         let Some((class, (name, utc_offset_minutes), policy)) = row else { return Ok(None) };
         let class = class.class()?;
         let school = School { id: class.school_id, name, utc_offset_minutes };
-        let policy = serde_json::from_str(&policy).map_err(corrupt)?;
-        Ok(Some((class, school, policy)))
+        Ok(Some((class, school, policy?)))
     }
 
     async fn create_class(
