@@ -80,6 +80,25 @@ async fn each_write_replaces_the_whole_day_and_bumps_the_version() {
 }
 
 #[tokio::test]
+async fn a_write_that_keeps_some_of_the_days_subjects_stores_its_own_order_and_minutes() {
+    // Arrange
+    let school = School::new().await;
+    let class = school.class(8, "8(3)").await;
+    let monitor = school.monitor("monitor-83", &class).await;
+    let day = school.days_ago(1);
+    monitor.put_report(class.id, day, &[("math", 20), ("physics", 40), ("english", 10)]).await;
+
+    // Act: physics and math again, in another order and with other minutes; english dropped.
+    let second = monitor.put_report(class.id, day, &[("physics", 30), ("math", 25)]).await;
+
+    // Assert
+    assert_eq!(entry_pairs(&second["report"]), pairs(&[("physics", 30), ("math", 25)]));
+    assert_eq!(second["report"]["total_minutes"], 55);
+    let stored = school.admin.report_on(class.id, day).await;
+    assert_eq!(stored.as_ref(), Some(&second["report"]), "stored as answered, in its order");
+}
+
+#[tokio::test]
 async fn a_day_over_the_limit_comes_back_with_an_over_daily_limit_flag() {
     // Arrange
     let school = School::new().await;

@@ -3,7 +3,7 @@
 //! need.
 
 use super::*;
-use crate::db::rows::next_report;
+use crate::db::rows::{ReportRow, next_report};
 use crate::db::{Actor, ReportWrite, Reports, StoreResult, WriteOutcome};
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -26,71 +26,108 @@ async fn put_report_in(
     // The report is answered as it is stored, a U+0000 in its note replaced ([`pg_text`]).
     write.note = pg_text(&write.note).into_owned();
     take_turn(&mut *conn, Turn::Class(write.class_id)).await?;
-    if let Some(client_id) = &write.client_id {
-        if let Some(report) = replayed_in(&mut *conn, write.class_id, write.date, client_id).await?
-        {
-            return Ok(WriteOutcome::Replayed(report));
-        }
+    let (before, replayed) =
+        day_and_replay_in(&mut *conn, write.class_id, write.date, write.client_id.as_deref())
+            .await?;
+    if let Some(report) = replayed {
+        return Ok(WriteOutcome::Replayed(report));
     }
-    let before = report_in(&mut *conn, write.class_id, write.date).await?;
     let Some(report) = next_report(&write, before.as_ref()) else {
         return Ok(WriteOutcome::Conflict(before));
     };
-    let report_id: i64 = sqlx::query_scalar(
-        "INSERT INTO day_reports (class_id, date, total_minutes, note, version, recorded_by, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT ON CONSTRAINT day_reports_class_date DO UPDATE SET \
-         total_minutes = EXCLUDED.total_minutes, note = EXCLUDED.note, version = EXCLUDED.version, \
-         recorded_by = EXCLUDED.recorded_by, updated_at = EXCLUDED.updated_at RETURNING id",
-    )
-    .bind(report.class_id)
-    .bind(report.date)
-    .bind(i64::from(report.total_minutes))
-    .bind(&report.note)
-    .bind(report.version)
-    .bind(&report.recorded_by)
-    .bind(&report.updated_at)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(store_error)?;
-    sqlx::query("DELETE FROM report_entries WHERE report_id = $1")
-        .bind(report_id)
-        .execute(&mut *conn)
-        .await
-        .map_err(store_error)?;
     // Positions count from 0, as on SQLite.
     let subjects: Vec<&str> = report.entries.iter().map(|e| e.subject.as_str()).collect();
     let minutes: Vec<i64> = report.entries.iter().map(|e| i64::from(e.minutes.get())).collect();
-    sqlx::query(
-        "INSERT INTO report_entries (report_id, position, subject, minutes) \
-         SELECT $1, e.position - 1, e.subject, e.minutes \
-         FROM UNNEST($2::text[], $3::int8[]) WITH ORDINALITY AS e (subject, minutes, position)",
-    )
-    .bind(report_id)
-    .bind(&subjects)
-    .bind(&minutes)
-    .execute(&mut *conn)
-    .await
-    .map_err(store_error)?;
-    if let Some(client_id) = &write.client_id {
-        sqlx::query(
-            "INSERT INTO client_writes (report_id, client_id, report, created_at) \
-             VALUES ($1, $2, $3::jsonb, $4)",
-        )
-        .bind(report_id)
-        .bind(client_id)
-        .bind(serde_json::to_string(&report).map_err(corrupt)?)
+    // The report as JSON once: the client id's answer and the audit entry's `after` alike.
+    let after = serde_json::to_string(&report).map_err(corrupt)?;
+    let before = before.map(|r| serde_json::to_value(r).map(|v| pg_json(v).to_string()));
+    let before = before.transpose().map_err(corrupt)?;
+    sqlx::query(WRITE_DAY)
+        .bind(report.class_id)
+        .bind(report.date)
+        .bind(i64::from(report.total_minutes))
+        .bind(&report.note)
+        .bind(report.version)
+        .bind(&report.recorded_by)
         .bind(&report.updated_at)
+        .bind(&subjects)
+        .bind(&minutes)
+        .bind(write.client_id.as_deref())
+        .bind(&after)
+        .bind(now_rfc3339())
+        .bind(actor.school_id)
+        .bind(actor.user_id)
+        .bind(pg_text(&actor.username))
+        .bind(pg_text(&actor.address))
+        .bind(format!("class {} report {}", report.class_id, report.date))
+        .bind(before)
         .execute(&mut *conn)
         .await
         .map_err(store_error)?;
-    }
-    let target = format!("class {} report {}", report.class_id, report.date);
-    let before = before.and_then(|r| serde_json::to_value(r).ok());
-    let after = serde_json::to_value(&report).ok();
-    audit_in(conn, actor, "report.put", &target, before, after).await?;
     Ok(WriteOutcome::Stored(report))
 }
+
+/// A day's report with, if `client_id` was acknowledged for it, that answer.
+#[derive(sqlx::FromRow)]
+struct DayRow {
+    #[sqlx(flatten)]
+    report: ReportRow,
+    replayed: Option<String>,
+}
+
+/// A class's day as it stands and what was acknowledged for `client_id` on it (a client id
+/// belongs to its day's report): one round trip for both.
+async fn day_and_replay_in(
+    conn: &mut PgConnection,
+    class: ClassId,
+    date: NaiveDate,
+    client_id: Option<&str>,
+) -> StoreResult<(Option<DayReport>, Option<DayReport>)> {
+    let rows: Vec<DayRow> = sqlx::query_as(
+        "SELECT r.id, r.class_id, r.date, r.total_minutes, r.note, r.version, r.recorded_by, \
+         r.updated_at, e.subject, e.minutes, (SELECT w.report::text FROM client_writes w \
+         WHERE w.report_id = r.id AND w.client_id = $3) AS replayed \
+         FROM day_reports r LEFT JOIN report_entries e ON e.report_id = r.id \
+         WHERE r.class_id = $1 AND r.date = $2 ORDER BY e.position",
+    )
+    .bind(class)
+    .bind(date)
+    .bind(client_id)
+    .fetch_all(conn)
+    .await
+    .map_err(store_error)?;
+    let replayed = rows.first().and_then(|r| r.replayed.as_deref());
+    let replayed = replayed.map(|j| serde_json::from_str(j).map_err(corrupt)).transpose()?;
+    let before = reports_from_rows(rows.into_iter().map(|r| r.report).collect())?.pop();
+    Ok((before, replayed))
+}
+
+/// A checked day report's writes, in one statement (one round trip): the day upserted (its
+/// total is the class × day rollup), its entries made the report's (those of subjects no longer
+/// in it deleted, the others upserted: the two touch different rows), the client id's answer,
+/// the audit entry. Parameters: the day's columns ($1–$7), its subjects and minutes ($8, $9),
+/// the client id and the report as JSON ($10, $11), and the audit entry's ($12–$18).
+const WRITE_DAY: &str = "WITH day AS ( \
+    INSERT INTO day_reports (class_id, date, total_minutes, note, version, recorded_by, updated_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7) \
+    ON CONFLICT ON CONSTRAINT day_reports_class_date DO UPDATE SET \
+    total_minutes = EXCLUDED.total_minutes, note = EXCLUDED.note, version = EXCLUDED.version, \
+    recorded_by = EXCLUDED.recorded_by, updated_at = EXCLUDED.updated_at RETURNING id \
+), stale AS ( \
+    DELETE FROM report_entries WHERE report_id = (SELECT id FROM day) \
+    AND subject <> ALL ($8::text[]) \
+), entries AS ( \
+    INSERT INTO report_entries (report_id, position, subject, minutes) \
+    SELECT day.id, e.position - 1, e.subject, e.minutes \
+    FROM day, UNNEST($8::text[], $9::int8[]) WITH ORDINALITY AS e (subject, minutes, position) \
+    ON CONFLICT (report_id, subject) DO UPDATE SET \
+    position = EXCLUDED.position, minutes = EXCLUDED.minutes \
+), client AS ( \
+    INSERT INTO client_writes (report_id, client_id, report, created_at) \
+    SELECT day.id, $10, $11::jsonb, $7 FROM day WHERE $10::text IS NOT NULL \
+) \
+INSERT INTO audit_log (at, school_id, actor_id, actor, address, action, target, before, after) \
+VALUES ($12, $13, $14, $15, $16, 'report.put', $17, $18::jsonb, $11::jsonb)";
 
 #[async_trait]
 impl Reports for PgStore {
