@@ -270,8 +270,11 @@ impl Schools for PgStore {
         .map_err(store_error)?;
         let Some(row) = row else { return Ok(None) };
         let class = row.class.class()?;
-        let school =
-            School { id: class.school_id, name: row.school_name, utc_offset_minutes: row.utc_offset_minutes };
+        let school = School {
+            id: class.school_id,
+            name: row.school_name,
+            utc_offset_minutes: row.utc_offset_minutes,
+        };
         Ok(Some((class, school, self.policies.policy(&row.policy)?)))
     }
 

@@ -268,7 +268,11 @@ impl Schools for SqliteStore {
                 let school = (row.get::<_, String>(5)?, row.get::<_, i32>(6)?);
                 // The policy's text is looked up where it lies in the row, not copied out.
                 let text = row.get_ref(7)?.as_str().map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, e.into())
+                    rusqlite::Error::FromSqlConversionFailure(
+                        7,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
                 })?;
                 let policy = self.policies.policy(text);
                 Ok((ClassRow::from_rusqlite(row)?, school, policy))
