@@ -217,7 +217,7 @@ pub(super) const TABLET_CODE_COLUMNS: &str =
     "id, class_id, label, created_at, last_used_at, revoked_at IS NOT NULL AS revoked";
 
 /// A day report's header joined with one of its entries (none for a day with no subjects), from
-/// `day_reports r` left-joined with `report_entries e` ([`REPORT_SELECT`]).
+/// `day_reports r` left-joined with `report_entries e` ([`REPORT_COLUMNS`] from [`REPORT_FROM`]).
 #[derive(sqlx::FromRow)]
 pub(super) struct ReportRow {
     id: i64,
@@ -232,9 +232,12 @@ pub(super) struct ReportRow {
     minutes: Option<i32>,
 }
 
-pub(super) const REPORT_SELECT: &str = "SELECT r.id, r.class_id, r.date, r.total_minutes, \
-    r.note, r.version, r.recorded_by, r.updated_at, e.subject, e.minutes \
-    FROM day_reports r LEFT JOIN report_entries e ON e.report_id = r.id";
+/// The columns of a [`ReportRow`], from [`REPORT_FROM`].
+pub(super) const REPORT_COLUMNS: &str = "r.id, r.class_id, r.date, r.total_minutes, r.note, \
+    r.version, r.recorded_by, r.updated_at, e.subject, e.minutes";
+
+pub(super) const REPORT_FROM: &str =
+    "day_reports r LEFT JOIN report_entries e ON e.report_id = r.id";
 
 /// Builds day reports from [`ReportRow`]s ordered by report, then by entry position.
 pub(super) fn reports_from_rows(rows: Vec<ReportRow>) -> StoreResult<Vec<DayReport>> {

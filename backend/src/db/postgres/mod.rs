@@ -8,8 +8,8 @@
 //! until it commits, so that such writes take turns exactly as they do on SQLite.
 
 use super::rows::{
-    ACCOUNT_COLUMNS, ACCOUNT_FROM, AccountRow, CLASS_COLUMNS, ClassRow, REPORT_SELECT, corrupt,
-    reports_from_rows,
+    ACCOUNT_COLUMNS, ACCOUNT_FROM, AccountRow, CLASS_COLUMNS, ClassRow, REPORT_COLUMNS,
+    REPORT_FROM, corrupt, reports_from_rows,
 };
 use super::{Account, Actor, NewAccount, StoreError, StoreResult, Taken};
 use crate::clock::now_rfc3339;
@@ -174,7 +174,7 @@ where
     E: sqlx::Executor<'e, Database = Postgres>,
 {
     let rows = sqlx::query_as(&format!(
-        "{REPORT_SELECT} WHERE r.class_id = $1 AND r.date = $2 ORDER BY e.position"
+        "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.class_id = $1 AND r.date = $2 ORDER BY e.position"
     ))
     .bind(class)
     .bind(date)

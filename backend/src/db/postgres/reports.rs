@@ -12,6 +12,7 @@ use shared::api::DayReport;
 use shared::{ClassId, SchoolId, Window};
 use sqlx::PgConnection;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 /// One day report's write, inside a transaction that holds the class's turn: the replay check,
 /// the version check, the upsert of the day (its total is the class × day rollup), its entries,
@@ -83,19 +84,21 @@ async fn day_and_replay_in(
     date: NaiveDate,
     client_id: Option<&str>,
 ) -> StoreResult<(Option<DayReport>, Option<DayReport>)> {
-    let rows: Vec<DayRow> = sqlx::query_as(
-        "SELECT r.id, r.class_id, r.date, r.total_minutes, r.note, r.version, r.recorded_by, \
-         r.updated_at, e.subject, e.minutes, (SELECT w.report::text FROM client_writes w \
-         WHERE w.report_id = r.id AND w.client_id = $3) AS replayed \
-         FROM day_reports r LEFT JOIN report_entries e ON e.report_id = r.id \
-         WHERE r.class_id = $1 AND r.date = $2 ORDER BY e.position",
-    )
-    .bind(class)
-    .bind(date)
-    .bind(client_id)
-    .fetch_all(conn)
-    .await
-    .map_err(store_error)?;
+    // Every day report's read: its text is made once.
+    static DAY_AND_REPLAY: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {REPORT_COLUMNS}, (SELECT w.report::text FROM client_writes w \
+             WHERE w.report_id = r.id AND w.client_id = $3) AS replayed \
+             FROM {REPORT_FROM} WHERE r.class_id = $1 AND r.date = $2 ORDER BY e.position"
+        )
+    });
+    let rows: Vec<DayRow> = sqlx::query_as(&DAY_AND_REPLAY)
+        .bind(class)
+        .bind(date)
+        .bind(client_id)
+        .fetch_all(conn)
+        .await
+        .map_err(store_error)?;
     let replayed = rows.first().and_then(|r| r.replayed.as_deref());
     let replayed = replayed.map(|j| serde_json::from_str(j).map_err(corrupt)).transpose()?;
     let before = reports_from_rows(rows.into_iter().map(|r| r.report).collect())?.pop();
@@ -153,7 +156,7 @@ impl Reports for PgStore {
 
     async fn reports(&self, class: ClassId, window: Window) -> StoreResult<Vec<DayReport>> {
         let rows = sqlx::query_as(&format!(
-            "{REPORT_SELECT} WHERE r.class_id = $1 AND r.date BETWEEN $2 AND $3 \
+            "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.class_id = $1 AND r.date BETWEEN $2 AND $3 \
              ORDER BY r.date, e.position"
         ))
         .bind(class)

@@ -7,8 +7,8 @@
 //! write appends its audit entry in the same transaction.
 
 use super::rows::{
-    ACCOUNT_COLUMNS, ACCOUNT_FROM, AccountRow, CLASS_COLUMNS, ClassRow, REPORT_SELECT, corrupt,
-    reports_from_rows,
+    ACCOUNT_COLUMNS, ACCOUNT_FROM, AccountRow, CLASS_COLUMNS, ClassRow, REPORT_COLUMNS,
+    REPORT_FROM, corrupt, reports_from_rows,
 };
 use super::{Account, Actor, NewAccount, StoreError, StoreResult, Taken};
 use crate::clock::now_rfc3339;
@@ -248,7 +248,7 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
 {
     let rows = sqlx::query_as(&format!(
-        "{REPORT_SELECT} WHERE r.class_id = ? AND r.date = ? ORDER BY e.position"
+        "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.class_id = ? AND r.date = ? ORDER BY e.position"
     ))
     .bind(class)
     .bind(date.to_string())

@@ -32,7 +32,7 @@ impl Reports for SqliteStore {
 
     async fn reports(&self, class: ClassId, window: Window) -> StoreResult<Vec<DayReport>> {
         let rows = sqlx::query_as(&format!(
-            "{REPORT_SELECT} WHERE r.class_id = ? AND r.date BETWEEN ? AND ? ORDER BY r.date, e.position"
+            "SELECT {REPORT_COLUMNS} FROM {REPORT_FROM} WHERE r.class_id = ? AND r.date BETWEEN ? AND ? ORDER BY r.date, e.position"
         ))
         .bind(class)
         .bind(window.from().to_string())
