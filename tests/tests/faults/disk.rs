@@ -8,11 +8,12 @@
 //! These tests need root (mount namespaces, tmpfs, loop devices). Not root: they say so loudly
 //! and skip.
 
-use crate::fixture::{School, is_root, loud_skip, sqlite3_with};
+use crate::fixture::{School, is_root, sqlite3_with};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tests::setup::{report_body, report_path};
+use tests::skip::cannot_run;
 use tests::{Api, Options};
 
 /// Starts the server through `unshare --mount`, with `mount_command` mounting a file system on
@@ -92,7 +93,7 @@ async fn arrange(school: &School) -> (i64, Value, i64) {
 #[tokio::test]
 async fn a_full_disk_answers_503_changes_nothing_and_writes_resume_once_space_is_freed() {
     if !is_root() {
-        loud_skip("disk::a_full_disk…", "needs root for a private tmpfs; run as root (CI is)");
+        cannot_run("disk::a_full_disk…", "needs root for a private tmpfs; run as root (CI is)");
         return;
     }
     // Arrange: the server's directory is an 8 MiB tmpfs of its own.
@@ -154,7 +155,11 @@ fn ext4_image(dir: &Path) -> PathBuf {
 #[tokio::test]
 async fn a_disk_gone_read_only_answers_503_keeps_serving_reads_and_loses_nothing() {
     if !is_root() {
-        loud_skip("disk::a_disk_gone_read_only…", "needs root for a loop-mounted ext4 image");
+        cannot_run("disk::a_disk_gone_read_only…", "needs root for a loop-mounted ext4 image");
+        return;
+    }
+    if !Path::new("/dev/loop-control").exists() {
+        cannot_run("disk::a_disk_gone_read_only…", "no loop device (/dev/loop-control is missing)");
         return;
     }
     // Arrange: the server's directory is an ext4 file system that goes read-only on an error.

@@ -13,6 +13,7 @@ mod backup;
 mod bad_input;
 mod crash;
 mod disk;
+mod durability;
 mod fixture;
 mod retention;
 mod shutdown;
