@@ -13,6 +13,7 @@ mod errors;
 mod headers;
 mod health;
 mod helpers;
+mod observability;
 mod policy;
 mod reports;
 mod restart;

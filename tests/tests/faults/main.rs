@@ -14,6 +14,7 @@ mod bad_input;
 mod crash;
 mod disk;
 mod fixture;
+mod readiness;
 mod retention;
 mod shutdown;
 mod static_files;
