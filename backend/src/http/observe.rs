@@ -87,7 +87,7 @@ pub async fn observe(mut req: Request, next: Next) -> Response {
         method = %method,
         route,
         status,
-        latency_ms = latency.as_secs_f64() * 1000.0,
+        latency_ms = (latency.as_secs_f64() * 1e6).round() / 1e3,
         request_id = %id,
         account_id = account.0.get().copied(),
         "request"
