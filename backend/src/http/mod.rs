@@ -10,6 +10,7 @@ pub mod extract;
 pub mod guard;
 pub mod holidays;
 pub mod observe;
+pub mod openapi;
 pub mod policy;
 pub mod probe;
 pub mod reports;
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(health))
         .merge(probe::router())
+        .route("/openapi.json", get(openapi::serve))
         .merge(session::router())
         .merge(policy::router())
         .merge(classes::router())

@@ -14,6 +14,7 @@ mod headers;
 mod health;
 mod helpers;
 mod observability;
+mod openapi;
 mod policy;
 mod reports;
 mod restart;
