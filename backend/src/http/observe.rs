@@ -113,7 +113,13 @@ fn new_id() -> String {
             .map_or(0, |d| d.as_nanos());
         bytes = (nanos as u64).to_be_bytes();
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        id.push(char::from(HEX[usize::from(b >> 4)]));
+        id.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    id
 }
 
 /// The answer with `request_id` added to its `error` object, if it is a JSON error body.
