@@ -59,6 +59,12 @@ pub struct Cli {
     #[arg(long, env = "TRUST_PROXY_HEADERS", default_value_t = false, action = clap::ArgAction::Set)]
     pub trust_proxy_headers: bool,
 
+    /// Serve Prometheus metrics at `/metrics` on this address of its own (e.g. `127.0.0.1:9090`);
+    /// unset, none are served. Never on the public address: keep it on loopback or a private
+    /// network.
+    #[arg(long, env = "METRICS_ADDR")]
+    pub metrics_addr: Option<String>,
+
     /// Log lines as text for people or JSON for a log collector.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

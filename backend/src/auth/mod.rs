@@ -133,6 +133,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 }
             });
         }
+        crate::http::observe::note_account(parts, session.account.id);
         Ok(CurrentUser(session.account))
     }
 }

@@ -13,6 +13,8 @@ mod errors;
 mod headers;
 mod health;
 mod helpers;
+mod observability;
+mod openapi;
 mod policy;
 mod reports;
 mod restart;

@@ -18,21 +18,21 @@ use tests::{Api, Options};
 
 /// Starts the server through `unshare --mount`, with `mount_command` mounting a file system on
 /// the server's directory (`$DIR`) first.
-fn in_private_mount(mount_command: &str) -> Options {
+pub(crate) fn in_private_mount(mount_command: &str) -> Options {
     let script = format!("DIR=\"$(pwd -P)\" && {mount_command} && exec \"$@\"");
     let wrapper = ["unshare", "--mount", "--propagation", "private", "sh", "-c", &script, "sh"];
     Options { wrapper: wrapper.iter().map(|s| (*s).to_owned()).collect(), ..Options::default() }
 }
 
 /// A command run inside the server's mount namespace.
-fn in_namespace_of(school: &School, program: &str) -> Command {
+pub(crate) fn in_namespace_of(school: &School, program: &str) -> Command {
     let pid = school.server.pid().expect("the server runs");
     let mut command = Command::new("nsenter");
     command.args(["--target", &pid.to_string(), "--mount", program]);
     command
 }
 
-fn run(mut command: Command, what: &str) -> String {
+pub(crate) fn run(mut command: Command, what: &str) -> String {
     let out = command.output().unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
     assert!(
         out.status.success(),
@@ -142,7 +142,7 @@ async fn a_full_disk_answers_503_changes_nothing_and_writes_resume_once_space_is
 }
 
 /// `losetup`-free: `mount -o loop` attaches the image and detaches it when the namespace ends.
-fn ext4_image(dir: &Path) -> PathBuf {
+pub(crate) fn ext4_image(dir: &Path) -> PathBuf {
     let image = dir.join("disk.img");
     let file = std::fs::File::create(&image).expect("creating the disk image");
     file.set_len(32 << 20).expect("sizing the disk image");

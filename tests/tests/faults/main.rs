@@ -15,6 +15,7 @@ mod crash;
 mod disk;
 mod durability;
 mod fixture;
+mod readiness;
 mod retention;
 mod shutdown;
 mod static_files;

@@ -295,5 +295,6 @@ where
 
 mod accounts;
 mod audit;
+mod health;
 mod reports;
 mod schools;

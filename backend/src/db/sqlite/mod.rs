@@ -377,6 +377,7 @@ fn ids_json(ids: &[ClassId]) -> StoreResult<String> {
 mod accounts;
 mod audit;
 mod checkpoint;
+mod health;
 mod inline;
 mod reports;
 mod schools;
