@@ -15,7 +15,9 @@ pub fn cannot_run(test: &str, why: &str) {
     let line = format!("{test} did NOT run: {why}");
     assert!(!in_ci(), "{line} (CI must run every test)");
     let bar = "!".repeat(line.chars().count() + 8);
-    eprintln!("\n{bar}\n!!! {line} !!!\n{bar}\n");
+    // Straight to stderr, past the test harness's capture (which takes only `eprintln!`), so
+    // that it is seen even when the test passes.
+    let _ = writeln!(std::io::stderr(), "\n{bar}\n!!! {line} !!!\n{bar}\n");
     if let Some(path) = std::env::var_os("HOMEWORK_SKIP_NOTES") {
         let appended = std::fs::OpenOptions::new()
             .create(true)

