@@ -295,5 +295,6 @@ where
 
 mod accounts;
 mod audit;
+mod cases;
 mod reports;
 mod schools;
