@@ -5,6 +5,7 @@ mod access;
 mod access_matrix;
 mod audit;
 mod auth;
+mod cases;
 mod classes;
 mod comparison;
 mod csrf;
