@@ -19,6 +19,7 @@ mod reports;
 mod restart;
 mod roles;
 mod roster;
+mod spot_checks;
 mod school_setup;
 mod schools;
 mod sessions;
