@@ -33,8 +33,8 @@ pub async fn load(store: &dyn Store, school: &School, actor: &Actor) -> Result<(
     let class = |name: &str| {
         classes.iter().find(|c| c.name == name).cloned().ok_or(format!("no demo class {name}"))
     };
-    let early = Window::new(days_before(today, 28)?, days_before(today, 21)?)
-        .map_err(|e| e.to_string())?;
+    let early =
+        Window::new(days_before(today, 28)?, days_before(today, 21)?).map_err(|e| e.to_string())?;
     let acted = days_before(today, 20)?;
 
     // 9(1) had a heavy first week, then kept to its limit.
@@ -47,7 +47,10 @@ pub async fn load(store: &dyn Store, school: &School, actor: &Actor) -> Result<(
         let entries = subjects
             .iter()
             .take(5)
-            .map(|s| Entry { subject: s.clone(), minutes: Minutes::new(i64::from(per)).unwrap_or(Minutes::ZERO) })
+            .map(|s| Entry {
+                subject: s.clone(),
+                minutes: Minutes::new(i64::from(per)).unwrap_or(Minutes::ZERO),
+            })
             .collect();
         let write = ReportWrite {
             class_id: c91.id,
@@ -89,14 +92,16 @@ pub async fn load(store: &dyn Store, school: &School, actor: &Actor) -> Result<(
         overdue: false,
     };
     for (name, text) in [
-        ("7(3)", "与各科老师沟通，减少重复练习 Agreed with the subject teachers to cut repeated drills"),
+        (
+            "7(3)",
+            "与各科老师沟通，减少重复练习 Agreed with the subject teachers to cut repeated drills",
+        ),
         ("9(1)", "数学、物理作业分层 Layered maths and physics homework"),
     ] {
         let c = class(name)?;
-        let Some(numbers) =
-            class_flag(store, school, &c, early, "over_average_limit", None, today)
-                .await
-                .map_err(|e| e.to_string())?
+        let Some(numbers) = class_flag(store, school, &c, early, "over_average_limit", None, today)
+            .await
+            .map_err(|e| e.to_string())?
         else {
             continue;
         };
@@ -111,8 +116,8 @@ pub async fn load(store: &dyn Store, school: &School, actor: &Actor) -> Result<(
 
     // 8(2) drifts below its grade: open, assigned to its teacher, past its due date.
     let c82 = class("8(2)")?;
-    let recent = Window::new(days_before(today, 14)?, days_before(today, 1)?)
-        .map_err(|e| e.to_string())?;
+    let recent =
+        Window::new(days_before(today, 14)?, days_before(today, 1)?).map_err(|e| e.to_string())?;
     if let Some(numbers) = class_flag(store, school, &c82, recent, "drift_below", None, today)
         .await
         .map_err(|e| e.to_string())?
@@ -161,7 +166,11 @@ pub async fn load(store: &dyn Store, school: &School, actor: &Actor) -> Result<(
                 discrepancy: false,
                 observation: Some(Observation {
                     entries,
-                    note: if i == 0 { "抽查问卷 questionnaire in class".into() } else { String::new() },
+                    note: if i == 0 {
+                        "抽查问卷 questionnaire in class".into()
+                    } else {
+                        String::new()
+                    },
                     recorded_at: now_rfc3339(),
                     recorded_by: "教务处 Inspector".into(),
                 }),

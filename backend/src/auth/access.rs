@@ -212,4 +212,61 @@ mod tests {
         assert!(leader.can_compare(1, g7) && !leader.can_compare(1, g8));
         assert!(admin.can_compare(1, g8) && !admin.can_compare(2, g7));
     }
+
+    #[test]
+    fn the_rights_table_of_cases_and_spot_checks_holds() {
+        let g7 = Grade::new(7).unwrap();
+        let case = Case {
+            id: 1,
+            school_id: 1,
+            class_id: 1,
+            grade: g7,
+            class_name: "7(1)".into(),
+            kind: "over_average_limit".into(),
+            subject: None,
+            window: shared::cases::CaseWindow {
+                from: "2026-10-01".parse().unwrap(),
+                to: "2026-10-14".parse().unwrap(),
+            },
+            numbers: serde_json::Value::Null,
+            status: shared::cases::CaseStatus::Open,
+            opened_by: "L".into(),
+            opened_by_id: None,
+            opened_at: "2026-10-15T00:00:00Z".into(),
+            assignee_id: None,
+            due_date: None,
+            actions: Vec::new(),
+            recheck: None,
+            overdue: false,
+        };
+        let monitor = account(Role::Monitor, Some(1), 7);
+        let teacher = account(Role::Teacher, Some(1), 7);
+        let other_teacher = account(Role::Teacher, Some(2), 7);
+        let leader = account(Role::GradeLeader, None, 7);
+        let leader8 = account(Role::GradeLeader, None, 8);
+        let admin = account(Role::SchoolAdmin, None, 0);
+        let other_admin = Account { school_id: 2, ..admin.clone() };
+        let all = [&monitor, &teacher, &other_teacher, &leader, &leader8, &admin, &other_admin];
+
+        assert_eq!(
+            all.map(|a| a.can_manage_cases(1, g7)),
+            [false, false, false, true, false, true, false]
+        );
+        assert_eq!(
+            all.map(|a| a.can_act_on_case(&case)),
+            [false, true, false, true, false, true, false]
+        );
+        assert_eq!(
+            all.map(|a| a.can_read_case(&case)),
+            [false, true, false, true, false, true, false]
+        );
+        assert_eq!(
+            all.map(|a| a.can_write_spot_checks(1)),
+            [false, false, false, false, false, true, false]
+        );
+        assert_eq!(
+            all.map(|a| a.can_read_spot_checks(1)),
+            [false, false, false, false, false, true, false]
+        );
+    }
 }

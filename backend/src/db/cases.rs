@@ -48,8 +48,12 @@ pub trait CaseStore: Send + Sync + 'static {
     ) -> StoreResult<bool>;
     /// Claims the morning's automatic recheck of a school for `day`: true for exactly one
     /// caller, whatever the number of servers.
-    async fn claim_case_sweep(&self, school: SchoolId, day: NaiveDate, at: &str)
-    -> StoreResult<bool>;
+    async fn claim_case_sweep(
+        &self,
+        school: SchoolId,
+        day: NaiveDate,
+        at: &str,
+    ) -> StoreResult<bool>;
     /// Records a draw (its `id` is assigned), audited as `spot_check.draw`.
     async fn create_spot_check(&self, check: &SpotCheck, actor: &Actor) -> StoreResult<SpotCheck>;
     async fn spot_check(&self, id: i64) -> StoreResult<Option<Versioned<SpotCheck>>>;
@@ -91,7 +95,9 @@ pub(super) const UPDATE_SPOT_CHECK: &str =
     "UPDATE spot_checks SET body = $1, version = version + 1 WHERE id = $2 AND version = $3";
 
 /// The one row decoder of a case.
-pub(super) fn case_from_row((id, version, body): (i64, i64, String)) -> StoreResult<Versioned<Case>> {
+pub(super) fn case_from_row(
+    (id, version, body): (i64, i64, String),
+) -> StoreResult<Versioned<Case>> {
     let mut value: Case = serde_json::from_str(&body)
         .map_err(|e| super::StoreError::Internal(format!("case {id} is unreadable: {e}")))?;
     value.id = id;

@@ -82,9 +82,11 @@ pub type CaseResult<T> = Result<T, CaseError>;
 /// A rule of `shared::cases` broken by a request about `case`.
 fn rule(e: CaseRuleError, case: &Case) -> CaseError {
     match e {
-        CaseRuleError::Closed => {
-            CaseError::Conflict { code: e.code(), message: e.to_string(), case: Box::new(case.clone()) }
-        }
+        CaseRuleError::Closed => CaseError::Conflict {
+            code: e.code(),
+            message: e.to_string(),
+            case: Box::new(case.clone()),
+        },
         other => CaseError::App(AppError::invalid(other.code(), other.to_string())),
     }
 }
@@ -99,7 +101,11 @@ fn not_found(id: i64) -> AppError {
 }
 
 /// The case of a path that the caller may read, with its school.
-async fn readable(state: &AppState, user: &Account, id: i64) -> CaseResult<(Versioned<Case>, School)> {
+async fn readable(
+    state: &AppState,
+    user: &Account,
+    id: i64,
+) -> CaseResult<(Versioned<Case>, School)> {
     let case = state.store.case(id).await?.ok_or_else(|| not_found(id))?;
     if !user.can_read_case(&case.value) {
         return Err(AppError::Forbidden("your account may not see this case").into());
@@ -126,14 +132,22 @@ async fn open(
     let school = school(&state, class.school_id).await?;
     let today = today_in(&school);
     let subject = shared::cases::case_subject(&body.kind, body.subject.as_deref());
-    let flag = class_flag(state.store.as_ref(), &school, &class, window, &body.kind, subject.as_deref(), today)
-        .await?
-        .ok_or_else(|| {
-            AppError::invalid(
-                "flag_not_raised",
-                format!("the class has no {} flag from {from} to {to}", body.kind),
-            )
-        })?;
+    let flag = class_flag(
+        state.store.as_ref(),
+        &school,
+        &class,
+        window,
+        &body.kind,
+        subject.as_deref(),
+        today,
+    )
+    .await?
+    .ok_or_else(|| {
+        AppError::invalid(
+            "flag_not_raised",
+            format!("the class has no {} flag from {from} to {to}", body.kind),
+        )
+    })?;
     let case = Case {
         id: 0,
         school_id: school.id,
@@ -195,7 +209,12 @@ pub async fn class_flag(
 ) -> Result<Option<Value>, AppError> {
     let policy = store.policy(school.id).await?;
     let judged = judge_class(store, school, class, window, &policy, today).await?;
-    Ok(judged.class.flags.iter().find(|f| flag_matches(f, kind, subject)).and_then(|f| serde_json::to_value(f).ok()))
+    Ok(judged
+        .class
+        .flags
+        .iter()
+        .find(|f| flag_matches(f, kind, subject))
+        .and_then(|f| serde_json::to_value(f).ok()))
 }
 
 fn flag_matches(flag: &Flag, kind: &str, subject: Option<&str>) -> bool {
@@ -321,19 +340,20 @@ async fn assign(
             .into());
         }
     }
-    let changed = change_case(state.store.as_ref(), id, "case.assign", &Actor::of(&user, &address), |c| {
-        if c.status == CaseStatus::Resolved {
-            return Err(rule(CaseRuleError::Closed, c));
-        }
-        if let Some(a) = body.assignee_id {
-            c.assignee_id = Some(a);
-        }
-        if let Some(d) = due {
-            c.due_date = Some(d);
-        }
-        Ok(())
-    })
-    .await?;
+    let changed =
+        change_case(state.store.as_ref(), id, "case.assign", &Actor::of(&user, &address), |c| {
+            if c.status == CaseStatus::Resolved {
+                return Err(rule(CaseRuleError::Closed, c));
+            }
+            if let Some(a) = body.assignee_id {
+                c.assignee_id = Some(a);
+            }
+            if let Some(d) = due {
+                c.due_date = Some(d);
+            }
+            Ok(())
+        })
+        .await?;
     Ok(Json(with_overdue(changed, today_in(&school))))
 }
 
@@ -375,13 +395,14 @@ async fn act(
         text: body.text.clone(),
         effective_date: effective,
     };
-    let changed = change_case(state.store.as_ref(), id, "case.action", &Actor::of(&user, &address), |c| {
-        c.status = shared::cases::after_action(c.status).map_err(|e| rule(e, c))?;
-        shared::cases::check_action_date(c.window, effective, today).map_err(|e| rule(e, c))?;
-        c.actions.push(action.clone());
-        Ok(())
-    })
-    .await?;
+    let changed =
+        change_case(state.store.as_ref(), id, "case.action", &Actor::of(&user, &address), |c| {
+            c.status = shared::cases::after_action(c.status).map_err(|e| rule(e, c))?;
+            shared::cases::check_action_date(c.window, effective, today).map_err(|e| rule(e, c))?;
+            c.actions.push(action.clone());
+            Ok(())
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(with_overdue(changed, today))))
 }
 
@@ -397,8 +418,9 @@ async fn recheck(
     }
     let today = today_in(&school);
     let actor = Actor::of(&user, &address);
-    let done = recheck_case(state.store.as_ref(), &school, id, today, &user.display_name, &actor, false)
-        .await?;
+    let done =
+        recheck_case(state.store.as_ref(), &school, id, today, &user.display_name, &actor, false)
+            .await?;
     Ok(Json(with_overdue(done.unwrap_or(case.value), today)))
 }
 
@@ -419,12 +441,18 @@ pub(crate) async fn recheck_case(
         let current = store.case(id).await?.ok_or_else(|| not_found(id))?;
         let mut case = current.value;
         if only_due
-            && !shared::cases::due_for_recheck(case.status, &case.actions, policy.window_days, today)
+            && !shared::cases::due_for_recheck(
+                case.status,
+                &case.actions,
+                policy.window_days,
+                today,
+            )
         {
             return Ok(None);
         }
-        let window = shared::cases::check_recheck(case.status, &case.actions, policy.window_days, today)
-            .map_err(|e| rule(e, &case))?;
+        let window =
+            shared::cases::check_recheck(case.status, &case.actions, policy.window_days, today)
+                .map_err(|e| rule(e, &case))?;
         let holds = if case.kind == shared::cases::SPOT_CHECK_DISCREPANCY {
             // A spot check's discrepancy is no flag of the engine: a recheck finds none.
             false
@@ -470,7 +498,10 @@ pub async fn recheck_due(
             continue;
         }
         if claim
-            && !store.claim_case_sweep(school.id, today, &now_rfc3339()).await.map_err(|e| e.to_string())?
+            && !store
+                .claim_case_sweep(school.id, today, &now_rfc3339())
+                .await
+                .map_err(|e| e.to_string())?
         {
             continue;
         }
@@ -555,7 +586,9 @@ async fn report(
         opened: cases.iter().filter(|c| within(&c.opened_at)).cloned().collect(),
         acted_on: cases
             .iter()
-            .filter(|c| c.actions.iter().any(|a| window.contains(a.effective_date) || within(&a.at)))
+            .filter(|c| {
+                c.actions.iter().any(|a| window.contains(a.effective_date) || within(&a.at))
+            })
             .cloned()
             .collect(),
         resolved: cases

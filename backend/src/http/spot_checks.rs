@@ -219,7 +219,8 @@ async fn open_case(
         return Err(AppError::Forbidden(NOT_ALLOWED).into());
     }
     let check = judged(&state, check).await?;
-    let drawn = check.classes.iter().find(|c| c.class_id == class_id).ok_or_else(|| not_drawn(class_id))?;
+    let drawn =
+        check.classes.iter().find(|c| c.class_id == class_id).ok_or_else(|| not_drawn(class_id))?;
     if !drawn.discrepancy {
         return Err(AppError::invalid(
             "no_discrepancy",

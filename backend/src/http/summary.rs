@@ -6,9 +6,9 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use chrono::NaiveDate;
 use serde::Serialize;
 use shared::api::{ClassInfo, ClassSummary, ComparisonRow, GradeComparison};
-use chrono::NaiveDate;
 use shared::flags::{ClassDays, ClassEvaluation, GradeEvaluation, GradeInput, evaluate_grade};
 use shared::{ClassId, Grade, Lang, Policy, SchoolId, Window, round1};
 

@@ -8,8 +8,4 @@ fn db_text(text: &str) -> String {
     text.to_owned()
 }
 
-crate::db::cases::case_store_impl!(
-    SqliteStore,
-    read = |s| &s.reader,
-    begin = |s| s.begin_write()
-);
+crate::db::cases::case_store_impl!(SqliteStore, read = |s| &s.reader, begin = |s| s.begin_write());
