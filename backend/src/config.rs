@@ -101,6 +101,10 @@ pub enum Command {
     RecheckCases {
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
+        /// Claim each school's day first, as the server's morning run does: of several runs
+        /// for the same day, exactly one rechecks.
+        #[arg(long)]
+        claim: bool,
     },
 }
 

@@ -493,10 +493,11 @@ pub async fn recheck_due(
 ) -> Result<u32, String> {
     let mut done = 0;
     for school in store.schools().await.map_err(|e| e.to_string())? {
-        let today = today.unwrap_or_else(|| today_in(&school));
-        if claim && local_hour(&school) < MORNING_HOUR {
+        // The server's own run waits for the school's morning; a day given is taken as is.
+        if claim && today.is_none() && local_hour(&school) < MORNING_HOUR {
             continue;
         }
+        let today = today.unwrap_or_else(|| today_in(&school));
         if claim
             && !store
                 .claim_case_sweep(school.id, today, &now_rfc3339())
@@ -600,10 +601,15 @@ async fn report(
     }))
 }
 
-/// `backend recheck-cases [--today YYYY-MM-DD]`: [`recheck_due`] once, without claiming the day.
-pub async fn recheck_cli(cli: &crate::config::Cli, today: Option<NaiveDate>) -> Result<(), String> {
+/// `backend recheck-cases [--today YYYY-MM-DD] [--claim]`: [`recheck_due`] once; with
+/// `--claim` it claims each school's day first, as the morning run does.
+pub async fn recheck_cli(
+    cli: &crate::config::Cli,
+    today: Option<NaiveDate>,
+    claim: bool,
+) -> Result<(), String> {
     let store = crate::db::connect(&cli.database_url()).await?;
-    let n = recheck_due(store.as_ref(), today, false).await?;
+    let n = recheck_due(store.as_ref(), today, claim).await?;
     println!("rechecked {n} case(s)");
     Ok(())
 }

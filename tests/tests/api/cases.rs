@@ -537,3 +537,35 @@ async fn the_grade_report_lists_cases_opened_acted_on_resolved_and_escalated() {
     w.leader8.get(&path).await.expect_error(403, "forbidden");
     w.teacher.get(&path).await.expect_error(403, "forbidden");
 }
+
+#[tokio::test]
+async fn of_several_morning_runs_for_one_day_exactly_one_rechecks() {
+    let w = World::new().await;
+    w.fill(&w.class, RECHECK_FROM, RECHECK_TO, 60).await;
+    let cid = id(&w.open().await);
+    w.act(&w.teacher, cid, ACTED).await.expect_status(201, "act");
+    let day = w.day(RECHECK_TO - 1).to_string();
+    let args = ["recheck-cases", "--today", day.as_str(), "--claim"];
+
+    // Three runs at once, as three servers' mornings would be.
+    let (a, b, c) = tokio::join!(
+        w.school.server.run_cli(&args),
+        w.school.server.run_cli(&args),
+        w.school.server.run_cli(&args)
+    );
+
+    let mut counts: Vec<String> = [a, b, c]
+        .into_iter()
+        .map(|out| {
+            assert!(out.success, "{}\n{}", out.stdout, out.stderr);
+            out.stdout.trim().to_owned()
+        })
+        .collect();
+    counts.sort();
+    assert_eq!(counts, ["rechecked 0 case(s)", "rechecked 0 case(s)", "rechecked 1 case(s)"]);
+    let case = w.leader.get(&format!("cases/{cid}")).await.json;
+    assert_eq!(case["status"], "resolved", "{case}");
+    assert_eq!(case["recheck"]["by"], "system");
+    let page = w.school.admin.get("audit?action=case.recheck").await.json;
+    assert_eq!(page["entries"].as_array().map(Vec::len), Some(1), "{page}");
+}
