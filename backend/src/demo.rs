@@ -101,6 +101,7 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
                 .await?;
         }
     }
+    crate::demo_cases::load(store, &school, &actor).await?;
     Ok(instructions())
 }
 

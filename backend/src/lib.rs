@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod demo_cases;
 pub mod error;
 pub mod http;
 pub mod maintenance;
@@ -88,6 +89,10 @@ pub async fn serve(cli: Cli) -> Result<(), String> {
     }
 
     tokio::spawn(retention::run_daily(store.clone()));
+    tokio::spawn(http::cases::run_mornings(
+        store.clone(),
+        std::time::Duration::from_secs(cli.case_recheck_every_seconds.max(1)),
+    ));
     let state = AppState { store, settings: Arc::new(Settings::from_cli(&cli)) };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (stopping_tx, mut stopping) = tokio::sync::watch::channel(false);

@@ -83,6 +83,7 @@ fn full_app_screen(route: &Route) -> Html {
         }
         Route::Admin { section } => html! { <AdminPage section={*section} /> },
         Route::Account => html! { <AccountPage /> },
+        Route::Cases => html! { <crate::pages::cases::CasesPage /> },
         Route::Home | Route::Login | Route::Entry | Route::Tablet | Route::NotFound => {
             html! { <NotFoundPage /> }
         }

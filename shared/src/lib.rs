@@ -9,12 +9,14 @@
 
 pub mod api;
 pub mod calendar;
+pub mod cases;
 pub mod flags;
 pub mod grade;
 pub mod i18n;
 pub mod minutes;
 pub mod policy;
 pub mod report;
+pub mod spot_checks;
 pub mod subject;
 
 pub use calendar::Window;

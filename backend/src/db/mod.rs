@@ -2,6 +2,7 @@
 //! `DATABASE_URL`. Each implementation owns its migrations. Handlers speak only to the trait.
 
 pub mod health;
+pub mod cases;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -215,9 +216,15 @@ pub struct AuditFilter {
 /// The storage the server needs, whatever the database: one trait per concern, each
 /// implemented by every database. Every method that writes takes the [`Actor`] and records an
 /// audit entry in the same transaction as the change.
-pub trait Store: Schools + Accounts + Reports + AuditLog + health::Health {}
+pub trait Store:
+    Schools + Accounts + Reports + AuditLog + health::Health + cases::CaseStore
+{
+}
 
-impl<T: Schools + Accounts + Reports + AuditLog + health::Health> Store for T {}
+impl<T> Store for T where
+    T: Schools + Accounts + Reports + AuditLog + health::Health + cases::CaseStore
+{
+}
 
 /// Schools, their policy and holidays, and their classes.
 #[async_trait]

@@ -3,6 +3,7 @@
 //! the request id and log line ([`observe`]), security headers, the cross-origin guard and the body limit.
 
 pub mod audit;
+pub mod cases;
 pub mod classes;
 pub mod csv;
 pub mod dashboards;
@@ -16,6 +17,7 @@ pub mod probe;
 pub mod reports;
 pub mod roster;
 pub mod session;
+pub mod spot_checks;
 pub mod summary;
 pub mod tablet;
 pub mod users;
@@ -53,6 +55,8 @@ pub fn router(state: AppState) -> Router {
         .merge(tablet::router())
         .merge(roster::router())
         .merge(audit::router())
+        .merge(cases::router())
+        .merge(spot_checks::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));

@@ -103,6 +103,12 @@ pub enum Rule {
     TabletCodes,
     /// Own password: every account that has one.
     OwnPassword,
+    /// Cases: read (the list holds those the caller may see).
+    ReadCases,
+    /// Cases: open, assign, recheck; a grade's cases report.
+    ManageCases,
+    /// Spot checks.
+    SpotChecks,
 }
 
 /// How far a caller reaches under a rule.
@@ -130,6 +136,9 @@ pub fn reach(rule: Rule, caller: Caller) -> Reach {
         Rule::SetUp         => [Nothing,   Nothing,   Nothing,   OwnSchool, Nothing],
         Rule::TabletCodes   => [Nothing,   OwnClass,  Nothing,   OwnSchool, Nothing],
         Rule::OwnPassword   => [OwnSchool, OwnSchool, OwnSchool, OwnSchool, Nothing],
+        Rule::ReadCases     => [Nothing,   OwnClass,  OwnGrade,  OwnSchool, Nothing],
+        Rule::ManageCases   => [Nothing,   Nothing,   OwnGrade,  OwnSchool, Nothing],
+        Rule::SpotChecks    => [Nothing,   Nothing,   Nothing,   OwnSchool, Nothing],
     };
     match caller {
         Caller::Monitor => row[0],
@@ -222,6 +231,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep(POST,   "classes/{class}/tablet-codes", Json(r#"{"label": "matrix"}"#),     TabletCodes, 201),
     ep(GET,    "classes/{class}/tablet-codes",               Empty, TabletCodes,  200),
     ep(DELETE, "classes/{class}/tablet-codes/{code}",        Empty, TabletCodes,  204),
+    ep(GET,    "cases",                                      Empty, ReadCases,    200),
+    ep(GET,    "schools/{school}/grades/{grade}/cases-report", Empty, ManageCases, 200),
+    ep(GET,    "spot-checks",                                Empty, SpotChecks,   200),
+    ep(POST,   "spot-checks", Json(r#"{"date": "2026-01-05", "count": 1}"#),   SpotChecks, 201),
 ];
 
 impl Endpoint {

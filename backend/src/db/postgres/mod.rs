@@ -296,5 +296,6 @@ where
 mod accounts;
 mod audit;
 mod health;
+mod cases;
 mod reports;
 mod schools;

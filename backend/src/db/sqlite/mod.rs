@@ -376,6 +376,7 @@ fn ids_json(ids: &[ClassId]) -> StoreResult<String> {
 
 mod accounts;
 mod audit;
+mod cases;
 mod checkpoint;
 mod health;
 mod inline;
