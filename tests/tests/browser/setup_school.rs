@@ -70,10 +70,9 @@ async fn page_screenshot(browser: &Browser, name: &str) {
     let (width, height) = browser.client.get_window_size().await.unwrap_or((1280, 900));
     let page = browser.js("return document.documentElement.scrollHeight").await;
     let page = page.as_u64().unwrap_or(u64::from(height as u32)).clamp(400, 4000) as u32;
-    let _ = browser.client.set_window_size(width as u32, page + 140).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    browser.resize(width as u32, page + 140).await;
     browser.screenshot(name).await;
-    let _ = browser.client.set_window_size(width as u32, height as u32).await;
+    browser.resize(width as u32, height as u32).await;
 }
 
 async fn open_section(browser: &Browser, section: &str) {
