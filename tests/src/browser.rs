@@ -256,17 +256,33 @@ impl Browser {
             .unwrap_or_else(|e| panic!("waiting for two frames: {e}"));
     }
 
-    /// The text a person reads in the first element matching `css` (its `innerText`, or for
-    /// an SVG element its `textContent` less any `<title>` tooltip), waiting for the element.
+    /// The text a person reads in the first element matching `css`, waiting for the element
+    /// (see [`Browser::shown_text`]).
     pub async fn visible_text(&self, css: &str) -> String {
         self.find(css).await;
+        self.shown_text(&format!("document.querySelector({css:?})"))
+            .await
+            .unwrap_or_else(|| panic!("{css} is gone"))
+    }
+
+    /// The text a person reads in the element that the JavaScript expression `element` names:
+    /// nothing if it is not drawn (no box, hidden, transparent, or inside something that is);
+    /// else its `innerText`, or for an SVG element its text less any `<title>` tooltip.
+    /// `None` if there is no such element.
+    pub async fn shown_text(&self, element: &str) -> Option<String> {
         let script = format!(
-            "const e = document.querySelector({css:?}); \
+            "const e = {element}; \
+             if (!e) return null; \
+             if (e.getClientRects().length === 0) return ''; \
+             for (let n = e; n && n.nodeType === 1; n = n.parentElement) {{ \
+               const s = getComputedStyle(n); \
+               if (s.display === 'none' || s.visibility !== 'visible' || parseFloat(s.opacity) === 0) return ''; \
+             }} \
              if (e.innerText !== undefined) return e.innerText; \
              const c = e.cloneNode(true); c.querySelectorAll('title').forEach(t => t.remove()); \
              return c.textContent;"
         );
-        self.js(&script).await.as_str().unwrap_or_default().trim().to_owned()
+        self.js(&script).await.as_str().map(|t| t.trim().to_owned())
     }
 
     /// Logs in through the login page and waits until the page has left it.

@@ -101,14 +101,9 @@ pub async fn full_screenshot(b: &Browser, name: &str) {
 /// The text a person reads beside an SVG bar: the first `text_css` in the bar's group.
 async fn text_beside(b: &Browser, bar_css: &str, text_css: &str) -> String {
     b.find(bar_css).await;
-    let script = format!(
-        "return document.querySelector({bar_css:?}).parentNode.querySelector({text_css:?})?.textContent ?? null"
-    );
-    let text = b.js(&script).await;
-    text.as_str()
-        .unwrap_or_else(|| panic!("no {text_css} beside {bar_css}: {text}"))
-        .trim()
-        .to_owned()
+    let element =
+        format!("document.querySelector({bar_css:?}).parentNode.querySelector({text_css:?})");
+    b.shown_text(&element).await.unwrap_or_else(|| panic!("no {text_css} beside {bar_css}"))
 }
 
 /// How the part of a bar above the limit is painted: whether the bar has one, what fills it,
