@@ -824,8 +824,8 @@ async fn sql_and_script_in_every_string_field_are_stored_as_text_or_refused_and_
     let mut refused = 0;
     let mut problems = Vec::new();
     let mut n = 0;
-    // Ten failed tablet sign-ins lock the sign-in of a whole server for a while: the cases
-    // past the tenth go to a second school, so that no case is answered by the lock.
+    // Ten failed tablet sign-ins from one address lock that address's sign-in for a while (and
+    // the tests have one address): the cases past the tenth go to a second school.
     let mut tablet_failures = 0;
     let mut spare: Option<School> = None;
     for endpoint in endpoints(&arranged.ids) {
