@@ -1,8 +1,8 @@
 //! Storage: one trait, [`Store`], with an implementation per database, chosen by the scheme of
 //! `DATABASE_URL`. Each implementation owns its migrations. Handlers speak only to the trait.
 
-pub mod health;
 pub mod cases;
+pub mod health;
 mod postgres;
 mod rows;
 mod sqlite;

@@ -295,7 +295,7 @@ where
 
 mod accounts;
 mod audit;
-mod health;
 mod cases;
+mod health;
 mod reports;
 mod schools;
