@@ -3,13 +3,16 @@
 //! tracing, security headers, the cross-origin guard and the body limit.
 
 pub mod audit;
+pub mod calendar;
 pub mod classes;
 pub mod csv;
 pub mod dashboards;
 pub mod extract;
 pub mod guard;
 pub mod holidays;
+pub mod makeup_days;
 pub mod policy;
+pub mod report_delete;
 pub mod reports;
 pub mod roster;
 pub mod session;
@@ -47,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .merge(summary::router())
         .merge(dashboards::router())
         .merge(holidays::router())
+        .merge(makeup_days::router())
         .merge(tablet::router())
         .merge(roster::router())
         .merge(audit::router())

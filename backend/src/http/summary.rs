@@ -8,13 +8,15 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use shared::api::{ClassInfo, ClassSummary, ComparisonRow, GradeComparison};
+use shared::calendar::SchoolCalendar;
 use shared::flags::{ClassDays, GradeEvaluation, GradeInput, evaluate_grade};
 use shared::{ClassId, Grade, Lang, Policy, SchoolId, Window, round1};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::clock::today_in;
-use crate::db::{Account, School};
+use crate::db::{Account, School, school_day_sums};
+use crate::http::calendar::{class_starts, school_calendar};
 use crate::error::{AppError, AppResult};
 use crate::http::classes::readable_class;
 use crate::http::extract::{AppPath, AppQuery, RangeQuery};
@@ -26,10 +28,11 @@ pub fn router() -> Router<AppState> {
         .route("/schools/{school_id}/grades/{grade}/comparison.csv", get(comparison_csv))
 }
 
-/// The classes of one grade judged together over a window.
+/// The classes of one grade judged together over a window, and the school's calendar there.
 pub struct JudgedGrade {
     pub classes: Vec<ClassInfo>,
     pub evaluation: GradeEvaluation,
+    pub calendar: SchoolCalendar,
 }
 
 /// Runs the flag engine over a grade's active classes (and `also`, an archived class whose own
@@ -48,20 +51,25 @@ pub async fn judge_grade(
     }
     let ids: Vec<ClassId> = classes.iter().map(|c| c.id).collect();
     let mut totals = state.store.day_totals(&ids, window).await?;
-    let holidays = state.store.holidays(school.id, window).await?;
+    let calendar = school_calendar(state, school, window).await?;
+    let starts = class_starts(state, school).await?;
     let days: Vec<ClassDays> = classes
         .iter()
-        .map(|c| ClassDays { class_id: c.id, totals: totals.remove(&c.id).unwrap_or_default() })
+        .map(|c| ClassDays {
+            class_id: c.id,
+            totals: totals.remove(&c.id).unwrap_or_default(),
+            start: starts.get(&c.id).copied(),
+        })
         .collect();
     let evaluation = evaluate_grade(&GradeInput {
         grade,
         policy,
         window,
         today: today_in(school),
-        holidays: &holidays,
+        calendar: &calendar,
         classes: &days,
     });
-    Ok(JudgedGrade { classes, evaluation })
+    Ok(JudgedGrade { classes, evaluation, calendar })
 }
 
 /// The school of a path, or `404 school_not_found`.
@@ -90,8 +98,10 @@ async fn class_summary(
         .into_iter()
         .find(|c| c.class_id == class.id)
         .ok_or_else(|| AppError::Internal("class missing from its grade".into()))?;
+    // Subject averages over the school days only, as the daily average (weekend homework out).
     let sums = if eval.days_reported > 0 {
-        state.store.subject_sums(&[class.id], window).await?.remove(&class.id).unwrap_or_default()
+        let days = state.store.subject_days(&[class.id], window).await?.remove(&class.id);
+        school_day_sums(days.unwrap_or_default(), &judged.calendar)
     } else {
         Default::default()
     };

@@ -296,4 +296,5 @@ where
 mod accounts;
 mod audit;
 mod reports;
+mod school_days;
 mod schools;

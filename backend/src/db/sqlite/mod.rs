@@ -379,6 +379,7 @@ mod audit;
 mod checkpoint;
 mod inline;
 mod reports;
+mod school_days;
 mod schools;
 mod writer;
 
