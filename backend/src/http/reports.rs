@@ -17,6 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::http::calendar::{mark_school_days, school_calendar};
 use crate::http::classes::readable_class;
 use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
+use crate::http::report_delete::remove_day;
 use crate::http::session::school_of;
 
 /// The longest `client_id` accepted (a UUID has 36 characters).
@@ -25,10 +26,7 @@ const MAX_CLIENT_ID_CHARS: usize = 64;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/classes/{class_id}/reports", get(list))
-        .route(
-            "/classes/{class_id}/reports/{date}",
-            put(replace_day).delete(super::report_delete::remove_day),
-        )
+        .route("/classes/{class_id}/reports/{date}", put(replace_day).delete(remove_day))
 }
 
 async fn replace_day(

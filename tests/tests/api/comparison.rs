@@ -7,9 +7,10 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use tests::Response;
 use tests::csv;
-use tests::setup::flag_kinds;
+use crate::makeup_days::monday_weeks_ago;
+use tests::setup::{days_after, flag_kinds};
 
-/// Grade 7 over the five days ending today. Five classes report every day, with daily totals
+/// Grade 7 over last week's five school days (Monday to Friday: only school days count). Five classes report every day, with daily totals
 /// whose averages are 56, 84, 100, 45 and 65: the grade average is 350 / 5 = 70 and the drift
 /// threshold max(10, 0.2 × 70) = 14. So 7(3) (+30) drifts above and is over the limit of 90,
 /// 7(4) (−25) drifts below, 7(1) (−14) and 7(2) (+14) sit exactly on the threshold and do not
@@ -28,20 +29,22 @@ const EVERY_DAY: [(&str, i64, i64); 5] =
 
 async fn grade_7() -> Grade7 {
     let school = School::new().await;
+    let monday = monday_weeks_ago(school.today, 1);
+    let day = |n: u64| days_after(monday, n);
     let mut ids = Vec::new();
     for (name, math, chinese) in EVERY_DAY {
         let class = school.class(7, name).await;
         for n in 0..5 {
             school
                 .admin
-                .put_report(class.id, school.days_ago(n), &[("math", math), ("chinese", chinese)])
+                .put_report(class.id, day(n), &[("math", math), ("chinese", chinese)])
                 .await;
         }
         ids.push((name.to_owned(), class.id));
     }
     let few_days = school.class(7, "7(6)").await;
     for n in 0..2 {
-        school.admin.put_report(few_days.id, school.days_ago(n), &[("math", 10)]).await;
+        school.admin.put_report(few_days.id, day(n), &[("math", 10)]).await;
     }
     ids.push(("7(6)".to_owned(), few_days.id));
     let silent = school.class(7, "7(7)").await;
@@ -50,10 +53,10 @@ async fn grade_7() -> Grade7 {
     for n in 0..5 {
         school
             .admin
-            .put_report(grade_8.id, school.days_ago(n), &[("math", 100), ("physics", 100)])
+            .put_report(grade_8.id, day(n), &[("math", 100), ("physics", 100)])
             .await;
     }
-    let (from, to) = (school.days_ago(4), school.today);
+    let (from, to) = (monday, day(4));
     Grade7 { school, from, to, ids }
 }
 
