@@ -150,8 +150,10 @@ async fn weekend_homework(
     monitor: &str,
 ) -> Result<(), String> {
     let err = |e: crate::db::StoreError| e.to_string();
-    let Some(sunday) =
-        window.dates().filter(|d| !calendar.is_school_day(*d) && d.weekday() == Weekday::Sun).last()
+    let Some(sunday) = window
+        .dates()
+        .filter(|d| !calendar.is_school_day(*d) && d.weekday() == Weekday::Sun)
+        .last()
     else {
         return Ok(());
     };
@@ -160,7 +162,10 @@ async fn weekend_homework(
     }
     let minutes = |m| Minutes::new(m).unwrap_or(Minutes::ZERO);
     let entries = vec![
-        Entry { subject: Subject::parse("chinese").map_err(|e| e.to_string())?, minutes: minutes(20) },
+        Entry {
+            subject: Subject::parse("chinese").map_err(|e| e.to_string())?,
+            minutes: minutes(20),
+        },
         Entry { subject: Subject::parse("math").map_err(|e| e.to_string())?, minutes: minutes(15) },
     ];
     let write = ReportWrite {

@@ -81,8 +81,7 @@ impl SchoolCalendar {
     /// Whether the school keeps `date`: a make-up day always; otherwise a weekday that is not
     /// a holiday.
     pub fn is_school_day(&self, date: NaiveDate) -> bool {
-        self.makeup_days.contains(&date)
-            || (!is_weekend(date) && !self.holidays.contains(&date))
+        self.makeup_days.contains(&date) || (!is_weekend(date) && !self.holidays.contains(&date))
     }
 
     /// The school days of a window, oldest first.
@@ -177,7 +176,8 @@ mod tests {
         let w = Window::new(d("2026-11-13"), d("2026-11-23")).unwrap();
         let cal = calendar(&["2026-11-18"], &[]);
         let reported = [d("2026-11-16"), d("2026-11-19")];
-        let missing = missing_school_days(w, d("2026-11-23"), None, &cal, |x| reported.contains(&x));
+        let missing =
+            missing_school_days(w, d("2026-11-23"), None, &cal, |x| reported.contains(&x));
         assert_eq!(missing, vec![d("2026-11-13"), d("2026-11-17"), d("2026-11-20")]);
     }
 
@@ -189,7 +189,10 @@ mod tests {
         let all = missing_school_days(w, d("2026-11-23"), None, &cal, none);
         assert_eq!(all.len(), 7); // 13, 14 (Saturday, make-up), 16..20
         let from_17 = missing_school_days(w, d("2026-11-23"), Some(d("2026-11-17")), &cal, none);
-        assert_eq!(from_17, vec![d("2026-11-17"), d("2026-11-18"), d("2026-11-19"), d("2026-11-20")]);
+        assert_eq!(
+            from_17,
+            vec![d("2026-11-17"), d("2026-11-18"), d("2026-11-19"), d("2026-11-20")]
+        );
         let new = missing_school_days(w, d("2026-11-23"), Some(d("2026-11-23")), &cal, none);
         assert!(new.is_empty());
     }

@@ -197,8 +197,7 @@ impl Reported {
 pub fn evaluate_grade(input: &GradeInput<'_>) -> GradeEvaluation {
     let policy = input.policy;
     let limit = policy.limit(input.grade);
-    let reported: Vec<Reported> =
-        input.classes.iter().map(|c| Reported::of(c, input)).collect();
+    let reported: Vec<Reported> = input.classes.iter().map(|c| Reported::of(c, input)).collect();
     let qualifies = |r: &Reported| r.days >= policy.min_days;
     let mut qualifying: Vec<f64> =
         reported.iter().filter(|r| qualifies(r)).filter_map(Reported::average).collect();
@@ -233,13 +232,10 @@ pub fn evaluate_grade(input: &GradeInput<'_>) -> GradeEvaluation {
             {
                 flags.extend(drift(avg, gavg, policy));
             }
-            let missing = missing_school_days(
-                input.window,
-                input.today,
-                class.start,
-                input.calendar,
-                |d| class.totals.contains_key(&d),
-            );
+            let missing =
+                missing_school_days(input.window, input.today, class.start, input.calendar, |d| {
+                    class.totals.contains_key(&d)
+                });
             if missing.len() >= 2 {
                 flags.push(FlagReason::MissingReports {
                     missing_days: missing.len() as u32,

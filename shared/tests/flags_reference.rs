@@ -73,7 +73,11 @@ impl Ord for Q {
 // ---- the reference: DESIGN.md, rule by rule -------------------------------------------------
 
 /// "School days are Monday–Friday less the school's holidays, plus its make-up days."
-fn is_school_day(d: NaiveDate, holidays: &BTreeSet<NaiveDate>, makeup: &BTreeSet<NaiveDate>) -> bool {
+fn is_school_day(
+    d: NaiveDate,
+    holidays: &BTreeSet<NaiveDate>,
+    makeup: &BTreeSet<NaiveDate>,
+) -> bool {
     let weekday = !matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
     makeup.contains(&d) || (weekday && !holidays.contains(&d))
 }
@@ -216,7 +220,10 @@ fn compare(case: &Case) -> Result<(), String> {
         _ => false,
     };
     if !near(got.grade_average_minutes, grade_average) {
-        return Err(format!("grade average {:?}, expected {grade_average:?}", got.grade_average_minutes));
+        return Err(format!(
+            "grade average {:?}, expected {grade_average:?}",
+            got.grade_average_minutes
+        ));
     }
     if got.drift_judged != drift_judged {
         return Err(format!("drift judged {}, expected {drift_judged}", got.drift_judged));
@@ -233,7 +240,10 @@ fn compare(case: &Case) -> Result<(), String> {
             return Err(format!("{who}: average {:?} != {:?}", c.average_daily_minutes, e.average));
         }
         if c.counts_in_grade_average != e.counts {
-            return Err(format!("{who}: counts in the grade average {}", c.counts_in_grade_average));
+            return Err(format!(
+                "{who}: counts in the grade average {}",
+                c.counts_in_grade_average
+            ));
         }
         let mut over_daily = BTreeSet::new();
         let mut over_average = false;
@@ -388,16 +398,20 @@ fn case_of(grade: i64, classes: Vec<ClassDays>) -> Case {
 }
 
 fn steady(id: i64, total: u32, days: &[&str]) -> ClassDays {
-    ClassDays {
-        class_id: id,
-        totals: days.iter().map(|x| (d(x), total)).collect(),
-        start: None,
-    }
+    ClassDays { class_id: id, totals: days.iter().map(|x| (d(x), total)).collect(), start: None }
 }
 
 const WEEKDAYS: [&str; 10] = [
-    "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", "2026-11-06", "2026-11-09",
-    "2026-11-10", "2026-11-11", "2026-11-12", "2026-11-13",
+    "2026-11-02",
+    "2026-11-03",
+    "2026-11-04",
+    "2026-11-05",
+    "2026-11-06",
+    "2026-11-09",
+    "2026-11-10",
+    "2026-11-11",
+    "2026-11-12",
+    "2026-11-13",
 ];
 
 #[test]

@@ -15,9 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 pub use postgres::PgStore;
-pub use school_days::{
-    ClassStart, DeleteOutcome, SchoolDays, SubjectDays, school_day_sums,
-};
+pub use school_days::{ClassStart, DeleteOutcome, SchoolDays, SubjectDays, school_day_sums};
 pub use sqlite::SqliteStore;
 
 /// Why storage failed.

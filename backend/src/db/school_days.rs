@@ -49,8 +49,11 @@ pub type SubjectDays = HashMap<ClassId, BTreeMap<NaiveDate, BTreeMap<String, u64
 #[async_trait]
 pub trait SchoolDays: Send + Sync + 'static {
     /// Make-up days with their names in a window, oldest first.
-    async fn makeup_day_list(&self, school: SchoolId, window: Window)
-    -> StoreResult<Vec<MakeupDay>>;
+    async fn makeup_day_list(
+        &self,
+        school: SchoolId,
+        window: Window,
+    ) -> StoreResult<Vec<MakeupDay>>;
     async fn put_makeup_day(
         &self,
         school: SchoolId,
@@ -152,7 +155,8 @@ mod tests {
         let new = ClassStart { created_at: created.clone(), first_report: None };
         assert_eq!(new.date(480), Some(d("2026-12-02")));
         assert_eq!(new.date(0), Some(d("2026-12-01")));
-        let backfilled = ClassStart { created_at: created.clone(), first_report: Some(d("2026-11-20")) };
+        let backfilled =
+            ClassStart { created_at: created.clone(), first_report: Some(d("2026-11-20")) };
         assert_eq!(backfilled.date(480), Some(d("2026-11-20")));
         let later = ClassStart { created_at: created, first_report: Some(d("2026-12-05")) };
         assert_eq!(later.date(480), Some(d("2026-12-02")));

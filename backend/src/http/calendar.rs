@@ -42,7 +42,11 @@ pub fn mark_school_days(reports: &mut [DayReport], calendar: &SchoolCalendar) {
 }
 
 /// One report marked, reading the calendar of its day.
-pub async fn marked(state: &AppState, school: &School, mut report: DayReport) -> AppResult<DayReport> {
+pub async fn marked(
+    state: &AppState,
+    school: &School,
+    mut report: DayReport,
+) -> AppResult<DayReport> {
     let day = Window::ending(report.date, 1);
     report.school_day = school_calendar(state, school, day).await?.is_school_day(report.date);
     Ok(report)

@@ -115,10 +115,8 @@ async fn grade_subjects(
     let calendar = school_calendar(state, &school, window).await?;
     let mut subjects: Vec<String> = policy.subjects(grade).iter().map(|s| s.to_string()).collect();
     // Only school days count (DESIGN.md): weekend homework enters no average.
-    let mut sums: HashMap<ClassId, BTreeMap<String, u64>> = days
-        .drain()
-        .map(|(id, by_day)| (id, school_day_sums(by_day, &calendar)))
-        .collect();
+    let mut sums: HashMap<ClassId, BTreeMap<String, u64>> =
+        days.drain().map(|(id, by_day)| (id, school_day_sums(by_day, &calendar))).collect();
     for found in sums.values().flat_map(|m| m.keys()) {
         if !subjects.contains(found) {
             subjects.push(found.clone());

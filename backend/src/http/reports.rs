@@ -95,16 +95,16 @@ async fn replace_day(
 
     let actor = Actor::of(&user, &address);
     let written = state.store.put_report(
-            ReportWrite {
-                class_id: class.id,
-                date,
-                entries,
-                note: body.note,
-                client_id: body.client_id,
-                expected_version: body.version,
-                recorded_by: user.username.clone(),
-                updated_at: now_rfc3339(),
-            },
+        ReportWrite {
+            class_id: class.id,
+            date,
+            entries,
+            note: body.note,
+            client_id: body.client_id,
+            expected_version: body.version,
+            recorded_by: user.username.clone(),
+            updated_at: now_rfc3339(),
+        },
         &actor,
     );
     let (outcome, school_day) = tokio::join!(written, school_day);
@@ -115,9 +115,9 @@ async fn replace_day(
             Ok(respond(report, &policy, school_day))
         }
         WriteOutcome::Replayed(report) => Ok(respond(report, &policy, school_day)),
-        WriteOutcome::Conflict(current) => Err(AppError::VersionConflict(
-            current.map(|r| Box::new(DayReport { school_day, ..r })),
-        )),
+        WriteOutcome::Conflict(current) => {
+            Err(AppError::VersionConflict(current.map(|r| Box::new(DayReport { school_day, ..r }))))
+        }
     }
 }
 

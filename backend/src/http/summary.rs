@@ -16,8 +16,8 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::clock::today_in;
 use crate::db::{Account, School, school_day_sums};
-use crate::http::calendar::{class_starts, school_calendar};
 use crate::error::{AppError, AppResult};
+use crate::http::calendar::{class_starts, school_calendar};
 use crate::http::classes::readable_class;
 use crate::http::extract::{AppPath, AppQuery, RangeQuery};
 

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use gloo_net::http::Request;
 use shared::api::{
     AuditPage, ClassInfo, ClassPatch, Holiday, HolidayName, MakeupDay, Me, NewClass, NewTabletCode,
-    NewUser,
-    PasswordChange, PasswordReset, RosterResult, TabletCode, TabletSignIn, User, UserPatch,
+    NewUser, PasswordChange, PasswordReset, RosterResult, TabletCode, TabletSignIn, User,
+    UserPatch,
 };
 use shared::{ClassId, Policy, UserId};
 

@@ -2,12 +2,12 @@
 //! with the flags DESIGN.md's rules give.
 
 use crate::helpers::School;
+use crate::makeup_days::monday_weeks_ago;
 use chrono::NaiveDate;
 use reqwest::Method;
 use serde_json::{Value, json};
 use tests::Response;
 use tests::csv;
-use crate::makeup_days::monday_weeks_ago;
 use tests::setup::{days_after, flag_kinds};
 
 /// Grade 7 over last week's five school days (Monday to Friday: only school days count). Five classes report every day, with daily totals
@@ -51,10 +51,7 @@ async fn grade_7() -> Grade7 {
     ids.push(("7(7)".to_owned(), silent.id));
     let grade_8 = school.class(8, "8(1)").await;
     for n in 0..5 {
-        school
-            .admin
-            .put_report(grade_8.id, day(n), &[("math", 100), ("physics", 100)])
-            .await;
+        school.admin.put_report(grade_8.id, day(n), &[("math", 100), ("physics", 100)]).await;
     }
     let (from, to) = (monday, day(4));
     Grade7 { school, from, to, ids }

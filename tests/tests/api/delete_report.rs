@@ -54,7 +54,12 @@ async fn a_removal_is_audited_with_the_day_as_it_was() {
 
     school.admin.delete(&report_path(class.id, day)).await.expect_status(204, "removing");
 
-    let log = school.admin.get("audit?action=report.delete&limit=5").await.expect_status(200, "audit").json;
+    let log = school
+        .admin
+        .get("audit?action=report.delete&limit=5")
+        .await
+        .expect_status(200, "audit")
+        .json;
     let entries = log["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 1, "{log}");
     let entry = &entries[0];
@@ -75,7 +80,8 @@ async fn a_stale_version_is_a_conflict_with_the_day_as_it_stands() {
     teacher.put_report(class.id, day, &[("math", 25)]).await;
     teacher.put_report(class.id, day, &[("math", 35)]).await; // version 2
 
-    let conflict = teacher.delete(&format!("{path}?version=1")).await.expect_error(409, "version_conflict");
+    let conflict =
+        teacher.delete(&format!("{path}?version=1")).await.expect_error(409, "version_conflict");
     assert_eq!(conflict.json["report"]["version"], json!(2));
     assert_eq!(conflict.json["report"]["total_minutes"], json!(35));
     assert!(conflict.json["report"]["school_day"].is_boolean());
@@ -96,9 +102,21 @@ async fn no_such_day_or_class_is_not_found() {
     school.admin.delete(&report_path(class.id, day)).await.expect_status(204, "a positive control");
 
     school.admin.delete(&report_path(class.id, day)).await.expect_error(404, "report_not_found");
-    school.admin.delete(&report_path(class.id, school.days_ago(5))).await.expect_error(404, "report_not_found");
-    school.admin.delete(&report_path(class.id + 1000, day)).await.expect_error(404, "class_not_found");
-    school.admin.delete(&format!("classes/{}/reports/2026-02-30", class.id)).await.expect_error(400, "bad_date");
+    school
+        .admin
+        .delete(&report_path(class.id, school.days_ago(5)))
+        .await
+        .expect_error(404, "report_not_found");
+    school
+        .admin
+        .delete(&report_path(class.id + 1000, day))
+        .await
+        .expect_error(404, "class_not_found");
+    school
+        .admin
+        .delete(&format!("classes/{}/reports/2026-02-30", class.id))
+        .await
+        .expect_error(400, "bad_date");
 }
 
 #[tokio::test]

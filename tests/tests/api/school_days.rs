@@ -78,7 +78,11 @@ async fn a_holiday_s_report_is_kept_but_counts_nowhere() {
     assert_eq!(before["classes"][0]["days_reported"], json!(5), "a positive control");
 
     // Act: Wednesday becomes a holiday, and class 1 records 200 minutes on it.
-    school.admin.put(&format!("holidays/{wednesday}"), &json!({"name": "运动会"})).await.expect_status(200, "holiday");
+    school
+        .admin
+        .put(&format!("holidays/{wednesday}"), &json!({"name": "运动会"}))
+        .await
+        .expect_status(200, "holiday");
     let answer = school.admin.put_report(class.id, wednesday, &[("math", 200)]).await;
 
     // Assert
@@ -86,7 +90,11 @@ async fn a_holiday_s_report_is_kept_but_counts_nowhere() {
     assert_eq!(answer["flags"], json!([]), "a holiday's report raises no flag");
     let comparison = school.admin.get(&comparison_path).await.expect_status(200, "comparison").json;
     for row in comparison["classes"].as_array().unwrap() {
-        assert_eq!((row["days_reported"].clone(), row["average_daily_minutes"].clone()), (json!(4), json!(40.0)), "{row}");
+        assert_eq!(
+            (row["days_reported"].clone(), row["average_daily_minutes"].clone()),
+            (json!(4), json!(40.0)),
+            "{row}"
+        );
         assert_eq!(row["flags"], json!([]), "{row}");
     }
     assert_eq!(comparison["grade_average_minutes"], json!(40.0));
@@ -98,8 +106,12 @@ async fn a_holiday_s_report_is_kept_but_counts_nowhere() {
         .json;
     assert_eq!(subjects["classes"][0]["days_reported"], json!(4));
     assert_eq!(subjects["classes"][0]["subject_averages"]["math"], json!(40.0));
-    let report = school.admin.report_on(class.id, wednesday).await.expect("the holiday's report is kept");
-    assert_eq!((report["total_minutes"].clone(), report["school_day"].clone()), (json!(200), json!(false)));
+    let report =
+        school.admin.report_on(class.id, wednesday).await.expect("the holiday's report is kept");
+    assert_eq!(
+        (report["total_minutes"].clone(), report["school_day"].clone()),
+        (json!(200), json!(false))
+    );
 }
 
 #[tokio::test]

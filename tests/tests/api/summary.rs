@@ -1,9 +1,9 @@
 //! `GET /classes/{id}/summary`: a class's days, averages per day and per subject, and flags.
 
 use crate::helpers::School;
+use crate::makeup_days::monday_weeks_ago;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde_json::json;
-use crate::makeup_days::monday_weeks_ago;
 use tests::setup::{days_after, flag_kinds};
 
 #[tokio::test]

@@ -2,8 +2,8 @@
 
 use super::*;
 use crate::clock::now_rfc3339;
-use crate::db::school_days::{class_starts_from, sql};
 use crate::db::rows::{ClassSchoolRow, SchoolPolicyRow, class_json, roster_json, school_grades};
+use crate::db::school_days::{class_starts_from, sql};
 use crate::db::{
     Account, Actor, NewAccount, RosterAccountRow, School, SchoolGrade, Schools, StoreResult,
 };

@@ -8,9 +8,9 @@ use crate::db::school_days::{class_starts_from, sql};
 use crate::db::{ClassStart, DeleteOutcome, SchoolDays, SubjectDays};
 use async_trait::async_trait;
 use serde_json::json;
+use shared::Window;
 use shared::api::MakeupDay;
 use shared::calendar::SchoolCalendar;
-use shared::Window;
 use std::collections::HashMap;
 
 #[async_trait]
