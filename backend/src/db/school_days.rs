@@ -108,10 +108,12 @@ pub(super) mod sql {
         VALUES ($1, $2, $3) ON CONFLICT (school_id, date) DO UPDATE SET name = excluded.name";
     pub const MAKEUP_DELETE: &str =
         "DELETE FROM makeup_days WHERE school_id = $1 AND date = $2 RETURNING name";
-    pub const HOLIDAY_DATES: &str =
-        "SELECT date FROM holidays WHERE school_id = $1 AND date BETWEEN $2 AND $3";
-    pub const MAKEUP_DATES: &str =
-        "SELECT date FROM makeup_days WHERE school_id = $1 AND date BETWEEN $2 AND $3";
+    /// A school's holidays (`0`) and make-up days (`1`) in a window, in one read (a day
+    /// report's answer asks it for its day).
+    pub const CALENDAR_DATES: &str = "SELECT date, 0 AS makeup FROM holidays \
+        WHERE school_id = $1 AND date BETWEEN $2 AND $3 \
+        UNION ALL SELECT date, 1 AS makeup FROM makeup_days \
+        WHERE school_id = $1 AND date BETWEEN $2 AND $3";
     /// A class's first report's day as text (`YYYY-MM-DD` on both databases).
     pub const CLASS_STARTS: &str = "SELECT c.id, c.created_at, \
         (SELECT CAST(MIN(r.date) AS TEXT) FROM day_reports r WHERE r.class_id = c.id) \
@@ -126,6 +128,19 @@ pub(super) mod sql {
         FROM classes c WHERE c.grade = $1 AND c.archived_at IS NULL";
     /// Removes a day's report; its entries and client ids go with it (ON DELETE CASCADE).
     pub const DELETE_DAY: &str = "DELETE FROM day_reports WHERE class_id = $1 AND date = $2";
+}
+
+/// Decodes [`sql::CALENDAR_DATES`]'s rows.
+pub(super) fn calendar_from(rows: Vec<(NaiveDate, i32)>) -> SchoolCalendar {
+    let mut calendar = SchoolCalendar::default();
+    for (date, makeup) in rows {
+        if makeup == 1 {
+            calendar.makeup_days.insert(date);
+        } else {
+            calendar.holidays.insert(date);
+        }
+    }
+    calendar
 }
 
 /// Decodes [`sql::CLASS_STARTS`]'s rows.

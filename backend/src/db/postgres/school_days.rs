@@ -2,7 +2,7 @@
 //! removal holds its class's turn, as a day report's write does, so the two follow one another.
 
 use super::*;
-use crate::db::school_days::{class_starts_from, sql};
+use crate::db::school_days::{calendar_from, class_starts_from, sql};
 use crate::db::{ClassStart, DeleteOutcome, SchoolDays, SubjectDays};
 use async_trait::async_trait;
 use serde_json::json;
@@ -77,20 +77,14 @@ impl SchoolDays for PgStore {
     }
 
     async fn calendar(&self, school: SchoolId, window: Window) -> StoreResult<SchoolCalendar> {
-        let mut dates = Vec::with_capacity(2);
-        for query in [sql::HOLIDAY_DATES, sql::MAKEUP_DATES] {
-            let found: Vec<NaiveDate> = sqlx::query_scalar(query)
-                .bind(school)
-                .bind(window.from())
-                .bind(window.to())
-                .fetch_all(&self.pool)
-                .await
-                .map_err(store_error)?;
-            dates.push(found.into_iter().collect());
-        }
-        let makeup_days = dates.pop().unwrap_or_default();
-        let holidays = dates.pop().unwrap_or_default();
-        Ok(SchoolCalendar::new(holidays, makeup_days))
+        let rows = sqlx::query_as(sql::CALENDAR_DATES)
+            .bind(school)
+            .bind(window.from())
+            .bind(window.to())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(store_error)?;
+        Ok(calendar_from(rows))
     }
 
     async fn class_starts(&self, school: SchoolId) -> StoreResult<HashMap<ClassId, ClassStart>> {
