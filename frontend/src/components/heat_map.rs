@@ -243,6 +243,8 @@ mod tests {
         assert_eq!(cell_state(None, 90, true, d("2026-11-16"), today), CellState::Missing);
         assert_eq!(cell_state(None, 90, false, d("2026-11-16"), today), CellState::Holiday);
         assert_eq!(cell_state(None, 90, false, d("2026-11-15"), today), CellState::Weekend);
+        // A make-up Saturday (调休) is a school day: without a report it is missing.
+        assert_eq!(cell_state(None, 90, true, d("2026-11-14"), today), CellState::Missing);
         assert_eq!(cell_state(None, 90, true, today, today), CellState::Pending);
     }
 
