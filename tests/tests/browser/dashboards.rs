@@ -46,7 +46,8 @@ impl KnownSchool {
             .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
             .collect();
         let holiday = weekdays[0];
-        let missing = [weekdays[1], weekdays[2]];
+        // After 7(2)'s first report (weekdays[1]): missing days count from a class's start.
+        let missing = [weekdays[2], weekdays[3]];
         let reported: Vec<NaiveDate> = weekdays[1..].to_vec();
         admin
             .put(&format!("holidays/{holiday}"), &json!({"name": "校庆日"}))

@@ -298,4 +298,5 @@ mod audit;
 mod cases;
 mod health;
 mod reports;
+mod school_days;
 mod schools;

@@ -381,6 +381,7 @@ mod checkpoint;
 mod health;
 mod inline;
 mod reports;
+mod school_days;
 mod schools;
 mod writer;
 
