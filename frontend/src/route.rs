@@ -51,6 +51,10 @@ pub fn home_for(me: &Me) -> Route {
     match (user.role, user.class_id, user.grade) {
         (Role::Monitor, Some(_), _) => Route::Entry,
         (Role::Teacher, Some(id), _) => Route::Class { id },
+        (Role::SubjectTeacher, _, _) => match user.teaching.first() {
+            Some(t) => Route::Class { id: t.class_id },
+            None => Route::School,
+        },
         (Role::GradeLeader, _, Some(grade)) => {
             Route::Comparison { school: user.school_id, grade: grade.get() }
         }

@@ -1,6 +1,6 @@
 //! The role table of API.md, in one place: who may read, write and compare what.
 
-use shared::api::{ClassInfo, Role};
+use shared::api::{ClassInfo, Role, Teaching};
 use shared::report::{EditWindow, MONITOR_EDIT_DAYS};
 use shared::{Grade, SchoolId};
 
@@ -20,6 +20,8 @@ impl Account {
                 Role::Monitor | Role::Teacher => self.class_id == Some(class.id),
                 Role::GradeLeader => self.grade == Some(class.grade),
                 Role::SchoolAdmin => true,
+                // Its classes' summaries only, through `teaching` (see `http::plans`).
+                Role::SubjectTeacher => false,
             }
     }
 
@@ -47,6 +49,7 @@ impl Account {
                 Role::Monitor => false,
                 Role::Teacher | Role::GradeLeader => self.grade == Some(grade),
                 Role::SchoolAdmin => true,
+                Role::SubjectTeacher => false,
             }
     }
 
@@ -73,8 +76,63 @@ impl Account {
         match self.role {
             Role::SchoolAdmin => Some(None),
             Role::GradeLeader => Some(self.grade),
-            Role::Monitor | Role::Teacher => None,
+            Role::Monitor | Role::Teacher | Role::SubjectTeacher => None,
         }
+    }
+
+    /// Filing plans for a class: which subjects, given the account's teaching assignments
+    /// (`teaching`, the account's own): `None` none at all, `Some(None)` every subject (a class
+    /// teacher's own class, an admin's school), `Some(Some(list))` those subjects.
+    pub fn plan_subjects(
+        &self,
+        class: &ClassInfo,
+        teaching: &[Teaching],
+    ) -> Option<Option<Vec<String>>> {
+        if class.school_id != self.school_id {
+            return None;
+        }
+        match self.role {
+            Role::SchoolAdmin => return Some(None),
+            Role::Teacher if self.class_id == Some(class.id) => return Some(None),
+            Role::Teacher | Role::SubjectTeacher => {}
+            Role::Monitor | Role::GradeLeader => return None,
+        }
+        let subjects: Vec<String> = teaching
+            .iter()
+            .filter(|t| t.class_id == class.id)
+            .map(|t| t.subject.clone())
+            .collect();
+        (!subjects.is_empty()).then_some(Some(subjects))
+    }
+
+    /// Reading a class's plans: whoever reads the class, and teachers of it through `teaching`.
+    pub fn can_read_plans(&self, class: &ClassInfo, teaching: &[Teaching]) -> bool {
+        self.can_read_class(class) || self.plan_subjects(class, teaching).is_some()
+    }
+
+    /// Reviewing a class's day plans: its grade's leader, the school's admins.
+    pub fn can_review_plans(&self, class: &ClassInfo) -> bool {
+        class.school_id == self.school_id
+            && match self.role {
+                Role::GradeLeader => self.grade == Some(class.grade),
+                Role::SchoolAdmin => true,
+                _ => false,
+            }
+    }
+
+    /// Managing a class's public notice links: its class teacher, the school's admins.
+    pub fn can_manage_notice(&self, class: &ClassInfo) -> bool {
+        class.school_id == self.school_id
+            && match self.role {
+                Role::Teacher => self.class_id == Some(class.id),
+                Role::SchoolAdmin => true,
+                _ => false,
+            }
+    }
+
+    /// Whether the role carries teaching assignments at all.
+    pub fn may_teach(&self) -> bool {
+        matches!(self.role, Role::Teacher | Role::SubjectTeacher)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Storage: one trait, [`Store`], with an implementation per database, chosen by the scheme of
 //! `DATABASE_URL`. Each implementation owns its migrations. Handlers speak only to the trait.
 
+pub mod plans;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -214,9 +215,9 @@ pub struct AuditFilter {
 /// The storage the server needs, whatever the database: one trait per concern, each
 /// implemented by every database. Every method that writes takes the [`Actor`] and records an
 /// audit entry in the same transaction as the change.
-pub trait Store: Schools + Accounts + Reports + AuditLog {}
+pub trait Store: Schools + Accounts + Reports + AuditLog + plans::Plans {}
 
-impl<T: Schools + Accounts + Reports + AuditLog> Store for T {}
+impl<T: Schools + Accounts + Reports + AuditLog + plans::Plans> Store for T {}
 
 /// Schools, their policy and holidays, and their classes.
 #[async_trait]

@@ -6,9 +6,12 @@ pub mod audit;
 pub mod classes;
 pub mod csv;
 pub mod dashboards;
+pub mod expected;
 pub mod extract;
 pub mod guard;
 pub mod holidays;
+pub mod notice;
+pub mod plans;
 pub mod policy;
 pub mod reports;
 pub mod roster;
@@ -50,6 +53,8 @@ pub fn router(state: AppState) -> Router {
         .merge(tablet::router())
         .merge(roster::router())
         .merge(audit::router())
+        .merge(plans::router())
+        .merge(notice::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));

@@ -16,7 +16,7 @@ use crate::auth::CurrentUser;
 use crate::clock::today_in;
 use crate::db::{Account, School};
 use crate::error::{AppError, AppResult};
-use crate::http::classes::readable_class;
+use crate::http::classes::summarised_class;
 use crate::http::extract::{AppPath, AppQuery, RangeQuery};
 
 pub fn router() -> Router<AppState> {
@@ -30,6 +30,8 @@ pub fn router() -> Router<AppState> {
 pub struct JudgedGrade {
     pub classes: Vec<ClassInfo>,
     pub evaluation: GradeEvaluation,
+    /// Expected against actual, for the classes with plans in the window.
+    pub expected: std::collections::HashMap<ClassId, shared::plans::ExpectedEvaluation>,
 }
 
 /// Runs the flag engine over a grade's active classes (and `also`, an archived class whose own
@@ -53,7 +55,7 @@ pub async fn judge_grade(
         .iter()
         .map(|c| ClassDays { class_id: c.id, totals: totals.remove(&c.id).unwrap_or_default() })
         .collect();
-    let evaluation = evaluate_grade(&GradeInput {
+    let mut evaluation = evaluate_grade(&GradeInput {
         grade,
         policy,
         window,
@@ -61,7 +63,15 @@ pub async fn judge_grade(
         holidays: &holidays,
         classes: &days,
     });
-    Ok(JudgedGrade { classes, evaluation })
+    let expected =
+        super::expected::expected_of(state, &classes, window, &holidays, policy).await?;
+    for eval in &mut evaluation.classes {
+        if let Some(e) = expected.get(&eval.class_id) {
+            let flags = e.above.iter().map(|a| shared::Flag::new(eval.class_id, a.reason()));
+            eval.flags.extend(flags);
+        }
+    }
+    Ok(JudgedGrade { classes, evaluation, expected })
 }
 
 /// The school of a path, or `404 school_not_found`.
@@ -79,11 +89,13 @@ async fn class_summary(
     AppPath(class_id): AppPath<ClassId>,
     AppQuery(range): AppQuery<RangeQuery>,
 ) -> AppResult<Json<ClassSummary>> {
-    let class = readable_class(&state, &user, class_id).await?;
+    let class = summarised_class(&state, &user, class_id).await?;
     let school = school(&state, class.school_id).await?;
     let policy = state.store.policy(school.id).await?;
     let window = range.window(today_in(&school), policy.window_days)?;
     let judged = judge_grade(&state, &school, class.grade, window, &policy, Some(&class)).await?;
+    let expected_vs_actual =
+        judged.expected.get(&class.id).map(|e| e.rows.clone()).unwrap_or_default();
     let eval = judged
         .evaluation
         .classes
@@ -106,6 +118,7 @@ async fn class_summary(
         grade: class.grade,
         limit_minutes: judged.evaluation.limit_minutes,
         grade_average_minutes: judged.evaluation.grade_average_minutes,
+        expected_vs_actual,
     }))
 }
 

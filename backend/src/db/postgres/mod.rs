@@ -295,5 +295,6 @@ where
 
 mod accounts;
 mod audit;
+mod plans;
 mod reports;
 mod schools;

@@ -378,6 +378,7 @@ mod accounts;
 mod audit;
 mod checkpoint;
 mod inline;
+mod plans;
 mod reports;
 mod schools;
 mod writer;

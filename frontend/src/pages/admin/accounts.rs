@@ -138,6 +138,7 @@ fn sort_key(user: &User) -> (u8, Option<shared::Grade>, Option<String>, u8, Stri
         Role::GradeLeader => (1, 0),
         Role::Teacher => (2, 0),
         Role::Monitor => (2, 1),
+        Role::SubjectTeacher => (2, 2),
     };
     (group, user.grade, user.class_name.clone(), within, user.username.clone())
 }
