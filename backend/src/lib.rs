@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod demo_plans;
 pub mod error;
 pub mod http;
 pub mod maintenance;

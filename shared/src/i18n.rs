@@ -195,9 +195,9 @@ pub fn flag_message(reason: &FlagReason, lang: Lang) -> String {
                 Lang::En => format!(
                     "{name}: took {a:.1} minutes a day on average against {e:.1} expected, over {days} days"
                 ),
-                Lang::Zh => format!(
-                    "{name}：{days} 天平均实际用时 {a:.1} 分钟，备案预计 {e:.1} 分钟"
-                ),
+                Lang::Zh => {
+                    format!("{name}：{days} 天平均实际用时 {a:.1} 分钟，备案预计 {e:.1} 分钟")
+                }
             }
         }
     }

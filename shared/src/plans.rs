@@ -283,8 +283,17 @@ impl DayPlan {
         review: Option<Review>,
     ) -> DayPlan {
         let expected_written_minutes = subjects.iter().map(|s| s.expected_minutes).sum();
-        let status = if subjects.is_empty() { DayStatus::Open } else { status.unwrap_or(DayStatus::Open) };
-        DayPlan { class_id, date, limit_minutes, subjects, expected_written_minutes, status, review }
+        let status =
+            if subjects.is_empty() { DayStatus::Open } else { status.unwrap_or(DayStatus::Open) };
+        DayPlan {
+            class_id,
+            date,
+            limit_minutes,
+            subjects,
+            expected_written_minutes,
+            status,
+            review,
+        }
     }
 }
 

@@ -14,7 +14,12 @@ fn item(kind: ItemKind, minutes: u32, optional: bool) -> PlanItem {
 }
 
 fn input(content: &str, kind: &str, minutes: i64) -> PlanItemInput {
-    PlanItemInput { content: content.into(), kind: kind.into(), expected_minutes: minutes, optional: false }
+    PlanItemInput {
+        content: content.into(),
+        kind: kind.into(),
+        expected_minutes: minutes,
+        optional: false,
+    }
 }
 
 #[test]

@@ -97,11 +97,8 @@ impl Account {
             Role::Teacher | Role::SubjectTeacher => {}
             Role::Monitor | Role::GradeLeader => return None,
         }
-        let subjects: Vec<String> = teaching
-            .iter()
-            .filter(|t| t.class_id == class.id)
-            .map(|t| t.subject.clone())
-            .collect();
+        let subjects: Vec<String> =
+            teaching.iter().filter(|t| t.class_id == class.id).map(|t| t.subject.clone()).collect();
         (!subjects.is_empty()).then_some(Some(subjects))
     }
 

@@ -63,7 +63,10 @@ pub trait Plans: Send + Sync + 'static {
     /// The classes and subjects an account teaches, ordered.
     async fn teaching(&self, user: UserId) -> StoreResult<Vec<Teaching>>;
     /// Every teaching assignment of a school's accounts.
-    async fn school_teaching(&self, school: SchoolId) -> StoreResult<HashMap<UserId, Vec<Teaching>>>;
+    async fn school_teaching(
+        &self,
+        school: SchoolId,
+    ) -> StoreResult<HashMap<UserId, Vec<Teaching>>>;
     /// Replaces an account's teaching assignments (audited as `user.teaching`).
     async fn set_teaching(
         &self,
@@ -105,7 +108,7 @@ pub trait Plans: Send + Sync + 'static {
     ) -> StoreResult<NoticeLinkRecord>;
     /// A class's live notice links, oldest first.
     async fn notice_links(&self, class: ClassId) -> StoreResult<Vec<NoticeLinkRecord>>;
-    /// Revokes a live link of a class; whether there was one.
+    /// Revokes a link of a class (again, if it was: as tablet codes are); whether it exists.
     async fn revoke_notice_link(
         &self,
         class: ClassId,
@@ -389,9 +392,7 @@ macro_rules! impl_plans {
                     .execute(&mut *tx)
                     .await
                     .map_err(store_error)?;
-                    if before.is_some() {
-                        audit_in(&mut tx, actor, "plan.delete", &target, before, None).await?;
-                    }
+                    audit_in(&mut tx, actor, "plan.delete", &target, before, None).await?;
                     None
                 } else {
                     let items = serde_json::to_string(&write.items).map_err(corrupt)?;
@@ -583,8 +584,8 @@ macro_rules! impl_plans {
             ) -> $crate::db::StoreResult<bool> {
                 let mut tx = self.plans_begin().await?;
                 let changed = sqlx::query(
-                    "UPDATE notice_links SET revoked_at = $3 \
-                     WHERE class_id = $1 AND id = $2 AND revoked_at IS NULL",
+                    "UPDATE notice_links SET revoked_at = COALESCE(revoked_at, $3) \
+                     WHERE class_id = $1 AND id = $2",
                 )
                 .bind(class)
                 .bind(id)

@@ -31,8 +31,7 @@ pub async fn expected_of(
             .await?
             .into_iter()
             .map(|r| {
-                let minutes =
-                    r.entries.iter().map(|e| (e.subject.to_string(), e.minutes.get()));
+                let minutes = r.entries.iter().map(|e| (e.subject.to_string(), e.minutes.get()));
                 (r.date, minutes.collect())
             })
             .collect();

@@ -42,7 +42,13 @@ async fn managed_class(state: &AppState, user: &Account, id: ClassId) -> AppResu
 
 fn shown(record: NoticeLinkRecord, token: Option<String>, headers: &HeaderMap) -> NoticeLink {
     let url = token.as_ref().map(|t| notice_url(headers, t));
-    NoticeLink { id: record.id, class_id: record.class_id, token, url, created_at: record.created_at }
+    NoticeLink {
+        id: record.id,
+        class_id: record.class_id,
+        token,
+        url,
+        created_at: record.created_at,
+    }
 }
 
 /// The web app's page of a token: absolute when the request says which host it came to.
@@ -106,7 +112,7 @@ async fn revoke(
     } else {
         Err(AppError::not_found(
             "notice_link_not_found",
-            format!("this class has no live notice link {link_id}"),
+            format!("this class has no notice link {link_id}"),
         ))
     }
 }
@@ -123,11 +129,13 @@ async fn public_notice(
     AppQuery(query): AppQuery<NoticeQuery>,
 ) -> AppResult<Response> {
     let unknown = || AppError::not_found("notice_not_found", "no such notice link");
-    let well_formed = (16..=128).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_hexdigit());
+    let well_formed =
+        (16..=128).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_hexdigit());
     if !well_formed {
         return Err(unknown());
     }
-    let class_id = state.store.notice_class(&auth::token_hash(&token)).await?.ok_or_else(unknown)?;
+    let class_id =
+        state.store.notice_class(&auth::token_hash(&token)).await?.ok_or_else(unknown)?;
     let class = find_class(&state, class_id).await?;
     let school = school(&state, class.school_id).await?;
     let date = match query.date.as_deref() {
@@ -140,8 +148,6 @@ async fn public_notice(
     let notice = PublicNotice::of(&day, &school.name, &class.name, class.grade);
     let mut response = Json(notice).into_response();
     // A revoked link stops showing at once: nothing keeps a copy.
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }

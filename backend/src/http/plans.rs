@@ -83,7 +83,10 @@ async fn file(
         return Err(AppError::Forbidden("your account does not teach this subject in this class"));
     }
     if class.archived {
-        return Err(AppError::invalid("class_archived", "this class is archived and takes no plans"));
+        return Err(AppError::invalid(
+            "class_archived",
+            "this class is archived and takes no plans",
+        ));
     }
     let today = today_in(&school);
     let earliest = today.checked_sub_days(Days::new(PLAN_DAYS_BACK)).unwrap_or(today);
@@ -237,14 +240,37 @@ fn plans_csv(days: &[DayPlan], lang: Lang) -> String {
     let mut csv = super::csv::Csv::new();
     csv.row(if en {
         [
-            "date", "subject", "kind", "optional", "expected_minutes", "content",
-            "subject_expected_minutes", "day_expected_written_minutes", "limit_minutes",
-            "status", "filed_by", "updated_at", "reviewed_by", "review_reason",
+            "date",
+            "subject",
+            "kind",
+            "optional",
+            "expected_minutes",
+            "content",
+            "subject_expected_minutes",
+            "day_expected_written_minutes",
+            "limit_minutes",
+            "status",
+            "filed_by",
+            "updated_at",
+            "reviewed_by",
+            "review_reason",
         ]
     } else {
         [
-            "日期", "学科", "类型", "选做", "预计分钟", "内容", "学科书面预计", "当天书面预计",
-            "每日上限", "状态", "备案人", "更新时间", "审核人", "审核意见",
+            "日期",
+            "学科",
+            "类型",
+            "选做",
+            "预计分钟",
+            "内容",
+            "学科书面预计",
+            "当天书面预计",
+            "每日上限",
+            "状态",
+            "备案人",
+            "更新时间",
+            "审核人",
+            "审核意见",
         ]
     });
     for day in days {

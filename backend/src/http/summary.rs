@@ -63,8 +63,7 @@ pub async fn judge_grade(
         holidays: &holidays,
         classes: &days,
     });
-    let expected =
-        super::expected::expected_of(state, &classes, window, &holidays, policy).await?;
+    let expected = super::expected::expected_of(state, &classes, window, &holidays, policy).await?;
     for eval in &mut evaluation.classes {
         if let Some(e) = expected.get(&eval.class_id) {
             let flags = e.above.iter().map(|a| shared::Flag::new(eval.class_id, a.reason()));

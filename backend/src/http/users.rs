@@ -36,7 +36,10 @@ async fn list(
     Ok(Json(
         accounts
             .iter()
-            .map(|a| User { teaching: teaching.remove(&a.id).unwrap_or_default(), ..user_of(a, &school) })
+            .map(|a| User {
+                teaching: teaching.remove(&a.id).unwrap_or_default(),
+                ..user_of(a, &school)
+            })
             .collect(),
     ))
 }

@@ -21,7 +21,10 @@ fn weekdays(school: &School, n: usize) -> Vec<NaiveDate> {
 
 /// The latest Saturday before today.
 fn saturday(school: &School) -> NaiveDate {
-    (1..8).map(|k| school.days_ago(k)).find(|d| d.weekday() == Weekday::Sat).unwrap()
+    (1..8)
+        .map(|k| school.days_ago(k))
+        .find(|d| d.weekday() == Weekday::Sat)
+        .expect("a Saturday in a week")
 }
 
 async fn summary(school: &School, class_id: i64, from: NaiveDate) -> Value {
@@ -36,7 +39,7 @@ async fn summary(school: &School, class_id: i64, from: NaiveDate) -> Value {
 fn above(summary: &Value) -> Vec<Value> {
     summary["flags"]
         .as_array()
-        .unwrap()
+        .expect("flags is a list")
         .iter()
         .filter(|f| f["kind"] == "actual_above_expected")
         .cloned()
@@ -75,7 +78,10 @@ async fn a_subject_far_over_its_estimate_raises_the_flag_with_its_numbers() {
 
     let comparison = school
         .admin
-        .get(&format!("schools/{}/grades/7/comparison?from={}&to={}", school.school_id, days[0], school.today))
+        .get(&format!(
+            "schools/{}/grades/7/comparison?from={}&to={}",
+            school.school_id, days[0], school.today
+        ))
         .await
         .expect_status(200, "comparison")
         .json;
@@ -105,7 +111,8 @@ async fn the_threshold_is_the_larger_of_the_minutes_and_the_share_of_the_estimat
             .await;
     }
     let s = summary(&school, class.id, days[0]).await;
-    let flagged: Vec<String> = above(&s).iter().map(|f| f["subject"].as_str().unwrap().to_owned()).collect();
+    let flagged: Vec<String> =
+        above(&s).iter().map(|f| f["subject"].as_str().unwrap().to_owned()).collect();
     assert_eq!(flagged, ["english"], "{s}");
 
     // A lower ratio flags chinese too; a PUT without the new fields keeps them.
@@ -116,7 +123,8 @@ async fn the_threshold_is_the_larger_of_the_minutes_and_the_share_of_the_estimat
     policy["expected_min_minutes"] = json!(5);
     school.admin.put("policy", &policy).await.expect_status(200, "PUT policy");
     let s = summary(&school, class.id, days[0]).await;
-    let flagged: Vec<String> = above(&s).iter().map(|f| f["subject"].as_str().unwrap().to_owned()).collect();
+    let flagged: Vec<String> =
+        above(&s).iter().map(|f| f["subject"].as_str().unwrap().to_owned()).collect();
     assert_eq!(flagged, ["chinese", "english", "math"], "{s}");
 
     let mut without = policy.clone();
@@ -124,9 +132,15 @@ async fn the_threshold_is_the_larger_of_the_minutes_and_the_share_of_the_estimat
     object.remove("expected_ratio");
     object.remove("expected_min_minutes");
     let kept = school.admin.put("policy", &without).await.expect_status(200, "PUT old policy").json;
-    assert_eq!((kept["expected_ratio"].clone(), kept["expected_min_minutes"].clone()), (json!(0.25), json!(5)));
+    assert_eq!(
+        (kept["expected_ratio"].clone(), kept["expected_min_minutes"].clone()),
+        (json!(0.25), json!(5))
+    );
     let read = school.admin.get("policy").await.json;
-    assert_eq!((read["expected_ratio"].clone(), read["expected_min_minutes"].clone()), (json!(0.25), json!(5)));
+    assert_eq!(
+        (read["expected_ratio"].clone(), read["expected_min_minutes"].clone()),
+        (json!(0.25), json!(5))
+    );
     let mut bad = policy.clone();
     bad["expected_ratio"] = json!(-1);
     school.admin.put("policy", &bad).await.expect_invalid("invalid_policy");
@@ -189,4 +203,50 @@ async fn a_class_without_plans_has_no_rows() {
     school.admin.put_report(class.id, school.days_ago(1), &[("math", 40)]).await;
     let s = summary(&school, class.id, school.days_ago(3)).await;
     assert_eq!(s["expected_vs_actual"], json!([]));
+}
+
+#[tokio::test]
+async fn the_demo_has_subject_teachers_matching_plans_and_one_subject_far_over_its_estimate() {
+    use tests::server::DEMO_PASSWORD;
+    let server = tests::TestServer::start(tests::Options::demo()).await;
+    let maths = server.login("maths-7", DEMO_PASSWORD).await;
+    let me = maths.me().await;
+    assert_eq!(me["role"], "subject_teacher");
+    assert_eq!(me["teaching"].as_array().map(Vec::len), Some(4), "{me}");
+    let admin = server.admin().await;
+    let school_id = admin.me().await["school_id"].as_i64().unwrap();
+    let comparison = admin
+        .get(&format!("schools/{school_id}/grades/7/comparison"))
+        .await
+        .expect_status(200, "comparison")
+        .json;
+    let mut over = Vec::new();
+    for row in comparison["classes"].as_array().unwrap() {
+        for f in row["flags"].as_array().unwrap() {
+            if f["kind"] == "actual_above_expected" {
+                over.push(format!(
+                    "{} {}",
+                    row["name"].as_str().unwrap(),
+                    f["subject"].as_str().unwrap()
+                ));
+            }
+        }
+    }
+    assert_eq!(over, ["7(1) math"], "{comparison}");
+    let class = comparison["classes"][1]["class_id"].as_i64().unwrap();
+    let s = admin.get(&format!("classes/{class}/summary")).await.expect_status(200, "summary").json;
+    assert!(s["expected_vs_actual"].as_array().is_some_and(|r| r.len() >= 3), "{s}");
+    let link = admin
+        .post_empty(&format!("classes/{class}/notice-links"))
+        .await
+        .expect_status(201, "notice link")
+        .json;
+    let notice = server
+        .api()
+        .get(&format!("public/notices/{}", link["token"].as_str().unwrap()))
+        .await
+        .expect_status(200, "today's notice")
+        .json;
+    assert_eq!(notice["status"], "open");
+    assert_eq!(notice["subjects"].as_array().map(Vec::len), Some(3), "{notice}");
 }

@@ -24,7 +24,13 @@ pub fn items(list: &[Value]) -> Value {
 }
 
 /// Files a subject's plan; panics unless 200. Returns `{"plan", "day"}`.
-pub async fn file(api: &Api, class_id: i64, date: NaiveDate, subject: &str, list: &[Value]) -> Value {
+pub async fn file(
+    api: &Api,
+    class_id: i64,
+    date: NaiveDate,
+    subject: &str,
+    list: &[Value],
+) -> Value {
     api.put(&plan_path(class_id, date, subject), &items(list))
         .await
         .expect_status(200, &format!("filing {subject} for class {class_id} on {date}"))
@@ -131,10 +137,7 @@ async fn a_day_over_the_limit_is_returned_with_a_reason_then_approved_and_a_chan
     assert_eq!(over["day"]["expected_written_minutes"], 91);
 
     // Returning needs a reason.
-    leader
-        .post(&review, &json!({"decision": "returned"}))
-        .await
-        .expect_invalid("reason_required");
+    leader.post(&review, &json!({"decision": "returned"})).await.expect_invalid("reason_required");
     leader
         .post(&review, &json!({"decision": "returned", "reason": "  "}))
         .await
@@ -249,9 +252,7 @@ async fn each_item_is_checked_and_a_bad_one_changes_nothing() {
     let school = School::new().await;
     let class = school.class(7, "7(1)").await;
     let path = plan_path(class.id, school.today, "math");
-    let item = |content: &str, kind: &str, minutes: i64| {
-        json!({"content": content, "kind": kind, "expected_minutes": minutes})
-    };
+    let item = |content: &str, kind: &str, minutes: i64| json!({"content": content, "kind": kind, "expected_minutes": minutes});
     school
         .admin
         .put(&path, &items(&[item(&"字".repeat(500), "written", 240)]))
@@ -306,7 +307,10 @@ async fn a_stale_version_is_a_conflict_and_the_current_one_wins() {
     assert_eq!(stale.json["plan"]["expected_minutes"], 25);
     school
         .admin
-        .put(&plan_path(class.id, school.today, "chinese"), &json!({"items": [written(5)], "version": 3}))
+        .put(
+            &plan_path(class.id, school.today, "chinese"),
+            &json!({"items": [written(5)], "version": 3}),
+        )
         .await
         .expect_error(409, "version_conflict");
 }
@@ -378,7 +382,11 @@ async fn who_may_file_read_and_review_plans_follows_the_table() {
     assert_eq!(put(&leader, c71.id, "math").await, 403);
     assert_eq!(put(&school.admin, c81.id, "math").await, 200);
     assert_eq!(put(&school.server.api(), c71.id, "math").await, 401);
-    school.admin.put(&plan_path(999_999, today, "math"), &body).await.expect_error(404, "class_not_found");
+    school
+        .admin
+        .put(&plan_path(999_999, today, "math"), &body)
+        .await
+        .expect_error(404, "class_not_found");
 
     // Reading.
     let get = |api: &Api, class: i64| {
@@ -463,7 +471,8 @@ async fn every_plan_write_and_review_is_in_the_audit_log() {
         .filter(|a| a.starts_with("plan."))
         .collect();
     assert_eq!(actions, ["plan.delete", "plan.review", "plan.put"], "newest first");
-    let put = log["entries"].as_array().unwrap().iter().find(|e| e["action"] == "plan.put").unwrap();
+    let put =
+        log["entries"].as_array().unwrap().iter().find(|e| e["action"] == "plan.put").unwrap();
     assert_eq!(put["after"]["expected_minutes"], 100);
     assert!(put["target"].as_str().unwrap().contains("math"), "{put}");
 }
@@ -495,8 +504,5 @@ async fn a_classes_plans_export_as_csv() {
     assert!(accepted.header("content-type").is_some_and(|t| t.starts_with("text/csv")));
     let monitor_class = school.class(7, "7(2)").await;
     let monitor = school.monitor("monitor-72", &monitor_class).await;
-    monitor
-        .get(&format!("classes/{}/plans.csv", class.id))
-        .await
-        .expect_error(403, "forbidden");
+    monitor.get(&format!("classes/{}/plans.csv", class.id)).await.expect_error(403, "forbidden");
 }

@@ -31,7 +31,8 @@ async fn a_subject_teacher_needs_teaching_and_carries_it_in_user_and_me() {
         .post("users", &new_user("wang", "subject_teacher", Some(json!([]))))
         .await
         .expect_invalid("teaching_required");
-    let teaching = json!([{"class_id": c72.id, "subject": "math"}, {"class_id": c71.id, "subject": "math"}]);
+    let teaching =
+        json!([{"class_id": c72.id, "subject": "math"}, {"class_id": c71.id, "subject": "math"}]);
     let user = school
         .admin
         .post("users", &new_user("wang", "subject_teacher", Some(teaching)))
@@ -70,7 +71,8 @@ async fn a_class_teacher_may_teach_a_subject_elsewhere_too() {
     let school = School::new().await;
     let c71 = school.class(7, "7(1)").await;
     let c72 = school.class(7, "7(2)").await;
-    let mut body = new_user("li", "teacher", Some(json!([{"class_id": c72.id, "subject": "english"}])));
+    let mut body =
+        new_user("li", "teacher", Some(json!([{"class_id": c72.id, "subject": "english"}])));
     body["class_id"] = json!(c71.id);
     let user = school.admin.post("users", &body).await.expect_status(201, "a teacher").json;
     assert_eq!(user["teaching"], json!([{"class_id": c72.id, "subject": "english"}]));
@@ -117,7 +119,14 @@ async fn teaching_names_a_class_of_the_school_and_a_subject_of_its_grade() {
         .expect_status(201, "grade 7 has biology");
     school
         .admin
-        .post("users", &new_user("mon", "grade_leader", Some(json!([{"class_id": c71.id, "subject": "math"}]))))
+        .post(
+            "users",
+            &new_user(
+                "mon",
+                "grade_leader",
+                Some(json!([{"class_id": c71.id, "subject": "math"}])),
+            ),
+        )
         .await
         .expect_status(422, "a grade leader carries no teaching");
 }
@@ -129,14 +138,24 @@ async fn patch_replaces_the_teaching_list() {
     let c72 = school.class(7, "7(2)").await;
     let user = school
         .admin
-        .post("users", &new_user("wang", "subject_teacher", Some(json!([{"class_id": c71.id, "subject": "math"}]))))
+        .post(
+            "users",
+            &new_user(
+                "wang",
+                "subject_teacher",
+                Some(json!([{"class_id": c71.id, "subject": "math"}])),
+            ),
+        )
         .await
         .expect_status(201, "create")
         .json;
     let id = user["id"].as_i64().unwrap();
     let replaced = school
         .admin
-        .patch(&format!("users/{id}"), &json!({"teaching": [{"class_id": c72.id, "subject": "chinese"}]}))
+        .patch(
+            &format!("users/{id}"),
+            &json!({"teaching": [{"class_id": c72.id, "subject": "chinese"}]}),
+        )
         .await
         .expect_status(200, "PATCH teaching")
         .json;
@@ -148,7 +167,10 @@ async fn patch_replaces_the_teaching_list() {
         .expect_invalid("teaching_required");
     school
         .admin
-        .patch(&format!("users/{id}"), &json!({"teaching": [{"class_id": c72.id, "subject": "physics"}]}))
+        .patch(
+            &format!("users/{id}"),
+            &json!({"teaching": [{"class_id": c72.id, "subject": "physics"}]}),
+        )
         .await
         .expect_invalid("unknown_subject");
     let renamed = school
@@ -188,6 +210,7 @@ async fn a_subject_teacher_reads_its_classes_summaries_and_nothing_more() {
     .await
     .expect_error(403, "forbidden");
     let classes = wang.get("classes").await.expect_status(200, "GET classes").json;
-    let ids: Vec<i64> = classes.as_array().unwrap().iter().filter_map(|c| c["id"].as_i64()).collect();
+    let ids: Vec<i64> =
+        classes.as_array().unwrap().iter().filter_map(|c| c["id"].as_i64()).collect();
     assert_eq!(ids, [c71.id]);
 }
