@@ -117,15 +117,14 @@ pub async fn find_class(state: &AppState, id: ClassId) -> AppResult<ClassInfo> {
         .ok_or_else(|| AppError::not_found("class_not_found", format!("there is no class {id}")))
 }
 
-/// The class of a path that the caller may read.
+/// The class of a path that the caller may read (its reports and summary).
 pub async fn readable_class(state: &AppState, user: &Account, id: ClassId) -> AppResult<ClassInfo> {
-    let class = find_class(state, id).await?;
-    user.require_read(&class)?;
-    Ok(class)
+    summarised_class(state, user, id).await
 }
 
-/// The class of a path whose summary the caller may read: whoever reads the class, and its
-/// subject teachers (API.md: a subject teacher reads its classes' summaries).
+/// The class of a path whose reports and summary the caller may read: whoever reads the class,
+/// and teachers of a subject in it (API.md: a subject teacher reads its classes' summaries,
+/// and sees what its homework really took there).
 pub async fn summarised_class(
     state: &AppState,
     user: &Account,

@@ -192,13 +192,15 @@ async fn patch_replaces_the_teaching_list() {
 }
 
 #[tokio::test]
-async fn a_subject_teacher_reads_its_classes_summaries_and_nothing_more() {
+async fn a_subject_teacher_reads_its_classes_summaries_and_reports_and_writes_no_report() {
     let school = School::new().await;
     let c71 = school.class(7, "7(1)").await;
     let c72 = school.class(7, "7(2)").await;
     let wang = subject_teacher(&school, "wang", &[(c71.id, "math")]).await;
     wang.get(&format!("classes/{}/summary", c71.id)).await.expect_status(200, "own class");
     wang.get(&format!("classes/{}/summary", c72.id)).await.expect_error(403, "forbidden");
+    wang.get(&format!("classes/{}/reports", c71.id)).await.expect_status(200, "own class's days");
+    wang.get(&format!("classes/{}/reports", c72.id)).await.expect_error(403, "forbidden");
     wang.get(&format!("schools/{}/grades/7/comparison", school.school_id))
         .await
         .expect_error(403, "forbidden");
