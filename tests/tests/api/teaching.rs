@@ -216,3 +216,42 @@ async fn a_subject_teacher_reads_its_classes_summaries_and_reports_and_writes_no
         classes.as_array().unwrap().iter().filter_map(|c| c["id"].as_i64()).collect();
     assert_eq!(ids, [c71.id]);
 }
+
+#[tokio::test]
+async fn a_roster_imports_subject_teachers_with_the_subjects_they_teach_in_each_class() {
+    let school = School::new().await;
+    let csv = "grade,class,role,username,display_name,password,subjects\n\
+               7,7(1),teacher,li,李老师,correct-horse-battery,english\n\
+               7,7(1),subject_teacher,wang,王老师,correct-horse-battery,math\n\
+               7,7(2),subject_teacher,wang,王老师,,math;biology\n";
+    let result = school
+        .admin
+        .upload("roster/import", "roster.csv", csv.as_bytes())
+        .await
+        .expect_status(200, "importing subject teachers")
+        .json;
+    let created: Vec<&str> = result["accounts_created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["username"].as_str())
+        .collect();
+    assert_eq!(created, ["li", "wang"], "{result}");
+    let wang = school.server.login("wang", PASSWORD).await.me().await;
+    assert_eq!(wang["role"], "subject_teacher");
+    let subjects: Vec<&str> =
+        wang["teaching"].as_array().unwrap().iter().filter_map(|t| t["subject"].as_str()).collect();
+    assert_eq!(subjects.len(), 3, "{wang}");
+    let li = school.server.login("li", PASSWORD).await.me().await;
+    assert_eq!(li["teaching"].as_array().map(Vec::len), Some(1), "{li}");
+
+    // Refused: a subject teacher without subjects, a subject the grade does not have.
+    let bad = "grade,class,role,username,subjects\n7,7(1),subject_teacher,zhao,\n7,7(1),subject_teacher,qian,physics\n";
+    let refused = school.admin.upload("roster/import", "roster.csv", bad.as_bytes()).await;
+    let refused = refused.expect_status(422, "a bad roster");
+    let codes = refused.problem_codes();
+    assert!(codes.contains(&"teaching_required".to_owned()), "{codes:?}");
+    assert!(codes.contains(&"unknown_subject".to_owned()), "{codes:?}");
+    school.admin.get("users").await.expect_status(200, "users");
+    school.server.api().login("zhao", PASSWORD).await.expect_status(401, "nothing stored");
+}
