@@ -177,6 +177,18 @@ pub fn class_reports_csv_url(class_id: ClassId, from: NaiveDate, to: NaiveDate) 
     url(&format!("/classes/{class_id}/reports.csv?from={from}&to={to}"))
 }
 
+/// The public notice of a class's day (no log-in): `date` or the school's today.
+pub async fn public_notice(
+    token: &str,
+    date: Option<NaiveDate>,
+) -> Result<shared::plans::PublicNotice, ApiError> {
+    let token: String = token.chars().filter(char::is_ascii_hexdigit).collect();
+    match date {
+        Some(d) => get(&format!("/public/notices/{token}?date={d}")).await,
+        None => get(&format!("/public/notices/{token}")).await,
+    }
+}
+
 /// A random UUID (version 4) naming one submission, so that sending it twice stores it once.
 /// Uses `crypto.getRandomValues`, which unlike `crypto.randomUUID` also works on a school server
 /// reached over plain HTTP.

@@ -39,6 +39,9 @@ pub enum Route {
     /// One's own account: change the password.
     #[at("/account")]
     Account,
+    /// A class's public notice (作业公示), for parents: no log-in.
+    #[at("/notice/:token")]
+    Notice { token: String },
     #[not_found]
     #[at("/404")]
     NotFound,

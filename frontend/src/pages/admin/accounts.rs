@@ -212,6 +212,7 @@ fn new_account_form(props: &NewAccountProps) -> Html {
                 role: d.role.as_str().to_owned(),
                 class_id: if in_class { class_id } else { None },
                 grade: (d.role == Role::GradeLeader).then_some(d.grade),
+                teaching: None,
             };
             busy.set(true);
             let (draft, error, created, busy, on_created) =
