@@ -84,6 +84,7 @@ fn full_app_screen(route: &Route) -> Html {
         }
         Route::Admin { section } => html! { <AdminPage section={*section} /> },
         Route::Account => html! { <AccountPage /> },
+        Route::ClassPlans { id } => html! { <crate::pages::plans::PlansPage id={*id} /> },
         Route::Notice { token } => {
             html! { <crate::pages::public_notice::PublicNoticePage token={token.clone()} /> }
         }

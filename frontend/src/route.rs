@@ -39,6 +39,9 @@ pub enum Route {
     /// One's own account: change the password.
     #[at("/account")]
     Account,
+    /// Filing a class's homework plans (作业备案), for its teachers; reviews for leaders.
+    #[at("/classes/:id/plans")]
+    ClassPlans { id: ClassId },
     /// A class's public notice (作业公示), for parents: no log-in.
     #[at("/notice/:token")]
     Notice { token: String },
