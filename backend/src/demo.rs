@@ -109,6 +109,7 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
         }
     }
     crate::demo_cases::load(store, &school, &actor).await?;
+    crate::demo_plans::load(store, &school, &policy, &password_hash, today).await?;
     Ok(instructions())
 }
 
@@ -290,6 +291,7 @@ fn instructions() -> String {
             ));
         }
     }
+    lines.extend(crate::demo_plans::instructions(DEMO_PASSWORD));
     lines.push(
         "\nTry monitor-7-3 (a class over its limit) or leader7 (the grade comparison).".into(),
     );

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod demo_cases;
+pub mod demo_plans;
 pub mod error;
 pub mod http;
 pub mod maintenance;

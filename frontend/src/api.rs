@@ -192,6 +192,47 @@ pub fn class_reports_csv_url(class_id: ClassId, from: NaiveDate, to: NaiveDate) 
     url(&format!("/classes/{class_id}/reports.csv?from={from}&to={to}"))
 }
 
+/// A class's day of plans.
+pub async fn day_plan(
+    class_id: ClassId,
+    date: NaiveDate,
+) -> Result<shared::plans::DayPlan, ApiError> {
+    get(&format!("/classes/{class_id}/plans/{date}")).await
+}
+
+/// Files (or, with no items, removes) a subject's plan for a class's day.
+pub async fn put_plan(
+    class_id: ClassId,
+    date: NaiveDate,
+    subject: &str,
+    body: &shared::plans::PutSubjectPlan,
+) -> Result<shared::plans::PutSubjectPlanResponse, ApiError> {
+    let path = url(&format!("/classes/{class_id}/plans/{date}/{subject}"));
+    decode(send(with_json(Request::put(&path), body)).await?).await
+}
+
+/// Approves or returns a day over the limit.
+pub async fn review_plan(
+    class_id: ClassId,
+    date: NaiveDate,
+    body: &shared::plans::ReviewRequest,
+) -> Result<shared::plans::DayPlan, ApiError> {
+    let path = url(&format!("/classes/{class_id}/plans/{date}/review"));
+    decode(send(with_json(Request::post(&path), body)).await?).await
+}
+
+/// The public notice of a class's day (no log-in): `date` or the school's today.
+pub async fn public_notice(
+    token: &str,
+    date: Option<NaiveDate>,
+) -> Result<shared::plans::PublicNotice, ApiError> {
+    let token: String = token.chars().filter(char::is_ascii_hexdigit).collect();
+    match date {
+        Some(d) => get(&format!("/public/notices/{token}?date={d}")).await,
+        None => get(&format!("/public/notices/{token}")).await,
+    }
+}
+
 /// A random UUID (version 4) naming one submission, so that sending it twice stores it once.
 /// Uses `crypto.getRandomValues`, which unlike `crypto.randomUUID` also works on a school server
 /// reached over plain HTTP.

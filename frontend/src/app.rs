@@ -45,6 +45,7 @@ fn screen(props: &ScreenProps) -> Html {
                 Route::Login => html! { <LoginPage /> },
                 Route::Tablet => html! { <TabletPage /> },
                 Route::NotFound => html! { <NotFoundPage /> },
+                Route::Notice { .. } => full_app_screen(&props.route),
                 _ => html! { <Redirect<Route> to={Route::Login} /> },
             };
         }
@@ -84,6 +85,10 @@ fn full_app_screen(route: &Route) -> Html {
         Route::Admin { section } => html! { <AdminPage section={*section} /> },
         Route::Account => html! { <AccountPage /> },
         Route::Cases => html! { <crate::pages::cases::CasesPage /> },
+        Route::ClassPlans { id } => html! { <crate::pages::plans::PlansPage id={*id} /> },
+        Route::Notice { token } => {
+            html! { <crate::pages::public_notice::PublicNoticePage token={token.clone()} /> }
+        }
         Route::Home | Route::Login | Route::Entry | Route::Tablet | Route::NotFound => {
             html! { <NotFoundPage /> }
         }

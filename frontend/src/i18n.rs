@@ -1109,6 +1109,8 @@ pub fn role_name(role: Role, lang: Lang) -> &'static str {
         (Role::Teacher, Lang::En) => "class teacher",
         (Role::GradeLeader, Lang::En) => "grade leader",
         (Role::SchoolAdmin, Lang::En) => "school admin",
+        (Role::SubjectTeacher, Lang::Zh) => "任课教师",
+        (Role::SubjectTeacher, Lang::En) => "subject teacher",
     }
 }
 

@@ -42,6 +42,12 @@ pub enum Route {
     /// The cases (整改) the account may see: the teacher's, the grade's board, the admin's.
     #[at("/cases")]
     Cases,
+    /// Filing a class's homework plans (作业备案), for its teachers; reviews for leaders.
+    #[at("/classes/:id/plans")]
+    ClassPlans { id: ClassId },
+    /// A class's public notice (作业公示), for parents: no log-in.
+    #[at("/notice/:token")]
+    Notice { token: String },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -54,6 +60,10 @@ pub fn home_for(me: &Me) -> Route {
     match (user.role, user.class_id, user.grade) {
         (Role::Monitor, Some(_), _) => Route::Entry,
         (Role::Teacher, Some(id), _) => Route::Class { id },
+        (Role::SubjectTeacher, _, _) => match user.teaching.first() {
+            Some(t) => Route::Class { id: t.class_id },
+            None => Route::School,
+        },
         (Role::GradeLeader, _, Some(grade)) => {
             Route::Comparison { school: user.school_id, grade: grade.get() }
         }

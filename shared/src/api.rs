@@ -16,6 +16,8 @@ pub enum Role {
     Teacher,
     GradeLeader,
     SchoolAdmin,
+    /// A subject teacher (任课教师): files plans for the classes and subjects of its `teaching`.
+    SubjectTeacher,
 }
 
 impl Role {
@@ -25,11 +27,12 @@ impl Role {
             Role::Teacher => "teacher",
             Role::GradeLeader => "grade_leader",
             Role::SchoolAdmin => "school_admin",
+            Role::SubjectTeacher => "subject_teacher",
         }
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        [Role::Monitor, Role::Teacher, Role::GradeLeader, Role::SchoolAdmin]
+        [Role::Monitor, Role::Teacher, Role::GradeLeader, Role::SchoolAdmin, Role::SubjectTeacher]
             .into_iter()
             .find(|r| r.as_str() == s)
     }
@@ -63,6 +66,17 @@ pub struct User {
     /// A disabled account cannot log in (shown to admins).
     #[serde(default)]
     pub disabled: bool,
+    /// The classes and subjects the account teaches (`[]` where none).
+    #[serde(default)]
+    pub teaching: Vec<Teaching>,
+}
+
+/// A teaching assignment: a subject of a class that an account teaches and files plans for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Teaching {
+    pub class_id: ClassId,
+    pub subject: String,
 }
 
 /// `GET /api/v1/me`: the account of the session, its school's and class's names, and today's
@@ -86,6 +100,10 @@ pub struct NewUser {
     pub class_id: Option<ClassId>,
     #[serde(default)]
     pub grade: Option<i64>,
+    /// The classes and subjects taught (subject teachers need one at least; class teachers
+    /// may have some).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teaching: Option<Vec<Teaching>>,
 }
 
 /// A class as `GET /api/v1/classes` lists it.
@@ -163,6 +181,9 @@ pub struct ClassSummary {
     pub grade: Grade,
     pub limit_minutes: u32,
     pub grade_average_minutes: Option<f64>,
+    /// Per subject with a paired day: the filed estimate against what it took.
+    #[serde(default)]
+    pub expected_vs_actual: Vec<crate::plans::ExpectedActual>,
 }
 
 /// `GET /api/v1/schools/{school_id}/grades/{grade}/comparison`.
@@ -245,6 +266,9 @@ pub struct UserPatch {
     pub class_id: Option<ClassId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grade: Option<i64>,
+    /// Replaces the account's teaching assignments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teaching: Option<Vec<Teaching>>,
 }
 
 /// `POST /api/v1/users/{id}/password`: an admin sets a new password.

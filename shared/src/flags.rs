@@ -49,6 +49,15 @@ pub enum FlagReason {
     },
     /// No report on two or more school days of the window before today.
     MissingReports { missing_days: u32, missing_dates: Vec<NaiveDate> },
+    /// A subject's homework took far longer on average than its teachers expected, over the
+    /// paired days (school days with both a report and a plan for it): see [`crate::plans`].
+    ActualAboveExpected {
+        subject: String,
+        days: u32,
+        expected_average: f64,
+        actual_average: f64,
+        threshold_minutes: f64,
+    },
 }
 
 impl FlagReason {
@@ -60,6 +69,7 @@ impl FlagReason {
             Self::DriftAbove { .. } => "drift_above",
             Self::DriftBelow { .. } => "drift_below",
             Self::MissingReports { .. } => "missing_reports",
+            Self::ActualAboveExpected { .. } => "actual_above_expected",
         }
     }
 

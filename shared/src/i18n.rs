@@ -187,6 +187,19 @@ pub fn flag_message(reason: &FlagReason, lang: Lang) -> String {
         (MissingReports { missing_days, missing_dates }, Lang::Zh) => {
             format!("有 {missing_days} 个上课日未填报：{}", list_dates(missing_dates))
         }
+        (ActualAboveExpected { subject, days, expected_average: e, actual_average: a, .. }, _) => {
+            let name = Subject::parse(subject)
+                .map(|s| subject_name(&s, lang))
+                .unwrap_or_else(|_| subject.clone());
+            match lang {
+                Lang::En => format!(
+                    "{name}: took {a:.1} minutes a day on average against {e:.1} expected, over {days} days"
+                ),
+                Lang::Zh => {
+                    format!("{name}：{days} 天平均实际用时 {a:.1} 分钟，备案预计 {e:.1} 分钟")
+                }
+            }
+        }
     }
 }
 

@@ -14,6 +14,7 @@ pub mod flags;
 pub mod grade;
 pub mod i18n;
 pub mod minutes;
+pub mod plans;
 pub mod policy;
 pub mod report;
 pub mod spot_checks;

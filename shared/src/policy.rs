@@ -30,6 +30,26 @@ pub struct Policy {
     /// needed); `null` keeps them.
     #[serde(default)]
     pub retention_days: Option<u32>,
+    /// A subject's homework takes too long against its teachers' estimates when its actual
+    /// average exceeds the expected average by more than this share of it...
+    #[serde(default = "default_expected_ratio")]
+    pub expected_ratio: f64,
+    /// ...and by more than this many minutes.
+    #[serde(default = "default_expected_min_minutes")]
+    pub expected_min_minutes: u32,
+}
+
+/// The default of [`Policy::expected_ratio`].
+pub const DEFAULT_EXPECTED_RATIO: f64 = 0.5;
+/// The default of [`Policy::expected_min_minutes`].
+pub const DEFAULT_EXPECTED_MIN_MINUTES: u32 = 10;
+
+fn default_expected_ratio() -> f64 {
+    DEFAULT_EXPECTED_RATIO
+}
+
+fn default_expected_min_minutes() -> u32 {
+    DEFAULT_EXPECTED_MIN_MINUTES
 }
 
 /// The shortest retention a school may set: a school year's comparisons need the data.
@@ -54,6 +74,8 @@ impl Default for Policy {
             min_days: 3,
             subjects,
             retention_days: None,
+            expected_ratio: DEFAULT_EXPECTED_RATIO,
+            expected_min_minutes: DEFAULT_EXPECTED_MIN_MINUTES,
         }
     }
 }
@@ -144,6 +166,17 @@ impl Policy {
             problems.push(format!(
                 "min_days: {} is not between 1 and window_days ({})",
                 self.min_days, self.window_days
+            ));
+        }
+        if !(self.expected_ratio.is_finite() && (0.0..=10.0).contains(&self.expected_ratio)) {
+            problems
+                .push(format!("expected_ratio: {} is not between 0 and 10", self.expected_ratio));
+        }
+        if self.expected_min_minutes > crate::minutes::MAX_SUBJECT_MINUTES {
+            problems.push(format!(
+                "expected_min_minutes: {} is more than {}",
+                self.expected_min_minutes,
+                crate::minutes::MAX_SUBJECT_MINUTES
             ));
         }
         if let Some(days) = self.retention_days {

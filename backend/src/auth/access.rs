@@ -1,6 +1,6 @@
 //! The role table of API.md, in one place: who may read, write and compare what.
 
-use shared::api::{ClassInfo, Role};
+use shared::api::{ClassInfo, Role, Teaching};
 use shared::cases::Case;
 use shared::report::{EditWindow, MONITOR_EDIT_DAYS};
 use shared::{Grade, SchoolId};
@@ -21,6 +21,8 @@ impl Account {
                 Role::Monitor | Role::Teacher => self.class_id == Some(class.id),
                 Role::GradeLeader => self.grade == Some(class.grade),
                 Role::SchoolAdmin => true,
+                // Its classes' summaries only, through `teaching` (see `http::plans`).
+                Role::SubjectTeacher => false,
             }
     }
 
@@ -48,6 +50,7 @@ impl Account {
                 Role::Monitor => false,
                 Role::Teacher | Role::GradeLeader => self.grade == Some(grade),
                 Role::SchoolAdmin => true,
+                Role::SubjectTeacher => false,
             }
     }
 
@@ -74,8 +77,60 @@ impl Account {
         match self.role {
             Role::SchoolAdmin => Some(None),
             Role::GradeLeader => Some(self.grade),
-            Role::Monitor | Role::Teacher => None,
+            Role::Monitor | Role::Teacher | Role::SubjectTeacher => None,
         }
+    }
+
+    /// Filing plans for a class: which subjects, given the account's teaching assignments
+    /// (`teaching`, the account's own): `None` none at all, `Some(None)` every subject (a class
+    /// teacher's own class, an admin's school), `Some(Some(list))` those subjects.
+    pub fn plan_subjects(
+        &self,
+        class: &ClassInfo,
+        teaching: &[Teaching],
+    ) -> Option<Option<Vec<String>>> {
+        if class.school_id != self.school_id {
+            return None;
+        }
+        match self.role {
+            Role::SchoolAdmin => return Some(None),
+            Role::Teacher if self.class_id == Some(class.id) => return Some(None),
+            Role::Teacher | Role::SubjectTeacher => {}
+            Role::Monitor | Role::GradeLeader => return None,
+        }
+        let subjects: Vec<String> =
+            teaching.iter().filter(|t| t.class_id == class.id).map(|t| t.subject.clone()).collect();
+        (!subjects.is_empty()).then_some(Some(subjects))
+    }
+
+    /// Reading a class's plans: whoever reads the class, and teachers of it through `teaching`.
+    pub fn can_read_plans(&self, class: &ClassInfo, teaching: &[Teaching]) -> bool {
+        self.can_read_class(class) || self.plan_subjects(class, teaching).is_some()
+    }
+
+    /// Reviewing a class's day plans: its grade's leader, the school's admins.
+    pub fn can_review_plans(&self, class: &ClassInfo) -> bool {
+        class.school_id == self.school_id
+            && match self.role {
+                Role::GradeLeader => self.grade == Some(class.grade),
+                Role::SchoolAdmin => true,
+                _ => false,
+            }
+    }
+
+    /// Managing a class's public notice links: its class teacher, the school's admins.
+    pub fn can_manage_notice(&self, class: &ClassInfo) -> bool {
+        class.school_id == self.school_id
+            && match self.role {
+                Role::Teacher => self.class_id == Some(class.id),
+                Role::SchoolAdmin => true,
+                _ => false,
+            }
+    }
+
+    /// Whether the role carries teaching assignments at all.
+    pub fn may_teach(&self) -> bool {
+        matches!(self.role, Role::Teacher | Role::SubjectTeacher)
     }
 }
 
@@ -88,8 +143,7 @@ impl Account {
             && match self.role {
                 Role::GradeLeader => self.grade == Some(grade),
                 Role::SchoolAdmin => true,
-                // merge: Role::SubjectTeacher | Role::DistrictAdmin => false,
-                Role::Monitor | Role::Teacher => false,
+                Role::Monitor | Role::Teacher | Role::SubjectTeacher => false,
             }
     }
 
@@ -98,10 +152,12 @@ impl Account {
     pub fn can_act_on_case(&self, case: &Case) -> bool {
         case.school_id == self.school_id
             && match self.role {
-                Role::Teacher => self.class_id == Some(case.class_id),
-                // merge: Role::SubjectTeacher => case.assignee_id == Some(self.id)
-                //     && self.teaching.iter().any(|t| t.class_id == case.class_id),
-                // merge: Role::DistrictAdmin => false,
+                // A class teacher who also teaches another class acts on what it is assigned.
+                Role::Teacher => {
+                    self.class_id == Some(case.class_id) || case.assignee_id == Some(self.id)
+                }
+                // Only a subject teacher of the class may be assigned (checked then).
+                Role::SubjectTeacher => case.assignee_id == Some(self.id),
                 Role::GradeLeader => self.grade == Some(case.grade),
                 Role::SchoolAdmin => true,
                 Role::Monitor => false,
@@ -111,12 +167,12 @@ impl Account {
     /// Cases: read — the class's teacher, the subject teacher it is assigned to, grade leaders
     /// their grade, admins their school, district admins their district.
     pub fn can_read_case(&self, case: &Case) -> bool {
-        // merge: Role::DistrictAdmin => the case's school is in self.district_id (checked by
-        // the caller, which knows the school's district).
         case.school_id == self.school_id
             && match self.role {
-                Role::Teacher => self.class_id == Some(case.class_id),
-                // merge: Role::SubjectTeacher => case.assignee_id == Some(self.id),
+                Role::Teacher => {
+                    self.class_id == Some(case.class_id) || case.assignee_id == Some(self.id)
+                }
+                Role::SubjectTeacher => case.assignee_id == Some(self.id),
                 Role::GradeLeader => self.grade == Some(case.grade),
                 Role::SchoolAdmin => true,
                 Role::Monitor => false,
@@ -126,8 +182,7 @@ impl Account {
     /// Whether the account may list cases at all (the list holds those [`Self::can_read_case`]).
     pub fn may_list_cases(&self) -> bool {
         match self.role {
-            Role::Teacher | Role::GradeLeader | Role::SchoolAdmin => true,
-            // merge: Role::SubjectTeacher | Role::DistrictAdmin => true,
+            Role::Teacher | Role::SubjectTeacher | Role::GradeLeader | Role::SchoolAdmin => true,
             Role::Monitor => false,
         }
     }

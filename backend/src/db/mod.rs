@@ -3,6 +3,7 @@
 
 pub mod cases;
 pub mod health;
+pub mod plans;
 mod postgres;
 mod rows;
 mod school_days;
@@ -222,12 +223,26 @@ pub struct AuditFilter {
 /// implemented by every database. Every method that writes takes the [`Actor`] and records an
 /// audit entry in the same transaction as the change.
 pub trait Store:
-    Schools + Accounts + Reports + AuditLog + SchoolDays + health::Health + cases::CaseStore
+    Schools
+    + Accounts
+    + Reports
+    + AuditLog
+    + SchoolDays
+    + health::Health
+    + cases::CaseStore
+    + plans::Plans
 {
 }
 
 impl<T> Store for T where
-    T: Schools + Accounts + Reports + AuditLog + SchoolDays + health::Health + cases::CaseStore
+    T: Schools
+        + Accounts
+        + Reports
+        + AuditLog
+        + SchoolDays
+        + health::Health
+        + cases::CaseStore
+        + plans::Plans
 {
 }
 

@@ -329,7 +329,10 @@ async fn assign(
     let due = body.due_date.as_deref().map(parse_date).transpose()?;
     if let Some(assignee) = body.assignee_id {
         let ok = match state.store.account(assignee).await? {
-            Some(a) => !a.disabled && may_be_assigned(&a, &case.value),
+            Some(a) => {
+                let teaching = state.store.teaching(a.id).await?;
+                !a.disabled && may_be_assigned(&a, &teaching, &case.value)
+            }
             None => false,
         };
         if !ok {
@@ -359,12 +362,15 @@ async fn assign(
 
 /// Whether an account may be a case's assignee: the class's teacher, a subject teacher of the
 /// class, or the grade's leader, of the case's school.
-fn may_be_assigned(account: &Account, case: &Case) -> bool {
+fn may_be_assigned(account: &Account, teaching: &[shared::api::Teaching], case: &Case) -> bool {
     use shared::api::Role;
     account.school_id == case.school_id
         && match account.role {
-            Role::Teacher => account.class_id == Some(case.class_id),
-            // merge: Role::SubjectTeacher => account.teaching.iter().any(|t| t.class_id == case.class_id),
+            Role::Teacher => {
+                account.class_id == Some(case.class_id)
+                    || teaching.iter().any(|t| t.class_id == case.class_id)
+            }
+            Role::SubjectTeacher => teaching.iter().any(|t| t.class_id == case.class_id),
             Role::GradeLeader => account.grade == Some(case.grade),
             Role::Monitor | Role::SchoolAdmin => false,
         }

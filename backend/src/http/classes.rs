@@ -39,10 +39,24 @@ async fn list(
     let classes = match user.visible_grade() {
         Some(None) if query.include_archived => state.store.all_classes(user.school_id).await?,
         Some(grade) => state.store.classes(user.school_id, grade).await?,
-        None => match user.class_id {
-            Some(id) => state.store.class(id).await?.into_iter().collect(),
-            None => Vec::new(),
-        },
+        None => {
+            let mut classes: Vec<ClassInfo> = match user.class_id {
+                Some(id) => state.store.class(id).await?.into_iter().collect(),
+                None => Vec::new(),
+            };
+            // Teachers also see the classes they teach a subject in.
+            if user.may_teach() {
+                for t in state.store.teaching(user.id).await? {
+                    if !classes.iter().any(|c| c.id == t.class_id) {
+                        if let Some(c) = state.store.class(t.class_id).await? {
+                            classes.push(c);
+                        }
+                    }
+                }
+                classes.sort_by(|a, b| (a.grade, &a.name).cmp(&(b.grade, &b.name)));
+            }
+            classes
+        }
     };
     Ok(Json(classes))
 }
@@ -103,9 +117,26 @@ pub async fn find_class(state: &AppState, id: ClassId) -> AppResult<ClassInfo> {
         .ok_or_else(|| AppError::not_found("class_not_found", format!("there is no class {id}")))
 }
 
-/// The class of a path that the caller may read.
+/// The class of a path that the caller may read (its reports and summary).
 pub async fn readable_class(state: &AppState, user: &Account, id: ClassId) -> AppResult<ClassInfo> {
+    summarised_class(state, user, id).await
+}
+
+/// The class of a path whose reports and summary the caller may read: whoever reads the class,
+/// and teachers of a subject in it (API.md: a subject teacher reads its classes' summaries,
+/// and sees what its homework really took there).
+pub async fn summarised_class(
+    state: &AppState,
+    user: &Account,
+    id: ClassId,
+) -> AppResult<ClassInfo> {
     let class = find_class(state, id).await?;
+    if class.school_id == user.school_id && !user.can_read_class(&class) && user.may_teach() {
+        let teaching = state.store.teaching(user.id).await?;
+        if teaching.iter().any(|t| t.class_id == class.id) {
+            return Ok(class);
+        }
+    }
     user.require_read(&class)?;
     Ok(class)
 }

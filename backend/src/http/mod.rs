@@ -8,12 +8,15 @@ pub mod cases;
 pub mod classes;
 pub mod csv;
 pub mod dashboards;
+pub mod expected;
 pub mod extract;
 pub mod guard;
 pub mod holidays;
 pub mod makeup_days;
+pub mod notice;
 pub mod observe;
 pub mod openapi;
+pub mod plans;
 pub mod policy;
 pub mod probe;
 pub mod report_delete;
@@ -61,6 +64,8 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::router())
         .merge(cases::router())
         .merge(spot_checks::router())
+        .merge(plans::router())
+        .merge(notice::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));

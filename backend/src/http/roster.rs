@@ -43,9 +43,12 @@ enum Column {
     Username,
     DisplayName,
     Password,
+    /// The subjects a teacher or subject teacher teaches in the row's class (optional).
+    Subjects,
 }
 
 impl Column {
+    /// The template's columns.
     const ALL: [Column; 6] = [
         Column::Grade,
         Column::Class,
@@ -53,6 +56,16 @@ impl Column {
         Column::Username,
         Column::DisplayName,
         Column::Password,
+    ];
+    /// Every column a file may have.
+    const READ: [Column; 7] = [
+        Column::Grade,
+        Column::Class,
+        Column::Role,
+        Column::Username,
+        Column::DisplayName,
+        Column::Password,
+        Column::Subjects,
     ];
 
     fn names(self) -> (&'static str, &'static str) {
@@ -63,12 +76,13 @@ impl Column {
             Column::Username => ("username", "用户名"),
             Column::DisplayName => ("display_name", "姓名"),
             Column::Password => ("password", "密码"),
+            Column::Subjects => ("subjects", "任教学科"),
         }
     }
 
     fn parse(header: &str) -> Option<Column> {
         let h = header.trim().to_lowercase();
-        Column::ALL.into_iter().find(|c| {
+        Column::READ.into_iter().find(|c| {
             let (en, zh) = c.names();
             h == en || h == zh
         })
@@ -84,6 +98,7 @@ fn role_of(s: &str) -> Option<Option<Role>> {
         "teacher" | "班主任" | "教师" => Some(Some(Role::Teacher)),
         "grade_leader" | "年级组长" => Some(Some(Role::GradeLeader)),
         "school_admin" | "管理员" => Some(Some(Role::SchoolAdmin)),
+        "subject_teacher" | "任课教师" | "任课老师" => Some(Some(Role::SubjectTeacher)),
         _ => None,
     }
 }
@@ -135,6 +150,8 @@ struct Row {
     username: String,
     display_name: String,
     password: Option<String>,
+    /// Subject keys taught in the row's class.
+    subjects: Vec<String>,
 }
 
 struct Problems(Vec<Problem>);
@@ -252,10 +269,25 @@ fn check_row<'a>(
             line,
             Some(Column::Role),
             "invalid_role",
-            format!("{shown:?} is not a role (monitor, teacher, grade_leader, school_admin)"),
+            format!(
+                "{shown:?} is not a role (monitor, teacher, subject_teacher, grade_leader, school_admin)"
+            ),
         );
         return None;
     };
+    let subjects: Vec<String> = cell(Column::Subjects)
+        .split([';', ',', '、', '，', '；', ' '])
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !subjects.is_empty() && !matches!(role, Some(Role::Teacher | Role::SubjectTeacher)) {
+        problems.add(
+            line,
+            Some(Column::Subjects),
+            "teaching_not_allowed",
+            "only teachers and subject teachers teach subjects",
+        );
+    }
     let username_cell = cell(Column::Username);
     let display_cell = cell(Column::DisplayName);
     let password_cell = cell(Column::Password);
@@ -285,12 +317,22 @@ fn check_row<'a>(
                 problems.add(line, Some(Column::Role), "invalid_role", "an account needs a role");
             }
         }
-        Some(Role::Monitor | Role::Teacher) if !grade_given || !class_given => {
+        Some(Role::Monitor | Role::Teacher | Role::SubjectTeacher)
+            if !grade_given || !class_given =>
+        {
             problems.add(
                 line,
                 Some(Column::Class),
                 "class_required",
                 "a monitor or teacher needs a grade and a class",
+            );
+        }
+        Some(Role::SubjectTeacher) if subjects.is_empty() => {
+            problems.add(
+                line,
+                Some(Column::Subjects),
+                "teaching_required",
+                "a subject teacher needs the subjects it teaches in the class",
             );
         }
         Some(Role::GradeLeader) if !grade_given => {
@@ -322,6 +364,7 @@ fn check_row<'a>(
         username,
         display_name,
         password: (!password_cell.is_empty()).then(|| password_cell.to_owned()),
+        subjects,
     })
 }
 
@@ -371,6 +414,8 @@ async fn import(
         .collect();
     let mut new_classes: BTreeMap<String, Grade> = BTreeMap::new();
     let mut usernames = HashSet::new();
+    let mut subject_teachers = HashSet::new();
+    let policy = state.store.policy(admin.school_id).await?;
     for row in &rows {
         if let (Some(grade), Some(class)) = (row.grade, &row.class) {
             if row.role != Some(Role::GradeLeader) {
@@ -389,7 +434,27 @@ async fn import(
                 }
             }
         }
-        if row.role.is_some() {
+        if let (Some(grade), false) = (row.grade, row.subjects.is_empty()) {
+            for s in row
+                .subjects
+                .iter()
+                .filter(|s| !policy.subjects(grade).iter().any(|k| k.as_str() == s.as_str()))
+            {
+                problems.add(
+                    row.line,
+                    Some(Column::Subjects),
+                    "unknown_subject",
+                    format!("{s} is not a subject of grade {grade}"),
+                );
+            }
+        }
+        // A subject teacher of several classes has a row for each.
+        let more_teaching =
+            row.role == Some(Role::SubjectTeacher) && subject_teachers.contains(&row.username);
+        if row.role == Some(Role::SubjectTeacher) {
+            subject_teachers.insert(row.username.clone());
+        }
+        if row.role.is_some() && !more_teaching {
             if !usernames.insert(row.username.clone()) {
                 problems.add(
                     row.line,
@@ -413,8 +478,18 @@ async fn import(
 
     let mut accounts = Vec::new();
     let mut created = Vec::new();
+    // username → (class name, subject) taught.
+    let mut teaching: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for row in rows.iter().filter(|r| r.role.is_some()) {
         let role = row.role.unwrap_or(Role::Monitor);
+        if let Some(class) = &row.class {
+            for s in &row.subjects {
+                teaching.entry(row.username.clone()).or_default().push((class.clone(), s.clone()));
+            }
+        }
+        if accounts.iter().any(|a: &RosterAccountRow| a.username == row.username) {
+            continue;
+        }
         let (password, generated) = match &row.password {
             Some(p) => (p.clone(), None),
             None => {
@@ -451,6 +526,31 @@ async fn import(
     if !query.dry_run {
         let actor = Actor::of(&admin, &address);
         state.store.import_roster(admin.school_id, &classes, &accounts, &actor).await?;
+        if !teaching.is_empty() {
+            let by_name: HashMap<String, shared::ClassId> = state
+                .store
+                .all_classes(admin.school_id)
+                .await?
+                .into_iter()
+                .map(|c| (c.name, c.id))
+                .collect();
+            for (username, pairs) in teaching {
+                let Some(account) = state.store.account_by_username(&username).await? else {
+                    continue;
+                };
+                let mut list: Vec<shared::api::Teaching> = pairs
+                    .into_iter()
+                    .filter_map(|(class, subject)| {
+                        by_name
+                            .get(&class)
+                            .map(|id| shared::api::Teaching { class_id: *id, subject })
+                    })
+                    .collect();
+                list.sort();
+                list.dedup();
+                state.store.set_teaching(account.id, &username, &list, &actor).await?;
+            }
+        }
         tracing::info!(classes = classes.len(), accounts = accounts.len(), by = %admin.username, "roster imported");
     }
     Ok(Json(RosterResult {

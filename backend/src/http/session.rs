@@ -193,7 +193,9 @@ pub async fn school_of(state: &AppState, account: &Account) -> AppResult<School>
 
 async fn me_of(state: &AppState, account: &Account) -> AppResult<Me> {
     let school = school_of(state, account).await?;
-    Ok(Me { user: user_of(account, &school), today: today_in(&school) })
+    let teaching =
+        if account.may_teach() { state.store.teaching(account.id).await? } else { Vec::new() };
+    Ok(Me { user: User { teaching, ..user_of(account, &school) }, today: today_in(&school) })
 }
 
 /// An account as the API shows it.
@@ -209,5 +211,6 @@ pub fn user_of(account: &Account, school: &School) -> User {
         school_name: school.name.clone(),
         class_name: account.class_name.clone(),
         disabled: account.disabled,
+        teaching: Vec::new(),
     }
 }

@@ -19,7 +19,7 @@ use crate::clock::today_in;
 use crate::db::{Account, School, Store, school_day_sums};
 use crate::error::{AppError, AppResult};
 use crate::http::calendar::{class_starts, school_calendar};
-use crate::http::classes::readable_class;
+use crate::http::classes::summarised_class;
 use crate::http::extract::{AppPath, AppQuery, RangeQuery};
 
 pub fn router() -> Router<AppState> {
@@ -34,6 +34,8 @@ pub struct JudgedGrade {
     pub classes: Vec<ClassInfo>,
     pub evaluation: GradeEvaluation,
     pub calendar: SchoolCalendar,
+    /// Expected against actual, for the classes with plans in the window.
+    pub expected: std::collections::HashMap<ClassId, shared::plans::ExpectedEvaluation>,
 }
 
 /// Runs the flag engine over a grade's active classes (and `also`, an archived class whose own
@@ -77,7 +79,7 @@ pub async fn judge_grade_on(
             start: starts.get(&c.id).copied(),
         })
         .collect();
-    let evaluation = evaluate_grade(&GradeInput {
+    let mut evaluation = evaluate_grade(&GradeInput {
         grade,
         policy,
         window,
@@ -85,7 +87,14 @@ pub async fn judge_grade_on(
         calendar: &calendar,
         classes: &days,
     });
-    Ok(JudgedGrade { classes, evaluation, calendar })
+    let expected = super::expected::expected_of(store, &classes, window, &calendar, policy).await?;
+    for eval in &mut evaluation.classes {
+        if let Some(e) = expected.get(&eval.class_id) {
+            let flags = e.above.iter().map(|a| shared::Flag::new(eval.class_id, a.reason()));
+            eval.flags.extend(flags);
+        }
+    }
+    Ok(JudgedGrade { classes, evaluation, calendar, expected })
 }
 
 /// The school of a path, or `404 school_not_found`.
@@ -103,13 +112,14 @@ async fn class_summary(
     AppPath(class_id): AppPath<ClassId>,
     AppQuery(range): AppQuery<RangeQuery>,
 ) -> AppResult<Json<ClassSummary>> {
-    let class = readable_class(&state, &user, class_id).await?;
+    let class = summarised_class(&state, &user, class_id).await?;
     let school = school(&state, class.school_id).await?;
     let policy = state.store.policy(school.id).await?;
     let window = range.window(today_in(&school), policy.window_days)?;
     let judged =
         judge_class(state.store.as_ref(), &school, &class, window, &policy, today_in(&school))
             .await?;
+    let expected_vs_actual = judged.expected.map(|e| e.rows).unwrap_or_default();
     let eval = judged.class;
     // Subject averages over the school days only, as the daily average (weekend homework out).
     let sums = if eval.days_reported > 0 {
@@ -129,6 +139,7 @@ async fn class_summary(
         grade: class.grade,
         limit_minutes: judged.limit_minutes,
         grade_average_minutes: judged.grade_average_minutes,
+        expected_vs_actual,
     }))
 }
 
@@ -140,11 +151,13 @@ pub struct JudgedClass {
     pub grade_average_minutes: Option<f64>,
     /// The school's calendar over the window (which reported days were school days).
     pub calendar: SchoolCalendar,
+    /// Expected against actual, if the class had plans in the window (its flags are among the
+    /// class's).
+    pub expected: Option<shared::plans::ExpectedEvaluation>,
 }
 
-/// The flag engine's verdict on one class over a window, judged with its grade (as of `today`).
-// merge: the plans branch's `actual_above_expected` flags belong here too, so that the summary
-// and the cases see the same flags.
+/// The flag engine's verdict on one class over a window, judged with its grade (as of `today`),
+/// `actual_above_expected` included: what the summary shows and what cases are judged by.
 pub async fn judge_class(
     store: &dyn Store,
     school: &School,
@@ -153,8 +166,9 @@ pub async fn judge_class(
     policy: &Policy,
     today: NaiveDate,
 ) -> AppResult<JudgedClass> {
-    let judged =
+    let mut judged =
         judge_grade_on(store, school, class.grade, window, policy, Some(class), today).await?;
+    let expected = judged.expected.remove(&class.id);
     let eval = judged
         .evaluation
         .classes
@@ -166,6 +180,7 @@ pub async fn judge_class(
         limit_minutes: judged.evaluation.limit_minutes,
         grade_average_minutes: judged.evaluation.grade_average_minutes,
         calendar: judged.calendar,
+        expected,
     })
 }
 

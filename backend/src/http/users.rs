@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
-use shared::api::{NewUser, PasswordReset, Role, User, UserPatch};
+use shared::api::{NewUser, PasswordReset, Role, Teaching, User, UserPatch};
 use shared::{ClassId, Grade, UserId};
 
 use crate::AppState;
@@ -32,7 +32,16 @@ async fn list(
     admin.require_admin()?;
     let school = school_of(&state, &admin).await?;
     let accounts = state.store.accounts(admin.school_id).await?;
-    Ok(Json(accounts.iter().map(|a| user_of(a, &school)).collect()))
+    let mut teaching = state.store.school_teaching(admin.school_id).await?;
+    Ok(Json(
+        accounts
+            .iter()
+            .map(|a| User {
+                teaching: teaching.remove(&a.id).unwrap_or_default(),
+                ..user_of(a, &school)
+            })
+            .collect(),
+    ))
 }
 
 async fn create(
@@ -48,10 +57,11 @@ async fn create(
     let role = Role::parse(&body.role).ok_or_else(|| {
         AppError::invalid(
             "invalid_role",
-            "role must be monitor, teacher, grade_leader or school_admin",
+            "role must be monitor, teacher, subject_teacher, grade_leader or school_admin",
         )
     })?;
     let (class_id, grade) = placement(&state, &admin, role, body.class_id, body.grade).await?;
+    let teaching = check_teaching(&state, &admin, role, body.teaching.as_deref()).await?;
     let password_hash = password::hash(body.password).await?;
     let new = NewAccount {
         school_id: admin.school_id,
@@ -62,10 +72,14 @@ async fn create(
         grade,
         password_hash,
     };
-    let account = state.store.create_account(new, &Actor::of(&admin, &address)).await?;
+    let actor = Actor::of(&admin, &address);
+    let account = state.store.create_account(new, &actor).await?;
+    if !teaching.is_empty() {
+        state.store.set_teaching(account.id, &account.username, &teaching, &actor).await?;
+    }
     tracing::info!(user = %account.username, role = role.as_str(), by = %admin.username, "account created");
     let school = school_of(&state, &admin).await?;
-    Ok((StatusCode::CREATED, Json(user_of(&account, &school))))
+    Ok((StatusCode::CREATED, Json(User { teaching, ..user_of(&account, &school) })))
 }
 
 /// Where a role belongs: monitors and teachers to a class of the school, grade leaders to a
@@ -95,9 +109,63 @@ async fn placement(
             let g = Grade::new(g).map_err(|e| AppError::invalid("invalid_grade", e.to_string()))?;
             Ok((None, Some(g)))
         }
-        Role::SchoolAdmin => Ok((None, None)),
+        Role::SchoolAdmin | Role::SubjectTeacher => Ok((None, None)),
     }
 }
+
+/// Checks teaching assignments: only teachers carry them, a subject teacher at least one
+/// (`teaching_required`); each names a class of the school (`unknown_class`) and a subject of
+/// that class's grade (`unknown_subject`). Duplicates are merged; the list comes back ordered.
+async fn check_teaching(
+    state: &AppState,
+    admin: &Account,
+    role: Role,
+    teaching: Option<&[Teaching]>,
+) -> AppResult<Vec<Teaching>> {
+    let list = teaching.unwrap_or_default();
+    match role {
+        Role::SubjectTeacher if list.is_empty() => {
+            return Err(AppError::invalid(
+                "teaching_required",
+                "a subject teacher needs at least one class and subject in teaching",
+            ));
+        }
+        Role::SubjectTeacher | Role::Teacher => {}
+        _ if list.is_empty() => return Ok(Vec::new()),
+        _ => {
+            return Err(AppError::invalid(
+                "teaching_not_allowed",
+                "only teachers and subject teachers carry teaching assignments",
+            ));
+        }
+    }
+    if list.len() > MAX_TEACHING {
+        return Err(AppError::invalid(
+            "too_many_assignments",
+            format!("an account may teach at most {MAX_TEACHING} class subjects"),
+        ));
+    }
+    let policy = state.store.policy(admin.school_id).await?;
+    let mut out = std::collections::BTreeSet::new();
+    for t in list {
+        let class = state.store.class(t.class_id).await?.filter(|c| c.school_id == admin.school_id);
+        let class = class.ok_or_else(|| {
+            AppError::invalid("unknown_class", format!("your school has no class {}", t.class_id))
+        })?;
+        if !policy.subjects(class.grade).iter().any(|s| s.as_str() == t.subject) {
+            let shown: String = t.subject.chars().take(32).collect();
+            return Err(AppError::invalid(
+                "unknown_subject",
+                format!("{shown}: not a subject of grade {}", class.grade),
+            ));
+        }
+        out.insert(t.clone());
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// The most teaching assignments one account may carry.
+const MAX_TEACHING: usize = 200;
 
 /// An account of the admin's school; `403` for another school's (API.md), `404 user_not_found`
 /// for none (or a class tablet's, which is managed through its codes).
@@ -141,11 +209,22 @@ async fn change(
             .await?
         }
     };
+    let teaching = match &body.teaching {
+        Some(list) => Some(check_teaching(&state, &admin, account.role, Some(list)).await?),
+        None => None,
+    };
     let changes = AccountChanges { display_name, disabled: body.disabled, class_id, grade };
-    let account =
-        state.store.update_account(account.id, changes, &Actor::of(&admin, &address)).await?;
+    let actor = Actor::of(&admin, &address);
+    let account = state.store.update_account(account.id, changes, &actor).await?;
+    if let Some(teaching) = &teaching {
+        state.store.set_teaching(account.id, &account.username, teaching, &actor).await?;
+    }
+    let teaching = match teaching {
+        Some(t) => t,
+        None => state.store.teaching(account.id).await?,
+    };
     let school = school_of(&state, &admin).await?;
-    Ok(Json(user_of(&account, &school)))
+    Ok(Json(User { teaching, ..user_of(&account, &school) }))
 }
 
 async fn reset_password(

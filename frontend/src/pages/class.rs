@@ -170,6 +170,11 @@ fn class_view(props: &ViewProps) -> Html {
                             <span id="record-link">{ t.record_or_correct }{ " →" }</span>
                         </Link<Route>>
                     }
+                    if props.me.user.role != Role::Monitor {
+                        <Link<Route> to={Route::ClassPlans { id }} classes="button" >
+                            <span id="plans-link">{ if lang == Lang::Zh { "作业备案" } else { "Homework plans" } }</span>
+                        </Link<Route>>
+                    }
                     <PrintButton {lang} />
                 </div>
             </header>

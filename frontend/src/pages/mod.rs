@@ -9,6 +9,8 @@ pub mod comparison;
 pub mod entry;
 pub mod login;
 pub mod not_found;
+pub mod plans;
+pub mod public_notice;
 pub mod school;
 pub mod school_report;
 pub mod tablet;

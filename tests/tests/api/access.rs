@@ -109,6 +109,12 @@ pub enum Rule {
     ManageCases,
     /// Spot checks.
     SpotChecks,
+    /// Plans: write (API.md "Who may do what (next)").
+    PlanWrite,
+    /// Plans: read.
+    PlanRead,
+    /// Plans: review.
+    PlanReview,
 }
 
 /// How far a caller reaches under a rule.
@@ -139,6 +145,9 @@ pub fn reach(rule: Rule, caller: Caller) -> Reach {
         Rule::ReadCases     => [Nothing,   OwnClass,  OwnGrade,  OwnSchool, Nothing],
         Rule::ManageCases   => [Nothing,   Nothing,   OwnGrade,  OwnSchool, Nothing],
         Rule::SpotChecks    => [Nothing,   Nothing,   Nothing,   OwnSchool, Nothing],
+        Rule::PlanWrite     => [Nothing,   OwnClass,  Nothing,   OwnSchool, Nothing],
+        Rule::PlanRead      => [OwnClass,  OwnClass,  OwnGrade,  OwnSchool, OwnClass],
+        Rule::PlanReview    => [Nothing,   Nothing,   OwnGrade,  OwnSchool, Nothing],
     };
     match caller {
         Caller::Monitor => row[0],
@@ -239,6 +248,22 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep(GET,    "schools/{school}/grades/{grade}/cases-report", Empty, ManageCases, 200),
     ep(GET,    "spot-checks",                                Empty, SpotChecks,   200),
     ep(POST,   "spot-checks", Json(r#"{"date": "2026-01-05", "count": 1}"#),   SpotChecks, 201),
+    ep(PUT,    "classes/{class}/plans/{today}/{subject}",
+               Json(r#"{"items": [{"content": "P12", "kind": "written", "expected_minutes": 20}]}"#),
+               PlanWrite, 200),
+    ep(GET,    "classes/{class}/plans/{today}",              Empty, PlanRead,     200),
+    ep(GET,    "classes/{class}/plans",                      Empty, PlanRead,     200),
+    ep(GET,    "classes/{class}/plans.csv",                  Empty, PlanRead,     200),
+    // The day is within the limit: one allowed to review gets `409 nothing_to_review` (the
+    // reviews themselves: plans.rs).
+    ep(POST,   "classes/{class}/plans/{today}/review", Json(r#"{"decision": "approved"}"#),
+               PlanReview, 409),
+    // Notice links: the class teacher and admins, as tablet codes.
+    ep(POST,   "classes/{class}/notice-links",               Empty, TabletCodes,  201),
+    ep(GET,    "classes/{class}/notice-links",               Empty, TabletCodes,  200),
+    // Before the links are revoked.
+    ep(GET,    "public/notices/{token}",                     Empty, Public,       200),
+    ep(DELETE, "classes/{class}/notice-links/{link}",        Empty, TabletCodes,  204),
 ];
 
 impl Endpoint {
@@ -252,9 +277,10 @@ impl Endpoint {
         self.method != Method::GET
     }
 
-    /// Whether a success is written to the audit log (a dry run stores nothing).
+    /// Whether a success is written to the audit log (a dry run stores nothing, nor does a
+    /// write whose expected answer is a refusal).
     pub fn is_audited_write(&self) -> bool {
-        self.changes_state() && !self.path.contains("dry_run=true")
+        self.changes_state() && !self.path.contains("dry_run=true") && self.ok < 300
     }
 
     /// `DELETE classes/{class}/reports/{today}`: each caller allowed needs a day to remove.
@@ -275,6 +301,9 @@ struct Place {
     school: i64,
     user: i64,
     code: i64,
+    /// A public notice link of the class: its id and token.
+    link: i64,
+    token: String,
 }
 
 /// The date the table makes a holiday of, and takes back.
@@ -322,7 +351,14 @@ async fn place(admin: &Api, school: i64, class: &Class, prefix: &str) -> Place {
     let username = format!("{prefix}-spare-{}", class.id);
     let user = admin.create_user(&username, PASSWORD, "monitor", Scope::Class(class.id)).await;
     let (code, _) = admin.issue_tablet_code(class.id, "spare").await;
-    Place { class: class.id, grade: class.grade.to_string(), school, user, code }
+    let link = admin
+        .post_empty(&format!("classes/{}/notice-links", class.id))
+        .await
+        .expect_status(201, "a notice link")
+        .json;
+    let token = link["token"].as_str().unwrap_or_default().to_owned();
+    let link = link["id"].as_i64().unwrap_or_default();
+    Place { class: class.id, grade: class.grade.to_string(), school, user, code, link, token }
 }
 
 impl World {
@@ -390,6 +426,8 @@ impl World {
             school: MISSING_ID,
             user: MISSING_ID,
             code: MISSING_ID,
+            link: MISSING_ID,
+            token: String::new(),
         };
         let place = match target.unwrap_or(Target::Own) {
             Target::Own => &self.own,
@@ -408,6 +446,9 @@ impl World {
             .replace("{today}", &self.today.to_string())
             .replace("{holiday}", HOLIDAY)
             .replace("{makeup}", MAKEUP_DAY)
+            .replace("{subject}", "math")
+            .replace("{link}", &place.link.to_string())
+            .replace("{token}", &self.own.token)
     }
 
     /// The request of an endpoint aimed at a target, with its body, ready for more headers.

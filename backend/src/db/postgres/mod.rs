@@ -297,6 +297,7 @@ mod accounts;
 mod audit;
 mod cases;
 mod health;
+mod plans;
 mod reports;
 mod school_days;
 mod schools;

@@ -112,6 +112,7 @@ impl SqliteStore {
             .await
             .map_err(|e| format!("cannot open {url}: {e}"))?;
         MIGRATOR.run(&writer).await.map_err(|e| format!("cannot migrate {url}: {e}"))?;
+        plans::widen_role_check(&writer).await.map_err(|e| format!("cannot migrate {url}: {e}"))?;
         let reader = SqlitePoolOptions::new()
             .max_connections(reading_connections())
             .test_before_acquire(false)
@@ -380,6 +381,7 @@ mod cases;
 mod checkpoint;
 mod health;
 mod inline;
+mod plans;
 mod reports;
 mod school_days;
 mod schools;

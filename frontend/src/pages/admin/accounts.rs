@@ -138,6 +138,7 @@ fn sort_key(user: &User) -> (u8, Option<shared::Grade>, Option<String>, u8, Stri
         Role::GradeLeader => (1, 0),
         Role::Teacher => (2, 0),
         Role::Monitor => (2, 1),
+        Role::SubjectTeacher => (2, 2),
     };
     (group, user.grade, user.class_name.clone(), within, user.username.clone())
 }
@@ -211,6 +212,7 @@ fn new_account_form(props: &NewAccountProps) -> Html {
                 role: d.role.as_str().to_owned(),
                 class_id: if in_class { class_id } else { None },
                 grade: (d.role == Role::GradeLeader).then_some(d.grade),
+                teaching: None,
             };
             busy.set(true);
             let (draft, error, created, busy, on_created) =

@@ -17,6 +17,9 @@ pub struct PolicyDraft {
     pub min_days: String,
     /// Empty: day reports are kept for good.
     pub retention_days: String,
+    /// Expected against actual's thresholds, kept as they are (the form does not show them).
+    pub expected_ratio: f64,
+    pub expected_min_minutes: u32,
 }
 
 /// The form's field for the policy's daily limit of a grade.
@@ -39,6 +42,8 @@ impl PolicyDraft {
             drift_min_minutes: policy.drift_min_minutes.to_string(),
             min_days: policy.min_days.to_string(),
             retention_days: policy.retention_days.map(|d| d.to_string()).unwrap_or_default(),
+            expected_ratio: policy.expected_ratio,
+            expected_min_minutes: policy.expected_min_minutes,
         }
     }
 
@@ -77,6 +82,8 @@ impl PolicyDraft {
             min_days,
             subjects: self.subjects.clone(),
             retention_days,
+            expected_ratio: self.expected_ratio,
+            expected_min_minutes: self.expected_min_minutes,
         })
     }
 }
