@@ -16,6 +16,7 @@ pub mod minutes;
 pub mod policy;
 pub mod report;
 pub mod subject;
+pub mod text;
 
 pub use calendar::Window;
 pub use flags::{

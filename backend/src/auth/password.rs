@@ -1,9 +1,17 @@
-//! Password hashing with Argon2id (OWASP's parameters), always off the async threads, and the
-//! rules a new password must meet.
+//! Password hashing with Argon2id (OWASP's parameters), always off the async threads on a
+//! bounded pool, and the rules a new password must meet.
+//!
+//! The pool: a few hashing threads of their own (`HASH_THREADS`, default the number of cores),
+//! each with its one Argon2 buffer of 19 MiB, so memory is bounded whatever arrives. A hash waits
+//! for a free thread at most `HASH_WAIT_MS`; at most `HASH_QUEUE` hashes wait at once; past
+//! either it is refused at once with `503 server_busy` and `Retry-After` (nothing is hashed, so
+//! nothing is counted or stored).
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 use crate::error::AppError;
 
@@ -61,16 +69,112 @@ fn hash_now(password: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
+/// How the hashing pool is sized; see the module's documentation.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    pub threads: usize,
+    pub queue: usize,
+    pub wait: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        PoolSettings { threads: cores, queue: 64 * cores, wait: Duration::from_secs(2) }
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+struct Pool {
+    /// One permit a hashing thread: who holds one has a thread to run on.
+    threads: Semaphore,
+    /// One permit a place in the queue (waiting or running).
+    places: Semaphore,
+    wait: Duration,
+    jobs: Mutex<mpsc::Sender<Job>>,
+}
+
+static POOL: OnceLock<Pool> = OnceLock::new();
+
+/// Sizes the pool; the first call wins (the server calls it once before serving, and a pool
+/// used before that, by the bootstrap or the demo, has the defaults).
+pub fn configure(settings: PoolSettings) {
+    let _ = pool_with(settings);
+}
+
+fn pool_with(settings: PoolSettings) -> &'static Pool {
+    POOL.get_or_init(|| {
+        let threads = settings.threads.max(1);
+        let (tx, rx) = mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for n in 0..threads {
+            let rx = Arc::clone(&rx);
+            let spawned = std::thread::Builder::new().name(format!("argon2-{n}")).spawn(move || {
+                loop {
+                    let job = match rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a password-hashing thread");
+            }
+        }
+        Pool {
+            threads: Semaphore::new(threads),
+            places: Semaphore::new(settings.queue.max(threads)),
+            wait: settings.wait,
+            jobs: Mutex::new(tx),
+        }
+    })
+}
+
+/// Runs `work` on a hashing thread once one is free, or refuses with `503 server_busy`.
+async fn on_pool<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let pool = pool_with(PoolSettings::default());
+    let busy = || AppError::Busy(1 + pool.wait.as_secs());
+    let Ok(place) = pool.places.try_acquire() else {
+        tracing::warn!("password hashing queue full; refusing");
+        return Err(busy());
+    };
+    let thread = match tokio::time::timeout(pool.wait, pool.threads.acquire()).await {
+        Ok(Ok(permit)) => permit,
+        _ => {
+            tracing::warn!(wait_ms = pool.wait.as_millis() as u64, "no hashing thread free in time; refusing");
+            return Err(busy());
+        }
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        // Both permits go when the hash is done, even if the request was dropped meanwhile:
+        // an abandoned hash still holds its thread, so the pool never runs more than its size.
+        let _held = (thread, place);
+        let _ = tx.send(work());
+    });
+    pool.jobs
+        .lock()
+        .map_err(|_| AppError::Internal("hashing pool poisoned".into()))?
+        .send(job)
+        .map_err(|_| AppError::Internal("hashing pool stopped".into()))?;
+    rx.await.map_err(|_| AppError::Internal("hashing thread died".into()))?
+}
+
 /// Hashes a password with a fresh salt.
 pub async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_now(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+    on_pool(move || hash_now(&password)).await
 }
 
 /// Whether `password` matches `hash` (or, with `None`, spends the same time and says no).
 pub async fn verify(password: String, hash: Option<String>) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || {
+    on_pool(move || {
         let known = hash.is_some();
         let hash = match hash {
             Some(h) => h,
@@ -86,7 +190,6 @@ pub async fn verify(password: String, hash: Option<String>) -> Result<bool, AppE
         Ok(known && ok)
     })
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 mod postgres;
 mod rows;
 mod sqlite;
+pub mod throttle;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use throttle::Throttle;
 
 /// Why storage failed.
 #[derive(Debug, thiserror::Error)]
@@ -186,6 +188,8 @@ pub struct TabletCodeRecord {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked: bool,
+    /// When the code ends by itself (Unix seconds), if it does.
+    pub expires_at: Option<i64>,
 }
 
 /// An account a roster import creates, its class named (the class may be created by the same
@@ -214,9 +218,9 @@ pub struct AuditFilter {
 /// The storage the server needs, whatever the database: one trait per concern, each
 /// implemented by every database. Every method that writes takes the [`Actor`] and records an
 /// audit entry in the same transaction as the change.
-pub trait Store: Schools + Accounts + Reports + AuditLog {}
+pub trait Store: Schools + Accounts + Reports + AuditLog + Throttle {}
 
-impl<T: Schools + Accounts + Reports + AuditLog> Store for T {}
+impl<T: Schools + Accounts + Reports + AuditLog + Throttle> Store for T {}
 
 /// Schools, their policy and holidays, and their classes.
 #[async_trait]
@@ -347,7 +351,7 @@ pub trait Accounts: Send + Sync + 'static {
     async fn touch_session(&self, token_hash: &[u8], now: i64) -> StoreResult<()>;
     /// Ends a session (a log-out when `actor` is given).
     async fn delete_session(&self, token_hash: &[u8], actor: Option<&Actor>) -> StoreResult<()>;
-    /// Counts a failed log-in, and records it in the audit log.
+    /// Records a failed log-in in the audit log (the throttle counts it in [`throttle`]).
     async fn record_login_failure(
         &self,
         username: &str,
@@ -355,30 +359,29 @@ pub trait Accounts: Send + Sync + 'static {
         at: i64,
         actor: &Actor,
     ) -> StoreResult<()>;
-    /// Failed log-ins since `since`: for the username, and from the address; and the oldest of
-    /// the username's, to say when the next attempt will be allowed.
-    async fn login_failures(
-        &self,
-        username: &str,
-        address: &str,
-        since: i64,
-    ) -> StoreResult<LoginFailures>;
+    /// A new code, stored as `code_hash` only; it ends by itself at `expires_at` (Unix
+    /// seconds) if given.
     async fn create_tablet_code(
         &self,
         class: ClassId,
         label: &str,
         code_hash: &[u8],
+        expires_at: Option<i64>,
         actor: &Actor,
     ) -> StoreResult<TabletCodeRecord>;
     async fn tablet_codes(&self, class: ClassId) -> StoreResult<Vec<TabletCodeRecord>>;
     /// Revokes a code of a class and ends the sessions opened with it; whether it existed.
     async fn revoke_tablet_code(&self, class: ClassId, id: i64, actor: &Actor)
     -> StoreResult<bool>;
-    /// The live code with this hash: its id and the class's tablet account (created on first
-    /// use, with a password that cannot log in), marking the code used.
+    /// The live code (not revoked, not expired at `now`, Unix seconds) with this hash, or with
+    /// `legacy_hash` (a code stored before the keyed hash, then rehashed to `code_hash`): its
+    /// id and the class's tablet account (created on first use, with a password that cannot
+    /// log in), marking the code used.
     async fn tablet_account(
         &self,
         code_hash: &[u8],
+        legacy_hash: &[u8],
+        now: i64,
         unusable_hash: &str,
     ) -> StoreResult<Option<(i64, Account)>>;
 }
@@ -439,14 +442,6 @@ pub trait AuditLog: Send + Sync + 'static {
     ) -> StoreResult<Vec<AuditEntry>>;
     /// Writes a consistent copy of the whole database to a new file while the server runs.
     async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()>;
-}
-
-/// Counts of recent failed log-ins.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LoginFailures {
-    pub for_username: u32,
-    pub from_address: u32,
-    pub oldest_for_username: Option<i64>,
 }
 
 /// Opens the database named by `url` (`sqlite:` or `postgres:`), creating it and running its

@@ -81,17 +81,15 @@ async fn change(
     Ok(Json(class))
 }
 
-/// A trimmed name of 1 to `max` characters with no control characters.
+/// A name of 1 to `max` characters with no control or bidirectional characters, in the form
+/// names are compared in (NFKC, invisible characters removed, trimmed: `shared::text`).
 pub fn check_name(name: &str, max: usize) -> AppResult<String> {
-    let name = name.trim();
-    let n = name.chars().count();
-    if n == 0 || n > max || name.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            "invalid_name",
-            format!("a name needs 1 to {max} characters and no control characters"),
-        ));
-    }
-    Ok(name.to_owned())
+    shared::text::clean_name(name, max).map_err(|e| {
+        AppError::invalid(
+            e.code(),
+            format!("a name needs 1 to {max} characters and no control or bidirectional characters"),
+        )
+    })
 }
 
 /// The class of a path, or `404 class_not_found`.

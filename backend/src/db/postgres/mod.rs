@@ -297,3 +297,4 @@ mod accounts;
 mod audit;
 mod reports;
 mod schools;
+mod throttle;

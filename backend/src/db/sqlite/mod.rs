@@ -380,6 +380,7 @@ mod checkpoint;
 mod inline;
 mod reports;
 mod schools;
+mod throttle;
 mod writer;
 
 /// For this module's unit tests: a store on a new SQLite file with one school and its admin.

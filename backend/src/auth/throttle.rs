@@ -1,0 +1,151 @@
+//! The log-in throttle: every attempt is recorded before it is judged, so that forty wrong
+//! passwords sent at once count each other; counted within its kind (log-in, tablet code,
+//! password change: a column of its own, out of reach of anything typed) per account, per
+//! address and per network (/24, /64). It never touches a session already open.
+
+use std::net::IpAddr;
+
+use crate::AppState;
+use crate::db::throttle::{Attempt, AttemptCounts, AttemptKind};
+use crate::error::{AppError, AppResult};
+
+/// Attempts are counted over this many seconds.
+pub const WINDOW_SECONDS: i64 = 15 * 60;
+/// A typed username is kept (for counting only) to this many characters.
+pub const MAX_KEPT_USERNAME_CHARS: usize = 64;
+
+/// How many attempts of a kind are allowed within the window: per account, address, network.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub account: u32,
+    pub address: u32,
+    pub network: u32,
+}
+
+pub fn limits(kind: AttemptKind) -> Limits {
+    match kind {
+        // A school's whole staff behind one address may mistype: 50 for it, 200 for its /24.
+        AttemptKind::Login => Limits { account: 10, address: 50, network: 200 },
+        // A code is nobody's account: counted per address and network only.
+        AttemptKind::Tablet => Limits { account: u32::MAX, address: 10, network: 50 },
+        // Only someone with a session gets here; counted per account (its id).
+        AttemptKind::PasswordChange => {
+            Limits { account: 10, address: u32::MAX, network: u32::MAX }
+        }
+    }
+}
+
+/// The /24 of an IPv4 address or the /64 of an IPv6 one (an IPv4-mapped one as IPv4); what
+/// does not parse stands for itself.
+pub fn network_of(address: &str) -> String {
+    match address.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => v4_network(v4),
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4_network(v4),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Err(_) => address.to_owned(),
+    }
+}
+
+fn v4_network(v4: std::net::Ipv4Addr) -> String {
+    let o = v4.octets();
+    format!("{}.{}.{}.0/24", o[0], o[1], o[2])
+}
+
+/// An attempt admitted for judging: forget it if it succeeds, keep it if it fails.
+#[derive(Debug)]
+#[must_use]
+pub struct Ticket {
+    id: i64,
+}
+
+impl Ticket {
+    /// The attempt succeeded (or was never judged): it no longer counts against anyone.
+    pub async fn forget(self, state: &AppState) {
+        if let Err(e) = state.store.forget_attempt(self.id).await {
+            tracing::warn!(error = %e, "could not forget a successful attempt");
+        }
+    }
+}
+
+/// Records an attempt and admits it, or refuses it with `429 too_many_attempts` and
+/// `Retry-After` (then the attempt is forgotten: only judged attempts count, so a lock-out ends
+/// a window after the last judged failure however long the refused ones go on).
+pub async fn admit(
+    state: &AppState,
+    kind: AttemptKind,
+    account: &str,
+    address: &str,
+) -> AppResult<Ticket> {
+    let now = chrono::Utc::now().timestamp();
+    let attempt = Attempt {
+        kind,
+        account: shared::text::truncate_chars(account, MAX_KEPT_USERNAME_CHARS).to_owned(),
+        address: shared::text::truncate_chars(address, 64).to_owned(),
+        network: shared::text::truncate_chars(&network_of(address), 64).to_owned(),
+    };
+    let counts = state.store.count_attempt(&attempt, now, now - WINDOW_SECONDS).await?;
+    match over_limit(&counts, limits(kind)) {
+        None => Ok(Ticket { id: counts.id }),
+        Some(oldest) => {
+            if let Err(e) = state.store.forget_attempt(counts.id).await {
+                tracing::warn!(error = %e, "could not forget a refused attempt");
+            }
+            let retry_after = oldest.map_or(WINDOW_SECONDS, |o| o + WINDOW_SECONDS - now);
+            tracing::info!(kind = kind.as_str(), address, "attempt throttled");
+            Err(AppError::TooManyAttempts(retry_after.clamp(1, WINDOW_SECONDS) as u64))
+        }
+    }
+}
+
+/// `Some(oldest attempt of the scope over its limit)` if any scope is over.
+fn over_limit(c: &AttemptCounts, l: Limits) -> Option<Option<i64>> {
+    if c.account > l.account {
+        Some(c.oldest_account)
+    } else if c.address > l.address {
+        Some(c.oldest_address)
+    } else if c.network > l.network {
+        Some(c.oldest_network)
+    } else {
+        None
+    }
+}
+
+/// Purges attempts older than the window every minute: nothing typed is kept longer.
+pub async fn purge_forever(store: std::sync::Arc<dyn crate::db::Store>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        let before = chrono::Utc::now().timestamp() - WINDOW_SECONDS;
+        match store.purge_attempts(before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(purged = n, "old log-in attempts purged"),
+            Err(e) => tracing::warn!(error = %e, "could not purge old log-in attempts"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn networks_are_the_slash_24_and_the_slash_64() {
+        assert_eq!(network_of("203.0.113.7"), "203.0.113.0/24");
+        assert_eq!(network_of("::ffff:203.0.113.7"), "203.0.113.0/24");
+        assert_eq!(network_of("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+        assert_eq!(network_of("-"), "-");
+    }
+
+    #[test]
+    fn the_limit_is_passed_only_beyond_its_number() {
+        let l = limits(AttemptKind::Login);
+        let at = |account| AttemptCounts { account, oldest_account: Some(5), ..Default::default() };
+        assert_eq!(over_limit(&at(10), l), None);
+        assert_eq!(over_limit(&at(11), l), Some(Some(5)));
+    }
+}
