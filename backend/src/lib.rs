@@ -65,6 +65,13 @@ impl Settings {
 /// Ctrl-C. Prints `listening on http://ADDR` as the first line on stdout once it accepts
 /// connections (tests and scripts wait for it).
 pub async fn serve(cli: Cli) -> Result<(), String> {
+    // Before the first hash (the bootstrap admin's): the pool is sized once.
+    let defaults = auth::password::PoolSettings::default();
+    auth::password::configure(auth::password::PoolSettings {
+        threads: cli.hash_threads.unwrap_or(defaults.threads),
+        queue: cli.hash_queue,
+        wait: std::time::Duration::from_millis(cli.hash_wait_ms),
+    });
     let store = db::connect(&cli.database_url()).await?;
     let secret = auth::secret::ServerSecret::load(cli.server_secret.as_deref(), &cli.database_url())?;
     bootstrap::first_start(store.as_ref(), &cli).await?;
@@ -88,12 +95,6 @@ pub async fn serve(cli: Cli) -> Result<(), String> {
 
     tokio::spawn(retention::run_daily(store.clone()));
     tokio::spawn(auth::throttle::purge_forever(store.clone()));
-    let defaults = auth::password::PoolSettings::default();
-    auth::password::configure(auth::password::PoolSettings {
-        threads: cli.hash_threads.unwrap_or(defaults.threads),
-        queue: cli.hash_queue,
-        wait: std::time::Duration::from_millis(cli.hash_wait_ms),
-    });
     server::raise_open_files_limit();
     let state = AppState { store, settings: Arc::new(Settings::from_cli(&cli, secret)) };
     let app = http::router(state);

@@ -24,23 +24,27 @@ pub fn router() -> Router<AppState> {
         .route("/me/password", put(change_password))
 }
 
-/// Audits a failed attempt as `actor` (only when the account exists: a typed unknown username
-/// is kept nowhere but in the throttle's rows, which are purged), logs it with escaped fields,
+/// Audits a failed attempt as `actor` — an unknown username as `(unknown user)`: what was
+/// typed is kept nowhere but in the throttle's rows, which are purged; the write is the same
+/// either way, so its time does not tell which usernames exist — logs it with escaped fields,
 /// and answers `401 invalid_credentials`. The throttle already counted it.
 pub async fn refuse(state: &AppState, kind: AttemptKind, actor: Actor) -> AppError {
-    if actor.school_id.is_some() {
-        let now = chrono::Utc::now().timestamp();
-        let target = actor.username.clone();
-        if let Err(e) =
-            state.store.record_login_failure(&target, &actor.address, now, &actor).await
-        {
-            return e.into();
-        }
-    }
     // `?`: the Debug form quotes and escapes what was typed (no forged line, no escape codes).
     tracing::info!(kind = kind.as_str(), username = ?actor.username, address = ?actor.address, "failed log-in");
+    let mut actor = actor;
+    if actor.school_id.is_none() {
+        actor.username = UNKNOWN_USER.to_owned();
+    }
+    let now = chrono::Utc::now().timestamp();
+    let target = actor.username.clone();
+    if let Err(e) = state.store.record_login_failure(&target, &actor.address, now, &actor).await {
+        return e.into();
+    }
     AppError::InvalidCredentials
 }
+
+/// How the audit log names a failed log-in's unknown username.
+const UNKNOWN_USER: &str = "(unknown user)";
 
 /// Who failed to log in: the typed username (at most 64 characters), audited in its school's
 /// log if it exists.

@@ -2,6 +2,7 @@
 //! compile into one test binary so the harness links once.
 
 mod access;
+mod attack;
 mod access_matrix;
 mod audit;
 mod auth;
