@@ -1,6 +1,7 @@
-//! The log-in throttle's attempts in PostgreSQL: the row is committed on its own before the
-//! count, so that of attempts made at once the later count sees the earlier rows whichever
-//! order they run in (READ COMMITTED would hide another open transaction's row).
+//! The log-in throttle's attempts in PostgreSQL: the row and its count in one transaction that
+//! holds a transaction-level advisory lock, so attempts are counted one after the other (as
+//! SQLite's single writer does), also across several servers on one database. Without it,
+//! forty attempts at once each count all forty and all are refused, none judged.
 
 use super::*;
 use crate::db::throttle::{
@@ -8,6 +9,9 @@ use crate::db::throttle::{
     PURGE_ATTEMPTS, Throttle, counts_of,
 };
 use async_trait::async_trait;
+
+/// The advisory lock's key: "throttle" in ASCII.
+const THROTTLE_LOCK: i64 = 0x7468_726f_7474_6c65;
 
 #[async_trait]
 impl Throttle for PgStore {
@@ -17,13 +21,19 @@ impl Throttle for PgStore {
         now: i64,
         since: i64,
     ) -> StoreResult<AttemptCounts> {
+        let mut tx = self.pool.begin().await.map_err(store_error)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(THROTTLE_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(store_error)?;
         let id: i64 = sqlx::query_scalar(INSERT_ATTEMPT)
             .bind(attempt.kind.as_str())
             .bind(pg_text(&attempt.account))
             .bind(pg_text(&attempt.address))
             .bind(pg_text(&attempt.network))
             .bind(now)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await
             .map_err(store_error)?;
         let row: CountRow = sqlx::query_as(COUNT_ATTEMPTS)
@@ -32,9 +42,10 @@ impl Throttle for PgStore {
             .bind(pg_text(&attempt.address))
             .bind(pg_text(&attempt.network))
             .bind(since)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await
             .map_err(store_error)?;
+        tx.commit().await.map_err(store_error)?;
         Ok(counts_of(id, row))
     }
 
