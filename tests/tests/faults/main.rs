@@ -16,5 +16,6 @@ mod disk;
 mod fixture;
 mod retention;
 mod shutdown;
+mod slow_connections;
 mod static_files;
 mod xss;
