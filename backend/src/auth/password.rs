@@ -6,6 +6,11 @@
 //! for a free thread at most `HASH_WAIT_MS`; at most `HASH_QUEUE` hashes wait at once; past
 //! either it is refused at once with `503 server_busy` and `Retry-After` (nothing is hashed, so
 //! nothing is counted or stored).
+//!
+//! Two lanes: a log-in from an address or network with recent failures ([`Lane::Suspect`]) may
+//! use all threads but one, so that under a flood of guesses someone logging in from a clean
+//! network waits for at most the hash in progress, not for the attackers' queue. Whether a
+//! username exists plays no part in it (that would tell it by the time taken).
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, SaltString};
@@ -136,9 +141,18 @@ impl Default for PoolSettings {
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// Which lane a hash queues in; see the module's documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Clear,
+    Suspect,
+}
+
 struct Pool {
     /// One permit a hashing thread: who holds one has a thread to run on.
     threads: Semaphore,
+    /// The threads suspect log-ins may take: all but one (at least one).
+    suspect: Semaphore,
     /// One permit a place in the queue (waiting or running).
     places: Semaphore,
     wait: Duration,
@@ -178,6 +192,7 @@ fn pool_with(settings: PoolSettings) -> &'static Pool {
         }
         Pool {
             threads: Semaphore::new(threads),
+            suspect: Semaphore::new(threads.saturating_sub(1).max(1)),
             places: Semaphore::new(settings.queue.max(threads)),
             wait: settings.wait,
             jobs: Mutex::new(tx),
@@ -187,6 +202,7 @@ fn pool_with(settings: PoolSettings) -> &'static Pool {
 
 /// Runs `work` on a hashing thread once one is free, or refuses with `503 server_busy`.
 async fn on_pool<T: Send + 'static>(
+    lane: Lane,
     work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
     let pool = pool_with(PoolSettings::default());
@@ -195,8 +211,15 @@ async fn on_pool<T: Send + 'static>(
         tracing::warn!("password hashing queue full; refusing");
         return Err(busy());
     };
-    let thread = match tokio::time::timeout(pool.wait, pool.threads.acquire()).await {
-        Ok(Ok(permit)) => permit,
+    let waited = tokio::time::timeout(pool.wait, async {
+        let lane = match lane {
+            Lane::Suspect => Some(pool.suspect.acquire().await?),
+            Lane::Clear => None,
+        };
+        Ok::<_, tokio::sync::AcquireError>((pool.threads.acquire().await?, lane))
+    });
+    let thread = match waited.await {
+        Ok(Ok(permits)) => permits,
         _ => {
             tracing::warn!(wait_ms = pool.wait.as_millis() as u64, "no hashing thread free in time; refusing");
             return Err(busy());
@@ -219,12 +242,16 @@ async fn on_pool<T: Send + 'static>(
 
 /// Hashes a password with a fresh salt.
 pub async fn hash(password: String) -> Result<String, AppError> {
-    on_pool(move || hash_now(&password)).await
+    on_pool(Lane::Clear, move || hash_now(&password)).await
 }
 
 /// Whether `password` matches `hash` (or, with `None`, spends the same time and says no).
-pub async fn verify(password: String, hash: Option<String>) -> Result<bool, AppError> {
-    on_pool(move || {
+pub async fn verify(
+    password: String,
+    hash: Option<String>,
+    lane: Lane,
+) -> Result<bool, AppError> {
+    on_pool(lane, move || {
         let known = hash.is_some();
         let hash = match hash {
             Some(h) => h,

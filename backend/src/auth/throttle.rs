@@ -61,7 +61,13 @@ fn v4_network(v4: std::net::Ipv4Addr) -> String {
 #[must_use]
 pub struct Ticket {
     id: i64,
+    /// The hashing lane: suspect when the address or network failed recently.
+    pub lane: crate::auth::password::Lane,
 }
+
+/// More attempts than this from an address (or 4 times as many from its network) within the
+/// window, this one included, make the next ones suspect: they queue behind clean ones.
+const SUSPECT_AFTER: u32 = 3;
 
 impl Ticket {
     /// The attempt succeeded (or was never judged): it no longer counts against anyone.
@@ -90,7 +96,15 @@ pub async fn admit(
     };
     let counts = state.store.count_attempt(&attempt, now, now - WINDOW_SECONDS).await?;
     match over_limit(&counts, limits(kind)) {
-        None => Ok(Ticket { id: counts.id }),
+        None => {
+            let suspect = counts.address > SUSPECT_AFTER || counts.network > 4 * SUSPECT_AFTER;
+            let lane = if suspect {
+                crate::auth::password::Lane::Suspect
+            } else {
+                crate::auth::password::Lane::Clear
+            };
+            Ok(Ticket { id: counts.id, lane })
+        }
         Some(oldest) => {
             if let Err(e) = state.store.forget_attempt(counts.id).await {
                 tracing::warn!(error = %e, "could not forget a refused attempt");

@@ -70,7 +70,7 @@ async fn login(
         state.store.account_by_username(&username).await?.filter(|a| !a.disabled && !a.tablet);
     let hash = account.as_ref().map(|a| a.password_hash.clone());
     // An unknown user costs one hash like a known one, on the same bounded pool.
-    let matches = match password::verify(body.password, hash).await {
+    let matches = match password::verify(body.password, hash, ticket.lane).await {
         Ok(matches) => matches,
         Err(e) => {
             // Not judged (the pool was full): it does not count.
@@ -161,7 +161,11 @@ async fn change_password(
     // the password from an open session.
     let kind = AttemptKind::PasswordChange;
     let ticket = throttle::admit(&state, kind, &account.id.to_string(), &address).await?;
-    let current = password::verify(body.current_password, Some(account.password_hash.clone()));
+    let current = password::verify(
+        body.current_password,
+        Some(account.password_hash.clone()),
+        ticket.lane,
+    );
     let right = match current.await {
         Ok(right) => right,
         Err(e) => {
