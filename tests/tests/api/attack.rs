@@ -286,3 +286,81 @@ async fn a_username_with_a_newline_and_escape_codes_forges_no_log_line() {
     let me: Value = school.admin.me().await;
     assert!(me["id"].is_i64());
 }
+
+/// The `p`-th percentile of some durations.
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// docs/BENCHMARKS.md, "Log-in under attack": a real user's log-in latency while 200 attackers
+/// hammer `POST /auth/login` with wrong passwords. Run it on a release build:
+///
+/// ```text
+/// cargo build --release -p backend
+/// BACKEND_BIN=target/release/backend cargo test -p tests --test api -- \
+///     --ignored --nocapture login_latency_of_a_real_user_while_200_attackers_hammer_log_in
+/// ```
+///
+/// `ATTACK_FRESH_ADDRESSES=1` gives every guess a new address (a botnet larger than the throttle
+/// sees), the worst case for the hashing lanes.
+#[tokio::test]
+#[ignore = "a measurement for docs/BENCHMARKS.md; takes 30 s and wants a release build"]
+async fn login_latency_of_a_real_user_while_200_attackers_hammer_log_in() {
+    let seconds: u64 = std::env::var("ATTACK_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
+    let fresh = std::env::var("ATTACK_FRESH_ADDRESSES").is_ok_and(|v| v == "1");
+    let school = behind_a_proxy(&[("RUST_LOG", "warn")]).await;
+    school.admin.create_user("real-teacher", PASSWORD, "school_admin", Scope::School).await;
+    let until = std::time::Instant::now() + Duration::from_secs(seconds);
+    let attackers: Vec<_> = (0..200u32)
+        .map(|a| {
+            let api = school.server.api();
+            tokio::spawn(async move {
+                let mut answers = std::collections::BTreeMap::<u16, u32>::new();
+                let mut n = 0u32;
+                while std::time::Instant::now() < until {
+                    n += 1;
+                    let address = if fresh {
+                        format!("10.{}.{}.{}", a, n / 250 % 250, n % 250 + 1)
+                    } else {
+                        format!("172.16.{a}.1")
+                    };
+                    let username = format!("victim-{}", n % 50);
+                    let answer = login_from(&api, &address, &username, "guess-password-1").await;
+                    *answers.entry(answer.status).or_default() += 1;
+                }
+                answers
+            })
+        })
+        .collect();
+    // The real user: a fresh browser every 100 ms from the school's own network.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut latencies = Vec::new();
+    let mut failures = 0;
+    while std::time::Instant::now() < until {
+        let api = school.server.api();
+        let started = std::time::Instant::now();
+        let answer = login_from(&api, "198.51.100.7", "real-teacher", PASSWORD).await;
+        latencies.push(started.elapsed());
+        if answer.status != 200 {
+            failures += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut attacks = std::collections::BTreeMap::<u16, u32>::new();
+    for a in attackers {
+        for (status, n) in a.await.expect("an attacker") {
+            *attacks.entry(status).or_default() += n;
+        }
+    }
+    latencies.sort();
+    let (p50, p99, max) =
+        (percentile(&latencies, 0.5), percentile(&latencies, 0.99), percentile(&latencies, 1.0));
+    eprintln!(
+        "real user: {} log-ins, {failures} not 200; p50 {p50:?}, p99 {p99:?}, max {max:?}\n\
+         attackers ({}): {attacks:?}",
+        latencies.len(),
+        if fresh { "a fresh address each guess" } else { "200 addresses" }
+    );
+    assert_eq!(failures, 0, "the real user was refused");
+}
