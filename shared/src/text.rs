@@ -8,7 +8,9 @@
 //! - **Removed**: invisible characters that change no glyph (zero-width space, joiners, word
 //!   joiner, soft hyphen, BOM, variation selectors…), so that "9(1)" and "9(1)\u{200b}" are one
 //!   name.
-//! - **Normalised**: names are stored in Unicode NFKC, so full-width "９（１）" is "9(1)" too.
+//! - **Compared in NFKC**: a name is stored as typed (less the above), but compared in Unicode
+//!   NFKC ([`name_key`]), so full-width "９（１）" and "9(1)" are one name too, while a school
+//!   that writes "七年级（1）班" keeps its full-width brackets.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -68,11 +70,16 @@ impl NameProblem {
     }
 }
 
-/// The form a name is stored and compared in: NFKC, invisible characters removed, spaces at
-/// the ends trimmed. Control and bidirectional characters are not touched here (see
-/// [`clean_name`]).
+/// A name as stored: invisible characters removed, spaces at the ends trimmed. Control and
+/// bidirectional characters are not touched here (see [`clean_name`]).
 pub fn canonical_name(name: &str) -> String {
-    let normal: String = name.nfkc().filter(|c| !is_invisible(*c)).collect();
+    let visible: String = name.chars().filter(|c| !is_invisible(*c)).collect();
+    visible.trim().to_owned()
+}
+
+/// The form two names are compared in: NFKC of [`canonical_name`].
+pub fn name_key(name: &str) -> String {
+    let normal: String = canonical_name(name).nfkc().filter(|c| !is_invisible(*c)).collect();
     normal.trim().to_owned()
 }
 
@@ -116,7 +123,9 @@ mod tests {
     fn zero_width_and_full_width_forms_are_the_same_class_name() {
         assert_eq!(clean_name("9(1)\u{200b}", 40).unwrap(), "9(1)");
         assert_eq!(clean_name("\u{feff}9(1)", 40).unwrap(), "9(1)");
-        assert_eq!(clean_name("９（１）", 40).unwrap(), "9(1)");
+        assert_eq!(clean_name("七年级（1）班", 40).unwrap(), "七年级（1）班");
+        assert_eq!(name_key("９（１）"), name_key("9(1)\u{200b}"));
+        assert_eq!(name_key("七年级（1）班"), name_key("七年级(1)班"));
         assert_eq!(clean_name("  七年级(3)班 ", 40).unwrap(), "七年级(3)班");
     }
 
