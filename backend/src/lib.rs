@@ -73,7 +73,8 @@ pub async fn serve(cli: Cli) -> Result<(), String> {
         wait: std::time::Duration::from_millis(cli.hash_wait_ms),
     });
     let store = db::connect(&cli.database_url()).await?;
-    let secret = auth::secret::ServerSecret::load(cli.server_secret.as_deref(), &cli.database_url())?;
+    let secret =
+        auth::secret::ServerSecret::load(cli.server_secret.as_deref(), &cli.database_url())?;
     bootstrap::first_start(store.as_ref(), &cli).await?;
     let demo_accounts = if cli.demo { Some(demo::load(store.as_ref()).await?) } else { None };
     // Old reports go before the first request is served, so nobody reads what is past keeping.

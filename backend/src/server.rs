@@ -82,7 +82,11 @@ struct Activity {
 
 impl Activity {
     fn new() -> Self {
-        Activity { epoch: Instant::now(), in_flight: AtomicUsize::new(0), last_ms: AtomicU64::new(0) }
+        Activity {
+            epoch: Instant::now(),
+            in_flight: AtomicUsize::new(0),
+            last_ms: AtomicU64::new(0),
+        }
     }
 
     fn now_ms(&self) -> u64 {
@@ -131,7 +135,8 @@ async fn connection(
             parts.extensions.insert(ConnectInfo(remote));
             let body = Body::new(DeadlineBody::new(body, limits.body));
             let response = router.oneshot(hyper::Request::from_parts(parts, body)).await;
-            response.map(|r| r.map(|body| Body::new(Tracked { inner: body, _in_flight: in_flight })))
+            response
+                .map(|r| r.map(|body| Body::new(Tracked { inner: body, _in_flight: in_flight })))
         }
     });
     let mut builder = hyper::server::conn::http1::Builder::new();

@@ -76,7 +76,12 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 }
 
 /// Argon2 of `password` with `salt` into `out`, on this thread's reused memory.
-fn argon2_into(argon2: &Argon2<'_>, password: &[u8], salt: &[u8], out: &mut [u8]) -> Result<(), AppError> {
+fn argon2_into(
+    argon2: &Argon2<'_>,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), AppError> {
     let needed = argon2.params().block_count();
     BLOCKS.with(|blocks| {
         let mut blocks = blocks.borrow_mut();
@@ -84,7 +89,9 @@ fn argon2_into(argon2: &Argon2<'_>, password: &[u8], salt: &[u8], out: &mut [u8]
             *blocks = vec![argon2::Block::default(); needed];
             blocks.shrink_to_fit();
         }
-        argon2.hash_password_into_with_memory(password, salt, out, &mut blocks[..]).map_err(internal)
+        argon2
+            .hash_password_into_with_memory(password, salt, out, &mut blocks[..])
+            .map_err(internal)
     })
 }
 
@@ -174,18 +181,19 @@ fn pool_with(settings: PoolSettings) -> &'static Pool {
         let rx = Arc::new(Mutex::new(rx));
         for n in 0..threads {
             let rx = Arc::clone(&rx);
-            let spawned = std::thread::Builder::new().name(format!("argon2-{n}")).spawn(move || {
-                loop {
-                    let job = match rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => return,
-                    };
-                    match job {
-                        Ok(job) => job(),
-                        Err(_) => return,
+            let spawned =
+                std::thread::Builder::new().name(format!("argon2-{n}")).spawn(move || {
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
                     }
-                }
-            });
+                });
             if let Err(e) = spawned {
                 tracing::error!(error = %e, "cannot start a password-hashing thread");
             }
@@ -221,7 +229,10 @@ async fn on_pool<T: Send + 'static>(
     let thread = match waited.await {
         Ok(Ok(permits)) => permits,
         _ => {
-            tracing::warn!(wait_ms = pool.wait.as_millis() as u64, "no hashing thread free in time; refusing");
+            tracing::warn!(
+                wait_ms = pool.wait.as_millis() as u64,
+                "no hashing thread free in time; refusing"
+            );
             return Err(busy());
         }
     };
@@ -246,11 +257,7 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 }
 
 /// Whether `password` matches `hash` (or, with `None`, spends the same time and says no).
-pub async fn verify(
-    password: String,
-    hash: Option<String>,
-    lane: Lane,
-) -> Result<bool, AppError> {
+pub async fn verify(password: String, hash: Option<String>, lane: Lane) -> Result<bool, AppError> {
     on_pool(lane, move || {
         let known = hash.is_some();
         let hash = match hash {

@@ -29,9 +29,7 @@ pub fn limits(kind: AttemptKind) -> Limits {
         // A code is nobody's account: counted per address and network only.
         AttemptKind::Tablet => Limits { account: u32::MAX, address: 10, network: 50 },
         // Only someone with a session gets here; counted per account (its id).
-        AttemptKind::PasswordChange => {
-            Limits { account: 10, address: u32::MAX, network: u32::MAX }
-        }
+        AttemptKind::PasswordChange => Limits { account: 10, address: u32::MAX, network: u32::MAX },
     }
 }
 

@@ -91,7 +91,9 @@ pub fn check_name(name: &str, max: usize) -> AppResult<String> {
     shared::text::clean_name(name, max).map_err(|e| {
         AppError::invalid(
             e.code(),
-            format!("a name needs 1 to {max} characters and no control or bidirectional characters"),
+            format!(
+                "a name needs 1 to {max} characters and no control or bidirectional characters"
+            ),
         )
     })
 }

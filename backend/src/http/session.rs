@@ -161,11 +161,8 @@ async fn change_password(
     // the password from an open session.
     let kind = AttemptKind::PasswordChange;
     let ticket = throttle::admit(&state, kind, &account.id.to_string(), &address).await?;
-    let current = password::verify(
-        body.current_password,
-        Some(account.password_hash.clone()),
-        ticket.lane,
-    );
+    let current =
+        password::verify(body.current_password, Some(account.password_hash.clone()), ticket.lane);
     let right = match current.await {
         Ok(right) => right,
         Err(e) => {

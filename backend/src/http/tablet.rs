@@ -11,13 +11,13 @@ use shared::ClassId;
 use shared::api::{ClassInfo, NewTabletCode, Role, TabletCode, TabletSignIn};
 
 use crate::AppState;
+use crate::auth::throttle;
 use crate::auth::{self, ClientAddress, CurrentUser};
+use crate::db::throttle::AttemptKind;
 use crate::db::{Account, Actor, TabletCodeRecord};
 use crate::error::{AppError, AppResult};
 use crate::http::classes::find_class;
 use crate::http::extract::{AppJson, AppPath};
-use crate::auth::throttle;
-use crate::db::throttle::AttemptKind;
 use crate::http::session::{open_session, refuse, stranger};
 
 /// Digits in a device code: 12, so that guessing one among a city's codes stays hopeless
@@ -53,9 +53,10 @@ async fn managed_class(state: &AppState, user: &Account, id: ClassId) -> AppResu
 }
 
 fn shown(record: TabletCodeRecord, code: Option<String>) -> TabletCode {
-    let expires_at = record.expires_at.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map(
-        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    );
+    let expires_at = record
+        .expires_at
+        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     TabletCode {
         expires_at,
         id: record.id,

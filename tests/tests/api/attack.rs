@@ -241,7 +241,8 @@ async fn control_and_bidirectional_characters_are_refused_and_invisible_ones_rem
     );
     // Notes keep line breaks but refuse other controls and bidirectional characters.
     let path = report_path(class.id, school.today);
-    let report = |note: &str| json!({"entries": [{"subject": "math", "minutes": 30}], "note": note});
+    let report =
+        |note: &str| json!({"entries": [{"subject": "math", "minutes": 30}], "note": note});
     admin.put(&path, &report("line one\nline two")).await.expect_status(200, "a two-line note");
     for bad in ["a\u{0}b", "a\u{1b}[31mb", "a\u{202e}b"] {
         admin.put(&path, &report(bad)).await.expect_invalid("invalid_note");
@@ -268,7 +269,8 @@ async fn a_username_with_a_newline_and_escape_codes_forges_no_log_line() {
     let options =
         Options { env: vec![("RUST_LOG".into(), "info,sqlx=warn".into())], ..Options::default() };
     let school = School::with_options(options).await;
-    let forged = "nobody\n2026-12-07T00:00:00Z  INFO backend: logged in username=admin\u{1b}[2J\u{202e}";
+    let forged =
+        "nobody\n2026-12-07T00:00:00Z  INFO backend: logged in username=admin\u{1b}[2J\u{202e}";
 
     // Act
     let answer = school.server.api().login(forged, "not-the-password").await;
@@ -307,7 +309,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::test]
 #[ignore = "a measurement for docs/BENCHMARKS.md; takes 30 s and wants a release build"]
 async fn login_latency_of_a_real_user_while_200_attackers_hammer_log_in() {
-    let seconds: u64 = std::env::var("ATTACK_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
+    let seconds: u64 =
+        std::env::var("ATTACK_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
     let fresh = std::env::var("ATTACK_FRESH_ADDRESSES").is_ok_and(|v| v == "1");
     let school = behind_a_proxy(&[("RUST_LOG", "warn")]).await;
     school.admin.create_user("real-teacher", PASSWORD, "school_admin", Scope::School).await;

@@ -2,8 +2,8 @@
 //! compile into one test binary so the harness links once.
 
 mod access;
-mod attack;
 mod access_matrix;
+mod attack;
 mod audit;
 mod auth;
 mod classes;

@@ -19,7 +19,11 @@ fn authority(server: &TestServer) -> String {
 
 /// Writes `bytes` on a new connection, then waits (at most `limit`) for the server to close it;
 /// returns what it answered and how long it took, or `None` if it was still open.
-async fn closed_within(server: &TestServer, bytes: &[u8], limit: Duration) -> Option<(String, Duration)> {
+async fn closed_within(
+    server: &TestServer,
+    bytes: &[u8],
+    limit: Duration,
+) -> Option<(String, Duration)> {
     let mut stream = TcpStream::connect(authority(server)).await.expect("connecting");
     stream.write_all(bytes).await.expect("writing");
     stream.flush().await.expect("flushing");

@@ -55,8 +55,11 @@ impl Throttle for PgStore {
     }
 
     async fn purge_attempts(&self, before: i64) -> StoreResult<u64> {
-        let done =
-            sqlx::query(PURGE_ATTEMPTS).bind(before).execute(&self.pool).await.map_err(store_error)?;
+        let done = sqlx::query(PURGE_ATTEMPTS)
+            .bind(before)
+            .execute(&self.pool)
+            .await
+            .map_err(store_error)?;
         Ok(done.rows_affected())
     }
 }

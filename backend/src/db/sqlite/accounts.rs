@@ -4,8 +4,7 @@ use super::*;
 use crate::clock::now_rfc3339;
 use crate::db::rows::{TABLET_CODE_COLUMNS, account_json};
 use crate::db::{
-    Account, AccountChanges, Accounts, Actor, NewAccount, Session, StoreResult,
-    TabletCodeRecord,
+    Account, AccountChanges, Accounts, Actor, NewAccount, Session, StoreResult, TabletCodeRecord,
 };
 use async_trait::async_trait;
 use rusqlite::OptionalExtension;
