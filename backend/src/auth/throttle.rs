@@ -92,7 +92,19 @@ pub async fn admit(
         address: shared::text::truncate_chars(address, 64).to_owned(),
         network: shared::text::truncate_chars(&network_of(address), 64).to_owned(),
     };
-    let counts = state.store.count_attempt(&attempt, now, now - WINDOW_SECONDS).await?;
+    let since = now - WINDOW_SECONDS;
+    let refuse = |oldest: Option<i64>| {
+        let retry_after = oldest.map_or(WINDOW_SECONDS, |o| o + WINDOW_SECONDS - now);
+        tracing::info!(kind = kind.as_str(), address = ?address, "attempt throttled");
+        AppError::TooManyAttempts(retry_after.clamp(1, WINDOW_SECONDS) as u64)
+    };
+    // Already over a limit: refused on a read, without a write (a flood of refused guesses
+    // must not queue real users' log-ins behind it at the database's writer).
+    let peeked = state.store.peek_attempts(&attempt, since).await?;
+    if let Some(oldest) = over_limit(&peeked, limits(kind)) {
+        return Err(refuse(oldest));
+    }
+    let counts = state.store.count_attempt(&attempt, now, since).await?;
     match over_limit(&counts, limits(kind)) {
         None => {
             let suspect = counts.address > SUSPECT_AFTER || counts.network > 4 * SUSPECT_AFTER;
@@ -107,9 +119,7 @@ pub async fn admit(
             if let Err(e) = state.store.forget_attempt(counts.id).await {
                 tracing::warn!(error = %e, "could not forget a refused attempt");
             }
-            let retry_after = oldest.map_or(WINDOW_SECONDS, |o| o + WINDOW_SECONDS - now);
-            tracing::info!(kind = kind.as_str(), address, "attempt throttled");
-            Err(AppError::TooManyAttempts(retry_after.clamp(1, WINDOW_SECONDS) as u64))
+            Err(refuse(oldest))
         }
     }
 }

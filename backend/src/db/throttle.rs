@@ -92,6 +92,10 @@ pub trait Throttle: Send + Sync + 'static {
         now: i64,
         since: i64,
     ) -> StoreResult<AttemptCounts>;
+    /// The counts [`Throttle::count_attempt`] would give if the attempt were recorded now,
+    /// without recording it (`id` 0): a read, so that attempts already over a limit are
+    /// refused without queueing for the database's writer.
+    async fn peek_attempts(&self, attempt: &Attempt, since: i64) -> StoreResult<AttemptCounts>;
     /// Removes an attempt's row (a right password, or one refused before it was judged).
     async fn forget_attempt(&self, id: i64) -> StoreResult<()>;
     /// Removes the attempts at or before `before`: nothing typed is kept longer than the

@@ -49,6 +49,24 @@ impl Throttle for PgStore {
         Ok(counts_of(id, row))
     }
 
+    async fn peek_attempts(&self, attempt: &Attempt, since: i64) -> StoreResult<AttemptCounts> {
+        let row: CountRow = sqlx::query_as(COUNT_ATTEMPTS)
+            .bind(attempt.kind.as_str())
+            .bind(pg_text(&attempt.account))
+            .bind(pg_text(&attempt.address))
+            .bind(pg_text(&attempt.network))
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(store_error)?;
+        let mut counts = counts_of(0, row);
+        // As if this attempt were recorded too.
+        counts.account += 1;
+        counts.address += 1;
+        counts.network += 1;
+        Ok(counts)
+    }
+
     async fn forget_attempt(&self, id: i64) -> StoreResult<()> {
         sqlx::query(FORGET_ATTEMPT).bind(id).execute(&self.pool).await.map_err(store_error)?;
         Ok(())
