@@ -7,7 +7,8 @@
 //! either it is refused at once with `503 server_busy` and `Retry-After` (nothing is hashed, so
 //! nothing is counted or stored).
 //!
-//! Two lanes: a log-in from an address or network with recent failures ([`Lane::Suspect`]) may
+//! Two lanes: a log-in for a username, or from an address or network, with recent attempts
+//! ([`Lane::Suspect`]) may
 //! use all threads but one, so that under a flood of guesses someone logging in from a clean
 //! network waits for at most the hash in progress, not for the attackers' queue. Whether a
 //! username exists plays no part in it (that would tell it by the time taken).

@@ -59,7 +59,7 @@ fn v4_network(v4: std::net::Ipv4Addr) -> String {
 #[must_use]
 pub struct Ticket {
     id: i64,
-    /// The hashing lane: suspect when the address or network failed recently.
+    /// The hashing lane: suspect when the username, address or network failed recently.
     pub lane: crate::auth::password::Lane,
 }
 
@@ -98,16 +98,30 @@ pub async fn admit(
         tracing::info!(kind = kind.as_str(), address = ?address, "attempt throttled");
         AppError::TooManyAttempts(retry_after.clamp(1, WINDOW_SECONDS) as u64)
     };
+    // Known locked: refused from memory.
+    if let Some(until) = locked_until(&attempt, now) {
+        return Err(refuse(Some(until - WINDOW_SECONDS)));
+    }
     // Already over a limit: refused on a read, without a write (a flood of refused guesses
     // must not queue real users' log-ins behind it at the database's writer).
     let peeked = state.store.peek_attempts(&attempt, since).await?;
-    if let Some(oldest) = over_limit(&peeked, limits(kind)) {
+    if let Some((scope, oldest)) = over_scope(&peeked, limits(kind)) {
+        remember_lock(
+            &attempt,
+            scope,
+            oldest.map_or(now + WINDOW_SECONDS, |o| o + WINDOW_SECONDS),
+            now,
+        );
         return Err(refuse(oldest));
     }
     let counts = state.store.count_attempt(&attempt, now, since).await?;
     match over_limit(&counts, limits(kind)) {
         None => {
-            let suspect = counts.address > SUSPECT_AFTER || counts.network > 4 * SUSPECT_AFTER;
+            // Another attempt on the same username lately (a failure, or one in flight) makes
+            // it suspect too: counted alike whether the username exists or not.
+            let suspect = counts.account > 1
+                || counts.address > SUSPECT_AFTER
+                || counts.network > 4 * SUSPECT_AFTER;
             let lane = if suspect {
                 crate::auth::password::Lane::Suspect
             } else {
@@ -126,14 +140,57 @@ pub async fn admit(
 
 /// `Some(oldest attempt of the scope over its limit)` if any scope is over.
 fn over_limit(c: &AttemptCounts, l: Limits) -> Option<Option<i64>> {
+    over_scope(c, l).map(|(_, oldest)| oldest)
+}
+
+/// Which scope is over its limit (0 account, 1 address, 2 network), and its oldest attempt.
+fn over_scope(c: &AttemptCounts, l: Limits) -> Option<(u8, Option<i64>)> {
     if c.account > l.account {
-        Some(c.oldest_account)
+        Some((0, c.oldest_account))
     } else if c.address > l.address {
-        Some(c.oldest_address)
+        Some((1, c.oldest_address))
     } else if c.network > l.network {
-        Some(c.oldest_network)
+        Some((2, c.oldest_network))
     } else {
         None
+    }
+}
+
+/// Keys this process has seen locked, and until when (Unix seconds): an attempt under one is
+/// refused without a database round trip, so a flood of refused guesses costs next to nothing
+/// and does not queue real users' log-ins at the database. The database stays the judge (and
+/// is shared by every copy of the server); this only remembers its answers. Bounded in size.
+type LockKey = (AttemptKind, u8, String);
+static LOCKED: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<LockKey, i64>>> =
+    std::sync::LazyLock::new(Default::default);
+const MAX_LOCKED_KEYS: usize = 100_000;
+
+fn lock_keys(attempt: &Attempt) -> [LockKey; 3] {
+    [
+        (attempt.kind, 0, attempt.account.clone()),
+        (attempt.kind, 1, attempt.address.clone()),
+        (attempt.kind, 2, attempt.network.clone()),
+    ]
+}
+
+/// The latest time until which one of the attempt's keys is known to be locked, if any.
+fn locked_until(attempt: &Attempt, now: i64) -> Option<i64> {
+    let locked = LOCKED.lock().ok()?;
+    lock_keys(attempt).iter().filter_map(|k| locked.get(k)).copied().filter(|u| *u > now).max()
+}
+
+fn remember_lock(attempt: &Attempt, scope: u8, until: i64, now: i64) {
+    let Ok(mut locked) = LOCKED.lock() else { return };
+    if locked.len() >= MAX_LOCKED_KEYS {
+        locked.retain(|_, u| *u > now);
+        if locked.len() >= MAX_LOCKED_KEYS {
+            return;
+        }
+    }
+    let [a, b, c] = lock_keys(attempt);
+    let key = [a, b, c].into_iter().nth(usize::from(scope));
+    if let Some(key) = key {
+        locked.insert(key, until);
     }
 }
 

@@ -7,7 +7,7 @@ use super::StoreResult;
 
 /// Which throttle an attempt belongs to. Stored in a column of its own, so that no typed
 /// username can count against a tablet's or a password change's throttle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AttemptKind {
     Login,
     Tablet,
