@@ -68,6 +68,39 @@ pub struct Cli {
     /// due (it runs once a school day, from 06:00 school time).
     #[arg(long, env = "CASE_RECHECK_EVERY_SECONDS", default_value_t = 600, hide = true)]
     pub case_recheck_every_seconds: u64,
+    /// The key of the HMAC tablet codes are stored under (at least 32 characters). Default: on
+    /// SQLite a file `<database>.secret` made on first start; on PostgreSQL derived from
+    /// DATABASE_URL. Every copy behind a load balancer must have the same.
+    #[arg(long, env = "SERVER_SECRET", hide_env_values = true)]
+    pub server_secret: Option<String>,
+
+    /// Password hashes run at once at most (each takes 19 MiB); default: the number of cores.
+    #[arg(long, env = "HASH_THREADS")]
+    pub hash_threads: Option<usize>,
+
+    /// How long a log-in waits for a hashing thread before `503 server_busy`, in milliseconds.
+    #[arg(long, env = "HASH_WAIT_MS", default_value_t = 2000)]
+    pub hash_wait_ms: u64,
+
+    /// Password hashes that may wait at once; more are refused at once (`503 server_busy`).
+    #[arg(long, env = "HASH_QUEUE", default_value_t = 128)]
+    pub hash_queue: usize,
+
+    /// A connection must send a request's headers within this many seconds.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub header_read_timeout_seconds: u64,
+
+    /// A request's whole body must arrive within this many seconds of its headers.
+    #[arg(long, env = "BODY_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub body_timeout_seconds: u64,
+
+    /// A connection with no request in flight is closed after this many seconds (keep-alive).
+    #[arg(long, env = "IDLE_TIMEOUT_SECONDS", default_value_t = 60)]
+    pub idle_timeout_seconds: u64,
+
+    /// Open connections at most; more wait in the kernel's queue until one closes.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
 
     /// Log lines as text for people or JSON for a log collector.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]

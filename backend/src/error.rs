@@ -62,6 +62,9 @@ pub enum AppError {
     /// The database cannot take writes right now (read-only, disk full).
     #[error("the server cannot store data right now; nothing was changed, try again later")]
     Unavailable,
+    /// Every password-hashing thread is taken and the wait ran out; retry after this many seconds.
+    #[error("the server is busy; try again in {0} seconds")]
+    Busy(u64),
     /// A bug or an unexpected failure; details go to the log, not to the client.
     #[error("internal error")]
     Internal(String),
@@ -88,7 +91,7 @@ impl AppError {
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             InvalidReport(_) | Invalid { .. } | InvalidRows(_) => StatusCode::UNPROCESSABLE_ENTITY,
             TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
-            Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Unavailable | Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -115,6 +118,7 @@ impl AppError {
             InvalidRows(_) => "roster_invalid",
             TooManyAttempts(_) => "too_many_attempts",
             Unavailable => "storage_unavailable",
+            Busy(_) => "server_busy",
             Internal(_) => "internal_error",
         }
     }
@@ -158,7 +162,7 @@ impl IntoResponse for AppError {
         if matches!(self, AppError::BodyTooLarge) {
             response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-        if let AppError::TooManyAttempts(seconds) = self {
+        if let AppError::TooManyAttempts(seconds) | AppError::Busy(seconds) = self {
             if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, v);
             }

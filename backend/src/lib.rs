@@ -15,9 +15,9 @@ pub mod error;
 pub mod http;
 pub mod maintenance;
 pub mod retention;
+pub mod server;
 pub mod telemetry;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -41,10 +41,12 @@ pub struct Settings {
     pub cookie_secure: bool,
     /// Believe `X-Forwarded-For` for the client's address (behind a proxy of our own).
     pub trust_proxy_headers: bool,
+    /// The key tablet codes are stored under ([`auth::secret`]).
+    pub secret: auth::secret::ServerSecret,
 }
 
 impl Settings {
-    pub fn from_cli(cli: &Cli) -> Self {
+    pub fn from_cli(cli: &Cli, secret: auth::secret::ServerSecret) -> Self {
         Settings {
             static_dir: cli.static_dir.clone(),
             session_idle_seconds: cli
@@ -57,6 +59,7 @@ impl Settings {
                 .max(1),
             cookie_secure: cli.cookie_secure,
             trust_proxy_headers: cli.trust_proxy_headers,
+            secret,
         }
     }
 }
@@ -65,7 +68,16 @@ impl Settings {
 /// Ctrl-C. Prints `listening on http://ADDR` as the first line on stdout once it accepts
 /// connections (tests and scripts wait for it).
 pub async fn serve(cli: Cli) -> Result<(), String> {
+    // Before the first hash (the bootstrap admin's): the pool is sized once.
+    let defaults = auth::password::PoolSettings::default();
+    auth::password::configure(auth::password::PoolSettings {
+        threads: cli.hash_threads.unwrap_or(defaults.threads),
+        queue: cli.hash_queue,
+        wait: std::time::Duration::from_millis(cli.hash_wait_ms),
+    });
     let store = db::connect(&cli.database_url()).await?;
+    let secret =
+        auth::secret::ServerSecret::load(cli.server_secret.as_deref(), &cli.database_url())?;
     bootstrap::first_start(store.as_ref(), &cli).await?;
     let demo_accounts = if cli.demo { Some(demo::load(store.as_ref()).await?) } else { None };
     // Old reports go before the first request is served, so nobody reads what is past keeping.
@@ -94,10 +106,18 @@ pub async fn serve(cli: Cli) -> Result<(), String> {
         store.clone(),
         std::time::Duration::from_secs(cli.case_recheck_every_seconds.max(1)),
     ));
-    let state = AppState { store, settings: Arc::new(Settings::from_cli(&cli)) };
-    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(auth::throttle::purge_forever(store.clone()));
+    server::raise_open_files_limit();
+    let state = AppState { store, settings: Arc::new(Settings::from_cli(&cli, secret)) };
+    let app = http::router(state);
+    let limits = server::Limits {
+        header_read: std::time::Duration::from_secs(cli.header_read_timeout_seconds.max(1)),
+        body: std::time::Duration::from_secs(cli.body_timeout_seconds.max(1)),
+        idle: std::time::Duration::from_secs(cli.idle_timeout_seconds.max(1)),
+        max_connections: cli.max_connections.max(1),
+    };
     let (stopping_tx, mut stopping) = tokio::sync::watch::channel(false);
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    let server = server::run(listener, app, limits, async move {
         shutdown_signal().await;
         let _ = stopping_tx.send(true);
     });
@@ -108,7 +128,7 @@ pub async fn serve(cli: Cli) -> Result<(), String> {
         tokio::time::sleep(SHUTDOWN_GRACE).await;
     };
     tokio::select! {
-        result = async { server.await } => result.map_err(|e| e.to_string())?,
+        () = server => {},
         () = deadline => tracing::warn!("requests still running after {SHUTDOWN_GRACE:?}; stopping anyway"),
     }
     tracing::info!("stopped");

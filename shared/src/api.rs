@@ -314,6 +314,9 @@ pub struct HolidayName {
 pub struct NewTabletCode {
     #[serde(default)]
     pub label: String,
+    /// When the code stops working by itself (RFC 3339, in the future); none: until revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
 }
 
 /// A device code for a class tablet; `code` only in the answer that created it.
@@ -329,6 +332,9 @@ pub struct TabletCode {
     pub last_used_at: Option<String>,
     #[serde(default)]
     pub revoked: bool,
+    /// When the code stops working by itself (RFC 3339, UTC), if it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
 }
 
 /// `POST /api/v1/auth/tablet`.

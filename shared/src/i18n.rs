@@ -233,6 +233,7 @@ pub fn validation_zh(err: &ValidationError) -> String {
             format!("{date} 早于 {earliest}，记录员只能填写最近 7 天内的作业")
         }
         NoteTooLong { length } => format!("备注有 {length} 个字，超过 500 字"),
+        InvalidNote => "备注含有控制字符或双向文字控制符".to_owned(),
     }
 }
 

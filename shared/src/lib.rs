@@ -19,6 +19,7 @@ pub mod policy;
 pub mod report;
 pub mod spot_checks;
 pub mod subject;
+pub mod text;
 
 pub use calendar::Window;
 pub use flags::{

@@ -52,6 +52,43 @@ fn default_expected_min_minutes() -> u32 {
     DEFAULT_EXPECTED_MIN_MINUTES
 }
 
+/// The body of `PUT /api/v1/policy`: a [`Policy`] whose fields added with plans may be left out
+/// (a client written before them), keeping their current values. Its own type, not a JSON value
+/// patched afterwards, so that a duplicate or unknown field is refused as for any body.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyPut {
+    pub limits: BTreeMap<Grade, u32>,
+    pub window_days: u32,
+    pub drift_ratio: f64,
+    pub drift_min_minutes: u32,
+    pub min_days: u32,
+    pub subjects: BTreeMap<Grade, Vec<Subject>>,
+    #[serde(default)]
+    pub retention_days: Option<u32>,
+    #[serde(default)]
+    pub expected_ratio: Option<f64>,
+    #[serde(default)]
+    pub expected_min_minutes: Option<u32>,
+}
+
+impl PolicyPut {
+    /// The policy this body sets, given the one in force.
+    pub fn over(self, current: &Policy) -> Policy {
+        Policy {
+            limits: self.limits,
+            window_days: self.window_days,
+            drift_ratio: self.drift_ratio,
+            drift_min_minutes: self.drift_min_minutes,
+            min_days: self.min_days,
+            subjects: self.subjects,
+            retention_days: self.retention_days,
+            expected_ratio: self.expected_ratio.unwrap_or(current.expected_ratio),
+            expected_min_minutes: self.expected_min_minutes.unwrap_or(current.expected_min_minutes),
+        }
+    }
+}
+
 /// The shortest retention a school may set: a school year's comparisons need the data.
 pub const MIN_RETENTION_DAYS: u32 = 30;
 /// The longest retention a school may set (ten years).

@@ -47,6 +47,8 @@ pub enum ValidationError {
     OutsideEditWindow { date: NaiveDate, earliest: NaiveDate },
     #[error("the note has {length} characters, more than {MAX_NOTE_CHARS}")]
     NoteTooLong { length: usize },
+    #[error("the note holds a control or bidirectional character")]
+    InvalidNote,
 }
 
 impl ValidationError {
@@ -60,6 +62,7 @@ impl ValidationError {
             Self::FutureDate { .. } => "future_date",
             Self::OutsideEditWindow { .. } => "outside_edit_window",
             Self::NoteTooLong { .. } => "note_too_long",
+            Self::InvalidNote => "invalid_note",
         }
     }
 
@@ -117,10 +120,17 @@ pub fn validate_entries(
     if problems.is_empty() { Ok(entries) } else { Err(problems) }
 }
 
-/// Checks a note's length.
+/// Checks a note's length and characters (no control or bidirectional characters but line
+/// breaks and tabs; see [`crate::text`]).
 pub fn validate_note(note: &str) -> Result<(), ValidationError> {
     let length = note.chars().count();
-    if length > MAX_NOTE_CHARS { Err(ValidationError::NoteTooLong { length }) } else { Ok(()) }
+    if length > MAX_NOTE_CHARS {
+        return Err(ValidationError::NoteTooLong { length });
+    }
+    if note.chars().any(crate::text::is_refused_in_note) {
+        return Err(ValidationError::InvalidNote);
+    }
+    Ok(())
 }
 
 /// How far back someone may record a day.

@@ -3,6 +3,8 @@
 
 pub mod access;
 pub mod password;
+pub mod secret;
+pub mod throttle;
 
 use axum::extract::FromRequestParts;
 use axum::http::header::{COOKIE, SET_COOKIE};

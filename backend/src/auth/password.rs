@@ -1,9 +1,23 @@
-//! Password hashing with Argon2id (OWASP's parameters), always off the async threads, and the
-//! rules a new password must meet.
+//! Password hashing with Argon2id (OWASP's parameters), always off the async threads on a
+//! bounded pool, and the rules a new password must meet.
+//!
+//! The pool: a few hashing threads of their own (`HASH_THREADS`, default the number of cores),
+//! each with its one Argon2 buffer of 19 MiB, so memory is bounded whatever arrives. A hash waits
+//! for a free thread at most `HASH_WAIT_MS`; at most `HASH_QUEUE` hashes wait at once; past
+//! either it is refused at once with `503 server_busy` and `Retry-After` (nothing is hashed, so
+//! nothing is counted or stored).
+//!
+//! Two lanes: a log-in for a username, or from an address or network, with recent attempts
+//! ([`Lane::Suspect`]) may
+//! use all threads but one, so that under a flood of guesses someone logging in from a clean
+//! network waits for at most the hash in progress, not for the attackers' queue. Whether a
+//! username exists plays no part in it (that would tell it by the time taken).
 
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use std::sync::OnceLock;
+use argon2::password_hash::{PasswordHash, SaltString};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 use crate::error::AppError;
 
@@ -51,26 +65,201 @@ pub fn check_new(password: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+thread_local! {
+    /// Each hashing thread's Argon2 memory, allocated once and reused: hashing allocates and
+    /// frees nothing large, so the allocator cannot keep 19 MiB chunks around in arena after
+    /// arena (it did: 390 MB after 500 failed log-ins).
+    static BLOCKS: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(e.to_string())
+}
+
+/// Argon2 of `password` with `salt` into `out`, on this thread's reused memory.
+fn argon2_into(
+    argon2: &Argon2<'_>,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), AppError> {
+    let needed = argon2.params().block_count();
+    BLOCKS.with(|blocks| {
+        let mut blocks = blocks.borrow_mut();
+        if blocks.len() != needed {
+            *blocks = vec![argon2::Block::default(); needed];
+            blocks.shrink_to_fit();
+        }
+        argon2
+            .hash_password_into_with_memory(password, salt, out, &mut blocks[..])
+            .map_err(internal)
+    })
+}
+
 fn hash_now(password: &str) -> Result<String, AppError> {
     let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| AppError::Internal(e.to_string()))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(e.to_string()))
+    getrandom::fill(&mut salt).map_err(internal)?;
+    let salt = SaltString::encode_b64(&salt).map_err(internal)?;
+    let argon2 = Argon2::default();
+    let mut salt_bytes = [0u8; 64];
+    let salt_raw = salt.as_salt().decode_b64(&mut salt_bytes).map_err(internal)?;
+    let mut out = [0u8; argon2::Params::DEFAULT_OUTPUT_LEN];
+    argon2_into(&argon2, password.as_bytes(), salt_raw, &mut out)?;
+    let phc = PasswordHash {
+        algorithm: argon2::Algorithm::default().ident(),
+        version: Some(argon2::Version::default().into()),
+        params: argon2::password_hash::ParamsString::try_from(argon2.params()).map_err(internal)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(argon2::password_hash::Output::new(&out).map_err(internal)?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Whether `password` matches the PHC string `hash` (constant-time comparison).
+fn verify_now(password: &str, hash: &str) -> Result<bool, AppError> {
+    let phc = PasswordHash::new(hash).map_err(internal)?;
+    let (Some(salt), Some(expected)) = (phc.salt, phc.hash) else {
+        return Err(internal("a password hash without salt or output"));
+    };
+    let algorithm = argon2::Algorithm::try_from(phc.algorithm).map_err(internal)?;
+    let version = phc.version.map(argon2::Version::try_from).transpose().map_err(internal)?;
+    let params = argon2::Params::try_from(&phc).map_err(internal)?;
+    let argon2 = Argon2::new(algorithm, version.unwrap_or_default(), params);
+    let mut salt_bytes = [0u8; 64];
+    let salt_raw = salt.decode_b64(&mut salt_bytes).map_err(internal)?;
+    let mut out = vec![0u8; expected.len()];
+    argon2_into(&argon2, password.as_bytes(), salt_raw, &mut out)?;
+    Ok(argon2::password_hash::Output::new(&out).map_err(internal)? == expected)
+}
+
+/// How the hashing pool is sized; see the module's documentation.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    pub threads: usize,
+    pub queue: usize,
+    pub wait: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        PoolSettings { threads: cores, queue: 64 * cores, wait: Duration::from_secs(2) }
+    }
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Which lane a hash queues in; see the module's documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Clear,
+    Suspect,
+}
+
+struct Pool {
+    /// One permit a hashing thread: who holds one has a thread to run on.
+    threads: Semaphore,
+    /// The threads suspect log-ins may take: all but one (at least one).
+    suspect: Semaphore,
+    /// One permit a place in the queue (waiting or running).
+    places: Semaphore,
+    wait: Duration,
+    jobs: Mutex<mpsc::Sender<Job>>,
+}
+
+static POOL: OnceLock<Pool> = OnceLock::new();
+
+/// Sizes the pool; the first call wins (the server calls it once before serving, and a pool
+/// used before that, by the bootstrap or the demo, has the defaults).
+pub fn configure(settings: PoolSettings) {
+    let _ = pool_with(settings);
+}
+
+fn pool_with(settings: PoolSettings) -> &'static Pool {
+    POOL.get_or_init(|| {
+        let threads = settings.threads.max(1);
+        let (tx, rx) = mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for n in 0..threads {
+            let rx = Arc::clone(&rx);
+            let spawned =
+                std::thread::Builder::new().name(format!("argon2-{n}")).spawn(move || {
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a password-hashing thread");
+            }
+        }
+        Pool {
+            threads: Semaphore::new(threads),
+            suspect: Semaphore::new(threads.saturating_sub(1).max(1)),
+            places: Semaphore::new(settings.queue.max(threads)),
+            wait: settings.wait,
+            jobs: Mutex::new(tx),
+        }
+    })
+}
+
+/// Runs `work` on a hashing thread once one is free, or refuses with `503 server_busy`.
+async fn on_pool<T: Send + 'static>(
+    lane: Lane,
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let pool = pool_with(PoolSettings::default());
+    let busy = || AppError::Busy(1 + pool.wait.as_secs());
+    let Ok(place) = pool.places.try_acquire() else {
+        tracing::warn!("password hashing queue full; refusing");
+        return Err(busy());
+    };
+    let waited = tokio::time::timeout(pool.wait, async {
+        let lane = match lane {
+            Lane::Suspect => Some(pool.suspect.acquire().await?),
+            Lane::Clear => None,
+        };
+        Ok::<_, tokio::sync::AcquireError>((pool.threads.acquire().await?, lane))
+    });
+    let thread = match waited.await {
+        Ok(Ok(permits)) => permits,
+        _ => {
+            tracing::warn!(
+                wait_ms = pool.wait.as_millis() as u64,
+                "no hashing thread free in time; refusing"
+            );
+            return Err(busy());
+        }
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        // Both permits go when the hash is done, even if the request was dropped meanwhile:
+        // an abandoned hash still holds its thread, so the pool never runs more than its size.
+        let _held = (thread, place);
+        let _ = tx.send(work());
+    });
+    pool.jobs
+        .lock()
+        .map_err(|_| AppError::Internal("hashing pool poisoned".into()))?
+        .send(job)
+        .map_err(|_| AppError::Internal("hashing pool stopped".into()))?;
+    rx.await.map_err(|_| AppError::Internal("hashing thread died".into()))?
 }
 
 /// Hashes a password with a fresh salt.
 pub async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_now(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+    on_pool(Lane::Clear, move || hash_now(&password)).await
 }
 
 /// Whether `password` matches `hash` (or, with `None`, spends the same time and says no).
-pub async fn verify(password: String, hash: Option<String>) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || {
+pub async fn verify(password: String, hash: Option<String>, lane: Lane) -> Result<bool, AppError> {
+    on_pool(lane, move || {
         let known = hash.is_some();
         let hash = match hash {
             Some(h) => h,
@@ -81,17 +270,27 @@ pub async fn verify(password: String, hash: Option<String>) -> Result<bool, AppE
                     .clone(),
             },
         };
-        let parsed = PasswordHash::new(&hash).map_err(|e| AppError::Internal(e.to_string()))?;
-        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        let ok = verify_now(&password, &hash)?;
         Ok(known && ok)
     })
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hash_verifies_its_password_only_and_reads_hashes_of_the_argon2_crate() {
+        let hash = hash_now("correct horse").unwrap();
+        assert!(verify_now("correct horse", &hash).unwrap());
+        assert!(!verify_now("correct horsf", &hash).unwrap());
+        use argon2::password_hash::PasswordHasher;
+        let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
+        let theirs = Argon2::default().hash_password(b"battery staple", &salt).unwrap().to_string();
+        assert!(verify_now("battery staple", &theirs).unwrap());
+        assert!(!verify_now("battery stapler", &theirs).unwrap());
+    }
 
     #[test]
     fn short_long_and_common_passwords_are_refused() {

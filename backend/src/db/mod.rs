@@ -8,6 +8,7 @@ mod postgres;
 mod rows;
 mod school_days;
 mod sqlite;
+pub mod throttle;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 pub use postgres::PgStore;
 pub use school_days::{ClassStart, DeleteOutcome, SchoolDays, SubjectDays, school_day_sums};
 pub use sqlite::SqliteStore;
+pub use throttle::Throttle;
 
 /// Why storage failed.
 #[derive(Debug, thiserror::Error)]
@@ -194,6 +196,8 @@ pub struct TabletCodeRecord {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked: bool,
+    /// When the code ends by itself (Unix seconds), if it does.
+    pub expires_at: Option<i64>,
 }
 
 /// An account a roster import creates, its class named (the class may be created by the same
@@ -231,6 +235,7 @@ pub trait Store:
     + health::Health
     + cases::CaseStore
     + plans::Plans
+    + Throttle
 {
 }
 
@@ -243,6 +248,7 @@ impl<T> Store for T where
         + health::Health
         + cases::CaseStore
         + plans::Plans
+        + Throttle
 {
 }
 
@@ -375,7 +381,7 @@ pub trait Accounts: Send + Sync + 'static {
     async fn touch_session(&self, token_hash: &[u8], now: i64) -> StoreResult<()>;
     /// Ends a session (a log-out when `actor` is given).
     async fn delete_session(&self, token_hash: &[u8], actor: Option<&Actor>) -> StoreResult<()>;
-    /// Counts a failed log-in, and records it in the audit log.
+    /// Records a failed log-in in the audit log (the throttle counts it in [`throttle`]).
     async fn record_login_failure(
         &self,
         username: &str,
@@ -383,30 +389,29 @@ pub trait Accounts: Send + Sync + 'static {
         at: i64,
         actor: &Actor,
     ) -> StoreResult<()>;
-    /// Failed log-ins since `since`: for the username, and from the address; and the oldest of
-    /// the username's, to say when the next attempt will be allowed.
-    async fn login_failures(
-        &self,
-        username: &str,
-        address: &str,
-        since: i64,
-    ) -> StoreResult<LoginFailures>;
+    /// A new code, stored as `code_hash` only; it ends by itself at `expires_at` (Unix
+    /// seconds) if given.
     async fn create_tablet_code(
         &self,
         class: ClassId,
         label: &str,
         code_hash: &[u8],
+        expires_at: Option<i64>,
         actor: &Actor,
     ) -> StoreResult<TabletCodeRecord>;
     async fn tablet_codes(&self, class: ClassId) -> StoreResult<Vec<TabletCodeRecord>>;
     /// Revokes a code of a class and ends the sessions opened with it; whether it existed.
     async fn revoke_tablet_code(&self, class: ClassId, id: i64, actor: &Actor)
     -> StoreResult<bool>;
-    /// The live code with this hash: its id and the class's tablet account (created on first
-    /// use, with a password that cannot log in), marking the code used.
+    /// The live code (not revoked, not expired at `now`, Unix seconds) with this hash, or with
+    /// `legacy_hash` (a code stored before the keyed hash, then rehashed to `code_hash`): its
+    /// id and the class's tablet account (created on first use, with a password that cannot
+    /// log in), marking the code used.
     async fn tablet_account(
         &self,
         code_hash: &[u8],
+        legacy_hash: &[u8],
+        now: i64,
         unusable_hash: &str,
     ) -> StoreResult<Option<(i64, Account)>>;
 }
@@ -467,14 +472,6 @@ pub trait AuditLog: Send + Sync + 'static {
     ) -> StoreResult<Vec<AuditEntry>>;
     /// Writes a consistent copy of the whole database to a new file while the server runs.
     async fn backup_to(&self, path: &std::path::Path) -> StoreResult<()>;
-}
-
-/// Counts of recent failed log-ins.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LoginFailures {
-    pub for_username: u32,
-    pub from_address: u32,
-    pub oldest_for_username: Option<i64>,
 }
 
 /// Opens the database named by `url` (`sqlite:` or `postgres:`), creating it and running its

@@ -235,7 +235,7 @@ pub(super) struct SessionRow {
 
 /// The columns of a [`super::TabletCodeRecord`], from `tablet_codes`.
 pub(super) const TABLET_CODE_COLUMNS: &str =
-    "id, class_id, label, created_at, last_used_at, revoked_at IS NOT NULL AS revoked";
+    "id, class_id, label, created_at, last_used_at, revoked_at IS NOT NULL AS revoked, expires_at";
 
 /// A day report's header joined with one of its entries (none for a day with no subjects), from
 /// `day_reports r` left-joined with `report_entries e` ([`REPORT_COLUMNS`] from [`REPORT_FROM`]).

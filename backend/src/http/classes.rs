@@ -71,6 +71,7 @@ async fn create(
     let grade =
         Grade::new(body.grade).map_err(|e| AppError::invalid("invalid_grade", e.to_string()))?;
     let name = check_name(&body.name, MAX_CLASS_NAME_CHARS)?;
+    name_free(&state, user.school_id, &name, None).await?;
     let actor = Actor::of(&user, &address);
     let class = state.store.create_class(user.school_id, grade, &name, &actor).await?;
     tracing::info!(class = class.id, name = %class.name, by = %user.username, "class created");
@@ -90,22 +91,43 @@ async fn change(
         return Err(AppError::Forbidden("your account may not do this for this class"));
     }
     let name = body.name.as_deref().map(|n| check_name(n, MAX_CLASS_NAME_CHARS)).transpose()?;
+    if let Some(name) = &name {
+        name_free(&state, user.school_id, name, Some(class.id)).await?;
+    }
     let actor = Actor::of(&user, &address);
     let class = state.store.update_class(class.id, name.as_deref(), body.archived, &actor).await?;
     Ok(Json(class))
 }
 
-/// A trimmed name of 1 to `max` characters with no control characters.
+/// A name of 1 to `max` characters with no control or bidirectional characters, in the form
+/// names are compared in (NFKC, invisible characters removed, trimmed: `shared::text`).
 pub fn check_name(name: &str, max: usize) -> AppResult<String> {
-    let name = name.trim();
-    let n = name.chars().count();
-    if n == 0 || n > max || name.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            "invalid_name",
-            format!("a name needs 1 to {max} characters and no control characters"),
-        ));
+    shared::text::clean_name(name, max).map_err(|e| {
+        AppError::invalid(
+            e.code(),
+            format!(
+                "a name needs 1 to {max} characters and no control or bidirectional characters"
+            ),
+        )
+    })
+}
+
+/// `422 class_name_taken` if another class of the school has this name as compared in NFKC
+/// (`shared::text::name_key`: "９（１）" is "9(1)"). The database's own uniqueness rule still
+/// catches two exact names written at once.
+async fn name_free(
+    state: &AppState,
+    school: shared::SchoolId,
+    name: &str,
+    except: Option<ClassId>,
+) -> AppResult<()> {
+    let key = shared::text::name_key(name);
+    let classes = state.store.all_classes(school).await?;
+    if classes.iter().any(|c| Some(c.id) != except && shared::text::name_key(&c.name) == key) {
+        let taken = crate::db::Taken::ClassName;
+        return Err(AppError::invalid(taken.code(), taken.message()));
     }
-    Ok(name.to_owned())
+    Ok(())
 }
 
 /// The class of a path, or `404 class_not_found`.

@@ -5,6 +5,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use shared::Policy;
 use shared::api::Problem;
+use shared::policy::PolicyPut;
 
 use crate::AppState;
 use crate::auth::{ClientAddress, CurrentUser};
@@ -27,22 +28,10 @@ async fn replace(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     ClientAddress(address): ClientAddress,
-    AppJson(body): AppJson<serde_json::Value>,
+    AppJson(body): AppJson<PolicyPut>,
 ) -> AppResult<Json<Policy>> {
     user.require_admin()?;
-    let mut policy: Policy =
-        serde_json::from_value(body.clone()).map_err(|e| AppError::BadJson(e.to_string()))?;
-    // The fields added with plans keep their current values when a client does not send them
-    // (one written before they existed).
-    if body.get("expected_ratio").is_none() || body.get("expected_min_minutes").is_none() {
-        let current = state.store.policy(user.school_id).await?;
-        if body.get("expected_ratio").is_none() {
-            policy.expected_ratio = current.expected_ratio;
-        }
-        if body.get("expected_min_minutes").is_none() {
-            policy.expected_min_minutes = current.expected_min_minutes;
-        }
-    }
+    let policy = body.over(&state.store.policy(user.school_id).await?);
     policy.validate().map_err(|e| AppError::Invalid {
         code: "invalid_policy",
         message: e.to_string(),

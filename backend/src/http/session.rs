@@ -9,18 +9,12 @@ use axum::{Json, Router};
 use shared::api::{LoginRequest, Me, PasswordChange, User};
 
 use crate::AppState;
-use crate::auth::{self, ClientAddress, CurrentUser, password};
+use crate::auth::{self, ClientAddress, CurrentUser, password, throttle};
 use crate::clock::today_in;
+use crate::db::throttle::AttemptKind;
 use crate::db::{Account, Actor, School};
 use crate::error::{AppError, AppResult};
 use crate::http::extract::AppJson;
-
-/// Failed log-ins are counted over this many seconds...
-const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
-/// ...and refused beyond this many for one username...
-const MAX_FAILURES_PER_USERNAME: u32 = 10;
-/// ...or this many from one address.
-const MAX_FAILURES_PER_ADDRESS: u32 = 50;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -30,45 +24,38 @@ pub fn router() -> Router<AppState> {
         .route("/me/password", put(change_password))
 }
 
-/// Refuses with `429` once a username (or an address) has failed too often lately. Sessions
-/// already open are untouched: an attacker cannot lock a logged-in user out.
-pub async fn throttle(state: &AppState, username: &str, address: &str) -> AppResult<()> {
-    let now = chrono::Utc::now().timestamp();
-    let since = now - THROTTLE_WINDOW_SECONDS;
-    let failures = state.store.login_failures(username, address, since).await?;
-    if failures.for_username >= MAX_FAILURES_PER_USERNAME
-        || failures.from_address >= MAX_FAILURES_PER_ADDRESS
-    {
-        let oldest = failures
-            .oldest_for_username
-            .filter(|_| failures.for_username >= MAX_FAILURES_PER_USERNAME);
-        let retry_after =
-            oldest.map_or(THROTTLE_WINDOW_SECONDS, |o| o + THROTTLE_WINDOW_SECONDS - now);
-        return Err(
-            AppError::TooManyAttempts(retry_after.clamp(1, THROTTLE_WINDOW_SECONDS) as u64),
-        );
+/// Audits a failed attempt as `actor` — an unknown username as `(unknown user)`: what was
+/// typed is kept nowhere but in the throttle's rows, which are purged; the write is the same
+/// either way, so its time does not tell which usernames exist — logs it with escaped fields,
+/// and answers `401 invalid_credentials`. The throttle already counted it.
+pub async fn refuse(state: &AppState, kind: AttemptKind, actor: Actor) -> AppError {
+    // `?`: the Debug form quotes and escapes what was typed (no forged line, no escape codes).
+    tracing::info!(kind = kind.as_str(), username = ?actor.username, address = ?actor.address, "failed log-in");
+    let mut actor = actor;
+    if actor.school_id.is_none() {
+        actor.username = UNKNOWN_USER.to_owned();
     }
-    Ok(())
-}
-
-/// Counts a failed attempt under `key` (a username, or a key of its own for tablet codes and
-/// password changes), audits it as `actor`, then answers `401 invalid_credentials`.
-pub async fn refuse(state: &AppState, key: &str, actor: Actor) -> AppError {
     let now = chrono::Utc::now().timestamp();
-    if let Err(e) = state.store.record_login_failure(key, &actor.address, now, &actor).await {
+    let target = actor.username.clone();
+    if let Err(e) = state.store.record_login_failure(&target, &actor.address, now, &actor).await {
         return e.into();
     }
-    tracing::info!(%key, address = %actor.address, "failed log-in");
     AppError::InvalidCredentials
 }
 
-/// Who failed to log in: the typed username, audited in its school's log if it exists.
+/// How the audit log names a failed log-in's unknown username.
+const UNKNOWN_USER: &str = "(unknown user)";
+
+/// Who failed to log in: the typed username (at most 64 characters), audited in its school's
+/// log if it exists.
 pub async fn stranger(state: &AppState, username: &str, address: &str) -> Actor {
     let school_id = match state.store.account_by_username(username).await {
         Ok(Some(a)) => Some(a.school_id),
         _ => None,
     };
-    Actor { user_id: None, username: username.to_owned(), school_id, address: address.to_owned() }
+    let username =
+        shared::text::truncate_chars(username, throttle::MAX_KEPT_USERNAME_CHARS).to_owned();
+    Actor { user_id: None, username, school_id, address: address.to_owned() }
 }
 
 async fn login(
@@ -78,15 +65,24 @@ async fn login(
     AppJson(body): AppJson<LoginRequest>,
 ) -> AppResult<Response> {
     let username = body.username.trim().to_lowercase();
-    throttle(&state, &username, &address).await?;
+    let ticket = throttle::admit(&state, AttemptKind::Login, &username, &address).await?;
     let account =
         state.store.account_by_username(&username).await?.filter(|a| !a.disabled && !a.tablet);
     let hash = account.as_ref().map(|a| a.password_hash.clone());
-    let matches = password::verify(body.password, hash).await?;
+    // An unknown user costs one hash like a known one, on the same bounded pool.
+    let matches = match password::verify(body.password, hash, ticket.lane).await {
+        Ok(matches) => matches,
+        Err(e) => {
+            // Not judged (the pool was full): it does not count.
+            ticket.forget(&state).await;
+            return Err(e);
+        }
+    };
     let Some(account) = account.filter(|_| matches) else {
         let actor = stranger(&state, &username, &address).await;
-        return Err(refuse(&state, &username, actor).await);
+        return Err(refuse(&state, AttemptKind::Login, actor).await);
     };
+    ticket.forget(&state).await;
     open_session(&state, &headers, &account, None, &address).await
 }
 
@@ -117,7 +113,7 @@ pub async fn open_session(
             &actor,
         )
         .await?;
-    tracing::info!(username = %account.username, "logged in");
+    tracing::info!(username = ?account.username, "logged in");
     let me = me_of(state, account).await?;
     let cookie =
         auth::session_cookie(Some(&token), max_age, auth::is_https(headers, &state.settings));
@@ -160,18 +156,29 @@ async fn change_password(
     if account.tablet {
         return Err(AppError::Forbidden("a class tablet has no password to change"));
     }
-    // Counted apart from log-ins, so that someone locking the username out of logging in does
-    // not also stop its owner changing the password from an open session.
-    let key = format!("(password change by {})", account.username);
-    throttle(&state, &key, &address).await?;
-    if !password::verify(body.current_password, Some(account.password_hash.clone())).await? {
+    // Counted apart from log-ins (a kind of its own, keyed by the account's id), so that
+    // someone locking the username out of logging in does not also stop its owner changing
+    // the password from an open session.
+    let kind = AttemptKind::PasswordChange;
+    let ticket = throttle::admit(&state, kind, &account.id.to_string(), &address).await?;
+    let current =
+        password::verify(body.current_password, Some(account.password_hash.clone()), ticket.lane);
+    let right = match current.await {
+        Ok(right) => right,
+        Err(e) => {
+            ticket.forget(&state).await;
+            return Err(e);
+        }
+    };
+    if !right {
         // Counted like a failed log-in, but answered 422: the session itself is fine.
-        let refused = refuse(&state, &key, Actor::of(&account, &address)).await;
+        let refused = refuse(&state, kind, Actor::of(&account, &address)).await;
         if !matches!(refused, AppError::InvalidCredentials) {
             return Err(refused);
         }
         return Err(AppError::invalid("wrong_password", "the current password is not right"));
     }
+    ticket.forget(&state).await;
     password::check_new(&body.new_password)?;
     let hash = password::hash(body.new_password).await?;
     let keep = auth::session_token(&headers).map(|t| auth::token_hash(&t));

@@ -11,16 +11,22 @@ use shared::ClassId;
 use shared::api::{ClassInfo, NewTabletCode, Role, TabletCode, TabletSignIn};
 
 use crate::AppState;
-use crate::auth::{self, ClientAddress, CurrentUser, password};
+use crate::auth::throttle;
+use crate::auth::{self, ClientAddress, CurrentUser};
+use crate::db::throttle::AttemptKind;
 use crate::db::{Account, Actor, TabletCodeRecord};
 use crate::error::{AppError, AppResult};
 use crate::http::classes::find_class;
 use crate::http::extract::{AppJson, AppPath};
-use crate::http::session::{open_session, refuse, stranger, throttle};
+use crate::http::session::{open_session, refuse, stranger};
 
 /// Digits in a device code: 12, so that guessing one among a city's codes stays hopeless
 /// under the log-in throttle.
 const CODE_DIGITS: usize = 12;
+
+/// The password hash of a class tablet's account: not a PHC string, so no password matches it
+/// (and log-in never tries tablet accounts).
+const UNUSABLE_PASSWORD_HASH: &str = "!tablet-account-has-no-password";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,7 +53,12 @@ async fn managed_class(state: &AppState, user: &Account, id: ClassId) -> AppResu
 }
 
 fn shown(record: TabletCodeRecord, code: Option<String>) -> TabletCode {
+    let expires_at = record
+        .expires_at
+        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     TabletCode {
+        expires_at,
         id: record.id,
         class_id: record.class_id,
         label: record.label,
@@ -85,8 +96,29 @@ fn normalise(code: &str) -> Option<String> {
     (digits.len() == CODE_DIGITS && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
-fn code_hash(digits: &str) -> Vec<u8> {
+/// What a code is stored and looked up as: HMAC-SHA256 under the server's secret, so that a
+/// copy of the database without the secret does not give the codes away (`auth::secret`).
+/// The look-up is this one fast keyed hash: no slow hash runs before (or after) it.
+fn code_hash(state: &AppState, digits: &str) -> Vec<u8> {
+    state.settings.secret.mac("tablet-code", digits)
+}
+
+/// How codes were stored before the keyed hash; such a code is rehashed on its next use.
+fn legacy_code_hash(digits: &str) -> Vec<u8> {
     auth::token_hash(&format!("tablet:{digits}"))
+}
+
+/// A code's expiry as sent (RFC 3339, in the future), in Unix seconds.
+fn expiry(expires_at: Option<&str>, now: i64) -> AppResult<Option<i64>> {
+    let Some(text) = expires_at else { return Ok(None) };
+    let at = chrono::DateTime::parse_from_rfc3339(text).map_err(|_| {
+        AppError::invalid("invalid_expiry", "expires_at must be a date and time (RFC 3339)")
+    })?;
+    let at = at.timestamp();
+    if at <= now {
+        return Err(AppError::invalid("invalid_expiry", "expires_at must be in the future"));
+    }
+    Ok(Some(at))
 }
 
 async fn issue(
@@ -97,13 +129,20 @@ async fn issue(
     AppJson(body): AppJson<NewTabletCode>,
 ) -> AppResult<(StatusCode, Json<TabletCode>)> {
     let class = managed_class(&state, &user, class_id).await?;
-    let label: String = body.label.trim().chars().filter(|c| !c.is_control()).take(60).collect();
+    let label = if shared::text::canonical_name(&body.label).is_empty()
+        && !body.label.chars().any(shared::text::is_refused_in_name)
+    {
+        String::new()
+    } else {
+        crate::http::classes::check_name(&body.label, 60)?
+    };
+    let expires_at = expiry(body.expires_at.as_deref(), chrono::Utc::now().timestamp())?;
     let code = new_code()?;
     let digits = normalise(&code).ok_or_else(|| AppError::Internal("bad code".into()))?;
-    let record = state
-        .store
-        .create_tablet_code(class.id, &label, &code_hash(&digits), &Actor::of(&user, &address))
-        .await?;
+    let hash = code_hash(&state, &digits);
+    let actor = Actor::of(&user, &address);
+    let record =
+        state.store.create_tablet_code(class.id, &label, &hash, expires_at, &actor).await?;
     Ok((StatusCode::CREATED, Json(shown(record, Some(code)))))
 }
 
@@ -140,24 +179,27 @@ async fn sign_in(
     headers: HeaderMap,
     AppJson(body): AppJson<TabletSignIn>,
 ) -> AppResult<Response> {
-    // Throttled per address: counting all codes under one name would let anyone lock every
-    // classroom out.
-    let tablet = format!("(tablet code from {address})");
-    let tablet = tablet.as_str();
-    throttle(&state, tablet, &address).await?;
+    // Throttled per address and network, in a kind of its own: no typed username reaches it,
+    // and counting all codes under one name would let anyone lock every classroom out.
+    let kind = AttemptKind::Tablet;
+    let ticket = throttle::admit(&state, kind, "", &address).await?;
+    let stranger = || stranger(&state, "(tablet code)", &address);
     let Some(digits) = normalise(&body.code) else {
-        return Err(refuse(&state, tablet, stranger(&state, "(tablet code)", &address).await).await);
+        return Err(refuse(&state, kind, stranger().await).await);
     };
-    // The tablet account's password is a random one nobody knows: it can never log in.
-    let unusable = password::hash(auth::new_token()?).await?;
+    // A tablet account's password hash is not a hash at all: nothing can log in with it.
+    let now = chrono::Utc::now().timestamp();
+    let hash = code_hash(&state, &digits);
+    let legacy = legacy_code_hash(&digits);
     let Some((code_id, account)) =
-        state.store.tablet_account(&code_hash(&digits), &unusable).await?
+        state.store.tablet_account(&hash, &legacy, now, UNUSABLE_PASSWORD_HASH).await?
     else {
-        return Err(refuse(&state, tablet, stranger(&state, "(tablet code)", &address).await).await);
+        return Err(refuse(&state, kind, stranger().await).await);
     };
     if account.disabled {
-        return Err(refuse(&state, tablet, stranger(&state, "(tablet code)", &address).await).await);
+        return Err(refuse(&state, kind, stranger().await).await);
     }
+    ticket.forget(&state).await;
     open_session(&state, &headers, &account, Some(code_id), &address).await
 }
 

@@ -90,7 +90,7 @@ pub async fn tablet_codes(class: ClassId) -> Result<Vec<TabletCode>, ApiError> {
 
 /// A new code for the class's tablet; the answer is the only place the code is ever shown.
 pub async fn issue_tablet_code(class: ClassId, label: &str) -> Result<TabletCode, ApiError> {
-    let body = NewTabletCode { label: label.to_owned() };
+    let body = NewTabletCode { label: label.to_owned(), ..NewTabletCode::default() };
     let path = url(&format!("/classes/{class}/tablet-codes"));
     decode(send(with_json(Request::post(&path), &body)).await?).await
 }

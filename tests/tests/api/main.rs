@@ -3,6 +3,7 @@
 
 mod access;
 mod access_matrix;
+mod attack;
 mod audit;
 mod auth;
 mod cases;

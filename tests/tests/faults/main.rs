@@ -18,5 +18,6 @@ mod fixture;
 mod readiness;
 mod retention;
 mod shutdown;
+mod slow_connections;
 mod static_files;
 mod xss;

@@ -4,8 +4,7 @@ use super::*;
 use crate::clock::now_rfc3339;
 use crate::db::rows::{SessionRow, TABLET_CODE_COLUMNS, account_json};
 use crate::db::{
-    Account, AccountChanges, Accounts, Actor, LoginFailures, NewAccount, Session, StoreResult,
-    TabletCodeRecord,
+    Account, AccountChanges, Accounts, Actor, NewAccount, Session, StoreResult, TabletCodeRecord,
 };
 use async_trait::async_trait;
 use serde_json::json;
@@ -201,45 +200,14 @@ impl Accounts for PgStore {
     async fn record_login_failure(
         &self,
         username: &str,
-        address: &str,
-        at: i64,
+        _address: &str,
+        _at: i64,
         actor: &Actor,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
-        sqlx::query("INSERT INTO login_failures (username, address, at) VALUES ($1, $2, $3)")
-            .bind(pg_text(username))
-            .bind(pg_text(address))
-            .bind(at)
-            .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
         let target = format!("user {username}");
         audit_in(&mut tx, actor, "auth.login_failed", &target, None, None).await?;
         tx.commit().await.map_err(store_error)
-    }
-
-    async fn login_failures(
-        &self,
-        username: &str,
-        address: &str,
-        since: i64,
-    ) -> StoreResult<LoginFailures> {
-        let (by_user, oldest, by_address): (i64, Option<i64>, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $3), \
-                    (SELECT MIN(at) FROM login_failures WHERE username = $1 AND at > $3), \
-                    (SELECT COUNT(*) FROM login_failures WHERE address = $2 AND at > $3)",
-        )
-        .bind(pg_text(username))
-        .bind(pg_text(address))
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(store_error)?;
-        Ok(LoginFailures {
-            for_username: by_user as u32,
-            from_address: by_address as u32,
-            oldest_for_username: oldest,
-        })
     }
 
     async fn create_tablet_code(
@@ -247,23 +215,25 @@ impl Accounts for PgStore {
         class: ClassId,
         label: &str,
         code_hash: &[u8],
+        expires_at: Option<i64>,
         actor: &Actor,
     ) -> StoreResult<TabletCodeRecord> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
         let code: TabletCodeRecord = sqlx::query_as(&format!(
-            "INSERT INTO tablet_codes (class_id, label, code_hash, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING {TABLET_CODE_COLUMNS}"
+            "INSERT INTO tablet_codes (class_id, label, code_hash, created_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING {TABLET_CODE_COLUMNS}"
         ))
         .bind(class)
         .bind(label)
         .bind(code_hash)
         .bind(&actor.username)
         .bind(now_rfc3339())
+        .bind(expires_at)
         .fetch_one(&mut *tx)
         .await
         .map_err(store_error)?;
         let target = format!("class {class} tablet code {}", code.id);
-        let after = Some(json!({"label": code.label}));
+        let after = Some(json!({"label": code.label, "expires_at": code.expires_at}));
         audit_in(&mut tx, actor, "tablet_code.create", &target, None, after).await?;
         tx.commit().await.map_err(store_error)?;
         Ok(code)
@@ -314,14 +284,19 @@ impl Accounts for PgStore {
     async fn tablet_account(
         &self,
         code_hash: &[u8],
+        legacy_hash: &[u8],
+        now: i64,
         unusable_hash: &str,
     ) -> StoreResult<Option<(i64, Account)>> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
         let code: Option<(i64, ClassId)> = sqlx::query_as(
             "SELECT t.id, t.class_id FROM tablet_codes t JOIN classes c ON c.id = t.class_id \
-             WHERE t.code_hash = $1 AND t.revoked_at IS NULL AND c.archived_at IS NULL",
+             WHERE t.code_hash IN ($1, $2) AND t.revoked_at IS NULL AND c.archived_at IS NULL \
+             AND (t.expires_at IS NULL OR t.expires_at > $3)",
         )
         .bind(code_hash)
+        .bind(legacy_hash)
+        .bind(now)
         .fetch_optional(&mut *tx)
         .await
         .map_err(store_error)?;
@@ -359,8 +334,10 @@ impl Accounts for PgStore {
                 id
             }
         };
-        sqlx::query("UPDATE tablet_codes SET last_used_at = $1 WHERE id = $2")
+        // A code stored before the keyed hash gets it now.
+        sqlx::query("UPDATE tablet_codes SET last_used_at = $1, code_hash = $2 WHERE id = $3")
             .bind(now_rfc3339())
+            .bind(code_hash)
             .bind(code_id)
             .execute(&mut *tx)
             .await

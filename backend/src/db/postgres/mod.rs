@@ -301,3 +301,4 @@ mod plans;
 mod reports;
 mod school_days;
 mod schools;
+mod throttle;

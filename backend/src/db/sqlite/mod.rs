@@ -385,6 +385,7 @@ mod plans;
 mod reports;
 mod school_days;
 mod schools;
+mod throttle;
 mod writer;
 
 /// For this module's unit tests: a store on a new SQLite file with one school and its admin.
