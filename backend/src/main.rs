@@ -18,8 +18,11 @@ async fn main() -> std::process::ExitCode {
         None | Some(Command::Serve) => backend::serve(cli).await,
         Some(Command::Backup { to }) => backend::maintenance::backup(&cli, &to).await,
         Some(Command::Restore { from }) => backend::maintenance::restore(&cli, &from).await,
-        Some(Command::AddSchool { name, admin }) => {
-            backend::bootstrap::add_school(&cli, &name, &admin).await
+        Some(Command::AddSchool { name, admin, district }) => {
+            backend::bootstrap::add_school(&cli, &name, &admin, district).await
+        }
+        Some(Command::AddDistrict { name, admin }) => {
+            backend::bootstrap::add_district(&cli, &name, &admin).await
         }
     };
     match result {

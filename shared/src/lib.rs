@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod calendar;
+pub mod district;
 pub mod flags;
 pub mod grade;
 pub mod i18n;

@@ -12,15 +12,32 @@ use crate::error::AppError;
 const NOT_YOURS: &str = "your account may not do this for this class";
 
 impl Account {
+    /// The district admin's one rule: it reads every school of its district as the school's
+    /// admin reads it, and writes nothing of any school (no write check below lets it: its
+    /// `school_id` is 0, no school's, and it is not a school admin). Nothing crosses districts.
+    pub fn oversees(&self, school: SchoolId) -> bool {
+        self.role == Role::DistrictAdmin && self.district_schools.contains(&school)
+    }
+
+    /// Reading a school's own pages (its policy, classes, holidays, overview): its admins and
+    /// its district's admins; `own_school_reads` says whether the school's other accounts may.
+    pub fn can_read_school(&self, school: SchoolId, own_school_reads: bool) -> bool {
+        self.oversees(school)
+            || (school == self.school_id && (own_school_reads || self.role == Role::SchoolAdmin))
+    }
+
     /// Reading a class's reports and summary: monitors and teachers their class, grade leaders
-    /// their grade's classes, admins every class of their school.
+    /// their grade's classes, admins every class of their school, district admins every class
+    /// of their district.
     pub fn can_read_class(&self, class: &ClassInfo) -> bool {
-        class.school_id == self.school_id
-            && match self.role {
-                Role::Monitor | Role::Teacher => self.class_id == Some(class.id),
-                Role::GradeLeader => self.grade == Some(class.grade),
-                Role::SchoolAdmin => true,
-            }
+        self.oversees(class.school_id)
+            || class.school_id == self.school_id
+                && match self.role {
+                    Role::Monitor | Role::Teacher => self.class_id == Some(class.id),
+                    Role::GradeLeader => self.grade == Some(class.grade),
+                    Role::SchoolAdmin => true,
+                    Role::DistrictAdmin => false,
+                }
     }
 
     /// How far back the caller may write a class's reports, or `None` if not at all: monitors
@@ -40,14 +57,28 @@ impl Account {
         }
     }
 
-    /// Comparing a grade: teachers and grade leaders their own grade, admins every grade.
+    /// Comparing a grade: teachers and grade leaders their own grade, admins every grade,
+    /// district admins every grade of their district's schools.
     pub fn can_compare(&self, school: SchoolId, grade: Grade) -> bool {
-        school == self.school_id
-            && match self.role {
-                Role::Monitor => false,
-                Role::Teacher | Role::GradeLeader => self.grade == Some(grade),
-                Role::SchoolAdmin => true,
-            }
+        self.oversees(school)
+            || school == self.school_id
+                && match self.role {
+                    Role::Monitor | Role::DistrictAdmin => false,
+                    Role::Teacher | Role::GradeLeader => self.grade == Some(grade),
+                    Role::SchoolAdmin => true,
+                }
+    }
+
+    /// The endpoints of a district: its own district admins only.
+    pub fn require_district(
+        &self,
+        district: shared::district::DistrictId,
+    ) -> Result<(), AppError> {
+        if self.role == Role::DistrictAdmin && self.district_id == Some(district) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("only the district's admins may see this district"))
+        }
     }
 
     /// Setting up classes, accounts and the policy: the school's admins.
@@ -71,7 +102,7 @@ impl Account {
     /// `Some(Some(g))` one grade, `None` only its own class.
     pub fn visible_grade(&self) -> Option<Option<Grade>> {
         match self.role {
-            Role::SchoolAdmin => Some(None),
+            Role::SchoolAdmin | Role::DistrictAdmin => Some(None),
             Role::GradeLeader => Some(self.grade),
             Role::Monitor | Role::Teacher => None,
         }
@@ -95,6 +126,8 @@ mod tests {
             password_hash: String::new(),
             disabled: false,
             tablet: false,
+            district_id: None,
+            district_schools: Default::default(),
         }
     }
 
@@ -140,5 +173,26 @@ mod tests {
         assert!(teacher.can_compare(1, g7) && !teacher.can_compare(1, g8));
         assert!(leader.can_compare(1, g7) && !leader.can_compare(1, g8));
         assert!(admin.can_compare(1, g8) && !admin.can_compare(2, g7));
+    }
+
+    #[test]
+    fn a_district_admin_reads_its_district_and_writes_nothing() {
+        let in_district = class(1, 1, 7);
+        let other_district = class(4, 2, 7);
+        let bureau = Account {
+            school_id: 0,
+            district_id: Some(9),
+            district_schools: std::sync::Arc::new([1].into_iter().collect()),
+            ..account(Role::DistrictAdmin, None, 0)
+        };
+        assert!(bureau.can_read_class(&in_district) && !bureau.can_read_class(&other_district));
+        let g7 = Grade::new(7).unwrap();
+        assert!(bureau.can_compare(1, g7) && !bureau.can_compare(2, g7));
+        assert!(bureau.can_read_school(1, false) && !bureau.can_read_school(2, true));
+        assert_eq!(bureau.edit_window(&in_district), None);
+        assert!(bureau.require_admin().is_err());
+        assert!(bureau.require_district(9).is_ok() && bureau.require_district(8).is_err());
+        let admin = account(Role::SchoolAdmin, None, 0);
+        assert!(admin.require_district(9).is_err() && !admin.oversees(1));
     }
 }

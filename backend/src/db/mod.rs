@@ -1,6 +1,7 @@
 //! Storage: one trait, [`Store`], with an implementation per database, chosen by the scheme of
 //! `DATABASE_URL`. Each implementation owns its migrations. Handlers speak only to the trait.
 
+pub mod districts;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -13,6 +14,7 @@ use shared::{ClassId, Grade, Policy, SchoolId, UserId, Window};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+pub use districts::Districts;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -83,6 +85,12 @@ pub struct Account {
     pub disabled: bool,
     /// A class tablet's account, signed in with a device code; it has no usable password.
     pub tablet: bool,
+    /// A district admin's district. A district admin has no school: its `school_id` is 0,
+    /// which no school has, so every "same school" rule refuses it.
+    pub district_id: Option<shared::district::DistrictId>,
+    /// The schools a district admin reads (its district's), filled in for each request by
+    /// [`crate::auth::CurrentUser`]; empty for everyone else.
+    pub district_schools: Arc<BTreeSet<SchoolId>>,
 }
 
 /// A new account, checked and with its password already hashed.
@@ -147,7 +155,7 @@ impl Actor {
         Actor {
             user_id: Some(account.id),
             username: account.username.clone(),
-            school_id: Some(account.school_id),
+            school_id: (account.school_id != 0).then_some(account.school_id),
             address: address.to_owned(),
         }
     }
@@ -214,9 +222,9 @@ pub struct AuditFilter {
 /// The storage the server needs, whatever the database: one trait per concern, each
 /// implemented by every database. Every method that writes takes the [`Actor`] and records an
 /// audit entry in the same transaction as the change.
-pub trait Store: Schools + Accounts + Reports + AuditLog {}
+pub trait Store: Schools + Accounts + Reports + AuditLog + Districts {}
 
-impl<T: Schools + Accounts + Reports + AuditLog> Store for T {}
+impl<T: Schools + Accounts + Reports + AuditLog + Districts> Store for T {}
 
 /// Schools, their policy and holidays, and their classes.
 #[async_trait]

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod classes;
 pub mod csv;
 pub mod dashboards;
+pub mod districts;
 pub mod extract;
 pub mod guard;
 pub mod holidays;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(tablet::router())
         .merge(roster::router())
         .merge(audit::router())
+        .merge(districts::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));

@@ -16,7 +16,6 @@ use crate::db::{Actor, ReportWrite, WriteOutcome};
 use crate::error::{AppError, AppResult};
 use crate::http::classes::readable_class;
 use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
-use crate::http::session::school_of;
 
 /// The longest `client_id` accepted (a UUID has 36 characters).
 const MAX_CLIENT_ID_CHARS: usize = 64;
@@ -99,6 +98,7 @@ async fn replace_day(
     match outcome {
         WriteOutcome::Stored(report) => {
             tracing::info!(class = class.id, %date, total = report.total_minutes, version = report.version, by = %user.username, "day report stored");
+            crate::http::districts::publish_report(&state, &class, &policy, &report);
             Ok(respond(report, &policy))
         }
         WriteOutcome::Replayed(report) => Ok(respond(report, &policy)),
@@ -127,7 +127,7 @@ async fn list(
     AppQuery(range): AppQuery<RangeQuery>,
 ) -> AppResult<Json<Vec<DayReport>>> {
     let class = readable_class(&state, &user, class_id).await?;
-    let school = school_of(&state, &user).await?;
+    let school = crate::http::summary::school(&state, class.school_id).await?;
     let policy = state.store.policy(class.school_id).await?;
     let window = range.window(today_in(&school), policy.window_days)?;
     Ok(Json(state.store.reports(class.id, window).await?))

@@ -192,8 +192,25 @@ pub async fn school_of(state: &AppState, account: &Account) -> AppResult<School>
 }
 
 async fn me_of(state: &AppState, account: &Account) -> AppResult<Me> {
+    if account.role == shared::api::Role::DistrictAdmin {
+        // No school: `school_id` is null on the wire, the name shown is the district's, and
+        // today is the country's (China, UTC+8).
+        let district = match account.district_id {
+            Some(id) => state.store.district(id).await?,
+            None => None,
+        };
+        let district = district
+            .ok_or_else(|| AppError::Internal(format!("account {} has no district", account.id)))?;
+        let place = School { id: 0, name: district.name, utc_offset_minutes: 480 };
+        return Ok(Me {
+            user: user_of(account, &place),
+            today: today_in(&place),
+            district_id: Some(district.id),
+        });
+    }
     let school = school_of(state, account).await?;
-    Ok(Me { user: user_of(account, &school), today: today_in(&school) })
+    let district_id = state.store.district_of_school(school.id).await?;
+    Ok(Me { user: user_of(account, &school), today: today_in(&school), district_id })
 }
 
 /// An account as the API shows it.

@@ -37,7 +37,7 @@ async fn managed_class(state: &AppState, user: &Account, id: ClassId) -> AppResu
         && match user.role {
             Role::Teacher => user.class_id == Some(class.id),
             Role::SchoolAdmin => true,
-            Role::Monitor | Role::GradeLeader => false,
+            Role::Monitor | Role::GradeLeader | Role::DistrictAdmin => false,
         };
     if allowed {
         Ok(class)

@@ -9,6 +9,8 @@ mod classes;
 mod comparison;
 mod csrf;
 mod demo;
+mod district_events;
+mod districts;
 mod errors;
 mod headers;
 mod health;

@@ -55,6 +55,8 @@ pub struct SqliteStore {
     writes: tokio::sync::mpsc::Sender<writer::Job>,
     /// Stops the background checkpoints ([`checkpoint`]) when the store is dropped.
     _checkpoints: checkpoint::Stop,
+    /// The district screens' live events ([`super::districts`]).
+    events: std::sync::Arc<super::districts::Events>,
 }
 
 impl SqliteStore {
@@ -112,6 +114,7 @@ impl SqliteStore {
             .await
             .map_err(|e| format!("cannot open {url}: {e}"))?;
         MIGRATOR.run(&writer).await.map_err(|e| format!("cannot migrate {url}: {e}"))?;
+        districts::allow_district_admins(&writer).await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(reading_connections())
             .test_before_acquire(false)
@@ -135,6 +138,7 @@ impl SqliteStore {
             policies: Default::default(),
             writes,
             _checkpoints: checkpoints,
+            events: Default::default(),
         })
     }
 }
@@ -377,6 +381,7 @@ fn ids_json(ids: &[ClassId]) -> StoreResult<String> {
 mod accounts;
 mod audit;
 mod checkpoint;
+mod districts;
 mod inline;
 mod reports;
 mod schools;
