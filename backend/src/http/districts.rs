@@ -82,9 +82,13 @@ pub async fn named_school(
     }
 }
 
-/// The district of a path that the caller may see: `404 district_not_found`, else `403` unless
-/// the caller is one of its admins.
+/// The district of a path that the caller may see: `403` for any account but a district
+/// admin (whether or not the district exists: school accounts learn nothing of districts), then
+/// `404 district_not_found`, then `403` for another district's admin.
 async fn own_district(state: &AppState, user: &Account, id: DistrictId) -> AppResult<District> {
+    if user.role != Role::DistrictAdmin {
+        return Err(AppError::Forbidden("only the district's admins may see this district"));
+    }
     let district = state.store.district(id).await?.ok_or_else(|| {
         AppError::not_found("district_not_found", format!("there is no district {id}"))
     })?;
@@ -161,11 +165,8 @@ async fn build_comparison(
     grade: &str,
     range: &RangeQuery,
 ) -> AppResult<DistrictComparison> {
-    let district = state.store.district(district_id).await?.ok_or_else(|| {
-        AppError::not_found("district_not_found", format!("there is no district {district_id}"))
-    })?;
+    let district = own_district(state, user, district_id).await?;
     let grade = grade_of_path(grade)?;
-    user.require_district(district.id)?;
     let window = range.window(district_today(), DEFAULT_WINDOW_DAYS)?;
     let parts = state.store.district_grade(district.id, grade, window).await?;
     let ids: Vec<ClassId> = parts.iter().flat_map(|p| p.classes.iter().map(|c| c.id)).collect();

@@ -103,6 +103,8 @@ pub enum Rule {
     TabletCodes,
     /// Own password: every account that has one.
     OwnPassword,
+    /// A district's endpoints: its own district admins only (none in this world).
+    District,
 }
 
 /// How far a caller reaches under a rule.
@@ -130,6 +132,7 @@ pub fn reach(rule: Rule, caller: Caller) -> Reach {
         Rule::SetUp         => [Nothing,   Nothing,   Nothing,   OwnSchool, Nothing],
         Rule::TabletCodes   => [Nothing,   OwnClass,  Nothing,   OwnSchool, Nothing],
         Rule::OwnPassword   => [OwnSchool, OwnSchool, OwnSchool, OwnSchool, Nothing],
+        Rule::District      => [Nothing,   Nothing,   Nothing,   Nothing,   Nothing],
     };
     match caller {
         Caller::Monitor => row[0],
@@ -220,6 +223,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep(POST,   "classes/{class}/tablet-codes", Json(r#"{"label": "matrix"}"#),     TabletCodes, 201),
     ep(GET,    "classes/{class}/tablet-codes",               Empty, TabletCodes,  200),
     ep(DELETE, "classes/{class}/tablet-codes/{code}",        Empty, TabletCodes,  204),
+    ep(GET,    "districts/{district}/schools",               Empty, District,     200),
+    ep(POST,   "districts/{district}/schools", Json(r#"{"name": "S {uniq}", "admin": {"username": "d-{uniq}",
+                             "password": "correct-horse-battery", "display_name": "d"}}"#), District, 201),
+    ep(GET,    "districts/{district}/grades/{grade}/comparison", Empty, District, 200),
+    ep(GET,    "districts/{district}/grades/{grade}/comparison.csv", Empty, District, 200),
+    ep(GET,    "districts/{district}/coverage",              Empty, District,     200),
+    ep(GET,    "districts/{district}/events",                Empty, District,     200),
 ];
 
 impl Endpoint {
@@ -380,6 +390,7 @@ impl World {
             .replace("{code}", &place.code.to_string())
             .replace("{today}", &self.today.to_string())
             .replace("{holiday}", HOLIDAY)
+            .replace("{district}", &MISSING_ID.to_string())
     }
 
     /// The request of an endpoint aimed at a target, with its body, ready for more headers.
