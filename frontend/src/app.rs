@@ -83,6 +83,12 @@ fn full_app_screen(route: &Route) -> Html {
         }
         Route::Admin { section } => html! { <AdminPage section={*section} /> },
         Route::Account => html! { <AccountPage /> },
+        Route::District { id } => {
+            html! { <crate::pages::district::DistrictPage id={*id} /> }
+        }
+        Route::DistrictWall { id } => {
+            html! { <crate::pages::district_wall::DistrictWallPage id={*id} /> }
+        }
         Route::Home | Route::Login | Route::Entry | Route::Tablet | Route::NotFound => {
             html! { <NotFoundPage /> }
         }

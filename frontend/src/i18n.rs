@@ -1109,6 +1109,8 @@ pub fn role_name(role: Role, lang: Lang) -> &'static str {
         (Role::Teacher, Lang::En) => "class teacher",
         (Role::GradeLeader, Lang::En) => "grade leader",
         (Role::SchoolAdmin, Lang::En) => "school admin",
+        (Role::DistrictAdmin, Lang::Zh) => "区域管理员",
+        (Role::DistrictAdmin, Lang::En) => "district admin",
     }
 }
 

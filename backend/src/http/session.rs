@@ -65,7 +65,7 @@ pub async fn refuse(state: &AppState, key: &str, actor: Actor) -> AppError {
 /// Who failed to log in: the typed username, audited in its school's log if it exists.
 pub async fn stranger(state: &AppState, username: &str, address: &str) -> Actor {
     let school_id = match state.store.account_by_username(username).await {
-        Ok(Some(a)) => Some(a.school_id),
+        Ok(Some(a)) => (a.school_id != 0).then_some(a.school_id),
         _ => None,
     };
     Actor { user_id: None, username: username.to_owned(), school_id, address: address.to_owned() }

@@ -5,6 +5,8 @@ pub mod admin;
 pub mod class;
 pub mod class_tablets;
 pub mod comparison;
+pub mod district;
+pub mod district_wall;
 pub mod entry;
 pub mod login;
 pub mod not_found;
