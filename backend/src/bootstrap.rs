@@ -7,8 +7,8 @@ use crate::auth::password;
 use crate::config::{Cli, parse_credentials};
 use crate::db::districts::District;
 use crate::db::{self, Actor, NewAccount, School, Store};
-use shared::district::DistrictId;
 use crate::http::users::check_username;
+use shared::district::DistrictId;
 
 /// With an empty database and `BOOTSTRAP_ADMIN` set, creates the first school and its admin.
 pub async fn first_start(store: &dyn Store, cli: &Cli) -> Result<(), String> {
@@ -65,7 +65,8 @@ pub async fn create_district(
     if store.district_by_name(&name).await.map_err(|e| e.to_string())?.is_some() {
         return Err(format!("a district named {name:?} already exists"));
     }
-    let admin = admin_account(username, pass, Role::DistrictAdmin, "District administrator").await?;
+    let admin =
+        admin_account(username, pass, Role::DistrictAdmin, "District administrator").await?;
     let (district, _) = store
         .create_district(&name, admin, &Actor::system(None))
         .await

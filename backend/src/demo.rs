@@ -101,15 +101,17 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
                 .await?;
         }
     }
-    load_district(store, school.id, window).await?;
-    Ok(instructions() + &district_instructions())
+    let district = load_district(store, school.id, window).await?;
+    Ok(instructions() + &district_instructions(district))
 }
 
 /// The demo district's name, its admin, and its two small schools besides the demo school:
 /// (name, admin, grade 7 and 8 limits, drift ratio, the classes' averages of grades 7 and 8).
 const DEMO_DISTRICT: &str = "演示区 Demo District";
 const DEMO_DISTRICT_ADMIN: &str = "district";
-const SMALL_SCHOOLS: [(&str, &str, [u32; 2], f64, [[u32; 2]; 2]); 2] = [
+/// A small demo school: name, admin, grade 7 and 8 limits, drift ratio, classes' averages.
+type SmallSchool = (&'static str, &'static str, [u32; 2], f64, [[u32; 2]; 2]);
+const SMALL_SCHOOLS: [SmallSchool; 2] = [
     ("城东中学 East Middle School", "admin-east", [60, 70], 0.2, [[55, 72], [66, 40]]),
     ("城西中学 West Middle School", "admin-west", [100, 110], 0.3, [[95, 90], [120, 101]]),
 ];
@@ -120,7 +122,7 @@ async fn load_district(
     store: &dyn Store,
     demo_school: shared::SchoolId,
     window: Window,
-) -> Result<(), String> {
+) -> Result<shared::district::DistrictId, String> {
     let err = |e: crate::db::StoreError| e.to_string();
     let district = match store.district_by_name(DEMO_DISTRICT).await.map_err(err)? {
         Some(d) => d,
@@ -172,17 +174,16 @@ async fn load_district(
                         .await
                         .map_err(err)?,
                 };
-                fill_reports(store, &actor, &policy, &class, window, average, false, admin)
-                    .await?;
+                fill_reports(store, &actor, &policy, &class, window, average, false, admin).await?;
             }
         }
     }
-    Ok(())
+    Ok(district.id)
 }
 
-fn district_instructions() -> String {
+fn district_instructions(id: shared::district::DistrictId) -> String {
     format!(
-        "\nDemo district \"{DEMO_DISTRICT}\" (the demo school and two small schools):\n  {DEMO_DISTRICT_ADMIN:<14} {DEMO_PASSWORD}   district_admin (read only; the wall screen is /district/ID/wall)\n  {:<14} {DEMO_PASSWORD}   school_admin of {}\n  {:<14} {DEMO_PASSWORD}   school_admin of {}\n",
+        "\nDemo district \"{DEMO_DISTRICT}\" (the demo school and two small schools):\n  {DEMO_DISTRICT_ADMIN:<14} {DEMO_PASSWORD}   district_admin of district {id} (read only; board /district/{id}, wall screen /district/{id}/wall)\n  {:<14} {DEMO_PASSWORD}   school_admin of {}\n  {:<14} {DEMO_PASSWORD}   school_admin of {}\n",
         SMALL_SCHOOLS[0].1, SMALL_SCHOOLS[0].0, SMALL_SCHOOLS[1].1, SMALL_SCHOOLS[1].0
     )
 }

@@ -70,10 +70,7 @@ impl Account {
     }
 
     /// The endpoints of a district: its own district admins only.
-    pub fn require_district(
-        &self,
-        district: shared::district::DistrictId,
-    ) -> Result<(), AppError> {
+    pub fn require_district(&self, district: shared::district::DistrictId) -> Result<(), AppError> {
         if self.role == Role::DistrictAdmin && self.district_id == Some(district) {
             Ok(())
         } else {

@@ -98,8 +98,11 @@ pub trait Districts: Send + Sync + 'static {
         window: Window,
     ) -> StoreResult<Vec<SchoolGrade>>;
     /// Every school of a district, ordered by id, as its coverage of `date` reads it.
-    async fn district_day(&self, district: DistrictId, date: NaiveDate)
-    -> StoreResult<Vec<SchoolDay>>;
+    async fn district_day(
+        &self,
+        district: DistrictId,
+        date: NaiveDate,
+    ) -> StoreResult<Vec<SchoolDay>>;
     /// Hands a stored day report to the district screens; never waits.
     fn publish_report(&self, event: ReportEvent);
     /// The live events of every district (a screen keeps those of its own).

@@ -142,8 +142,7 @@ async fn add_school(
         password_hash,
     };
     let actor = Actor::of(&user, &address);
-    let (school, _) =
-        state.store.create_district_school(district.id, &name, admin, &actor).await?;
+    let (school, _) = state.store.create_district_school(district.id, &name, admin, &actor).await?;
     tracing::info!(school = school.id, district = district.id, by = %user.username, "school created");
     Ok((StatusCode::CREATED, Json(CreatedSchool { school_id: school.id, name: school.name })))
 }

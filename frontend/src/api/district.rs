@@ -18,7 +18,12 @@ pub async fn comparison(
     get(&format!("/districts/{district}/grades/{grade}/comparison?from={from}&to={to}")).await
 }
 
-pub fn comparison_csv_url(district: DistrictId, grade: Grade, from: NaiveDate, to: NaiveDate) -> String {
+pub fn comparison_csv_url(
+    district: DistrictId,
+    grade: Grade,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> String {
     format!("/api/v1/districts/{district}/grades/{grade}/comparison.csv?from={from}&to={to}")
 }
 

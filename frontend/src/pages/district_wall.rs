@@ -77,17 +77,21 @@ pub fn district_wall_page(props: &WallProps) -> Html {
             if let Some(source) = &source {
                 let on_open = {
                     let wall = wall.clone();
-                    Closure::<dyn FnMut(web_sys::Event)>::new(move |_| wall.dispatch(WallAction::Live(true)))
+                    Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                        wall.dispatch(WallAction::Live(true))
+                    })
                 };
                 source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
                 let on_report = {
                     let wall = wall.clone();
-                    Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                        let data = e.data().as_string().unwrap_or_default();
-                        if let Ok(event) = serde_json::from_str::<ReportEvent>(&data) {
-                            wall.dispatch(WallAction::Report(event));
-                        }
-                    })
+                    Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+                        move |e: web_sys::MessageEvent| {
+                            let data = e.data().as_string().unwrap_or_default();
+                            if let Ok(event) = serde_json::from_str::<ReportEvent>(&data) {
+                                wall.dispatch(WallAction::Report(event));
+                            }
+                        },
+                    )
                 };
                 let _ = source
                     .add_event_listener_with_callback("report", on_report.as_ref().unchecked_ref());
@@ -101,8 +105,10 @@ pub fn district_wall_page(props: &WallProps) -> Html {
                         // server answered an error): open a new stream a little later.
                         if source.ready_state() == web_sys::EventSource::CLOSED {
                             let attempt = attempt.clone();
-                            gloo_timers::callback::Timeout::new(RETRY_MS, move || attempt.set(n + 1))
-                                .forget();
+                            gloo_timers::callback::Timeout::new(RETRY_MS, move || {
+                                attempt.set(n + 1)
+                            })
+                            .forget();
                         }
                     })
                 };

@@ -76,7 +76,8 @@ async fn a_report_stored_through_one_copy_reaches_the_districts_screen_on_anothe
     // Arrange
     let d = District::new().await;
     let twin = other_copy(&d).await;
-    let screen_base = twin.as_ref().map_or(d.outside.server.base_url.clone(), |t| t.base_url.clone());
+    let screen_base =
+        twin.as_ref().map_or(d.outside.server.base_url.clone(), |t| t.base_url.clone());
     let class = d.east.admin.create_class(7, "7(1)").await;
     let mut screen = Screen::connect(&d.bureau.at(&screen_base), &d.path("events")).await;
     let day = d.outside.today;
@@ -94,7 +95,10 @@ async fn a_report_stored_through_one_copy_reaches_the_districts_screen_on_anothe
     assert_eq!(event["over_limit"], true, "grade 7's default limit is 90");
     d.east.admin.put_report(class.id, day, &[("math", 20)]).await;
     let second = screen.next_report(Duration::from_secs(10)).await.expect("a second event");
-    assert_eq!((second["total_minutes"].as_u64(), second["over_limit"].as_bool()), (Some(20), Some(false)));
+    assert_eq!(
+        (second["total_minutes"].as_u64(), second["over_limit"].as_bool()),
+        (Some(20), Some(false))
+    );
 }
 
 #[tokio::test]
@@ -103,7 +107,8 @@ async fn a_screen_receives_only_its_own_districts_reports() {
     let d = District::new().await;
     let other_id = add_district(&d.outside.server, "Other District", "bureau-2").await;
     let other_bureau = d.outside.server.login("bureau-2", PASSWORD).await;
-    let far = add_school(&d.outside.server, &other_bureau, other_id, "Far School", "admin-far").await;
+    let far =
+        add_school(&d.outside.server, &other_bureau, other_id, "Far School", "admin-far").await;
     let far_class = far.admin.create_class(8, "8(1)").await;
     let outside_class = d.outside.admin.create_class(8, "8(1)").await;
     let own_class = d.west.admin.create_class(8, "8(1)").await;

@@ -133,7 +133,8 @@ async fn add_school_with_a_district_puts_the_school_in_it_and_archived_classes_a
     let schools = d.bureau.get(&d.path("schools")).await.expect_status(200, "the schools").json;
 
     // Assert
-    let names: Vec<&str> = schools.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        schools.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["East School", "West School", "North School"]);
     let north_row = &schools[2];
     assert_eq!(north_row["school_id"], north.me().await["school_id"]);
@@ -211,7 +212,12 @@ async fn only_the_districts_own_admins_reach_its_endpoints() {
         d.outside.server.api().get(&d.path(rest)).await.expect_error(401, "not_logged_in");
         for (who, api) in refused {
             let r = api.get(&d.path(rest)).await;
-            assert_eq!((r.status, r.code()), (403, Some("forbidden")), "{who} on {rest}: {}", r.text);
+            assert_eq!(
+                (r.status, r.code()),
+                (403, Some("forbidden")),
+                "{who} on {rest}: {}",
+                r.text
+            );
         }
     }
     for (who, api) in refused {
@@ -240,7 +246,9 @@ async fn a_district_admin_reads_every_school_page_of_its_district_and_writes_not
     let today = d.outside.today;
     let day = weekday_before(today, 1);
     d.east.admin.put_report(class.id, day, &[("math", 30)]).await;
-    d.east.admin.put(&format!("holidays/{}", tests::setup::days_after(today, 30)), &json!({"name": "x"}))
+    d.east
+        .admin
+        .put(&format!("holidays/{}", tests::setup::days_after(today, 30)), &json!({"name": "x"}))
         .await
         .expect_status(200, "a holiday");
     let reads = [
@@ -278,8 +286,11 @@ async fn a_district_admin_reads_every_school_page_of_its_district_and_writes_not
         d.bureau.post("classes", &json!({"grade": 7, "name": "7(9)"})).await,
         d.bureau.patch(&format!("classes/{}", class.id), &json!({"name": "7(8)"})).await,
         d.bureau
-            .post("users", &json!({"username": "u-x", "password": PASSWORD,
-                "display_name": "x", "role": "school_admin"}))
+            .post(
+                "users",
+                &json!({"username": "u-x", "password": PASSWORD,
+                "display_name": "x", "role": "school_admin"}),
+            )
             .await,
         d.bureau.put("policy", &d.east.admin.get("policy").await.json).await,
         d.bureau.put(&format!("holidays/{today}"), &json!({"name": "x"})).await,
@@ -306,7 +317,8 @@ async fn a_district_admin_sees_nothing_of_another_districts_or_no_districts_scho
     let d = District::new().await;
     let other_id = add_district(&d.outside.server, "Other District", "bureau-2").await;
     let other_bureau = d.outside.server.login("bureau-2", PASSWORD).await;
-    let far = add_school(&d.outside.server, &other_bureau, other_id, "Far School", "admin-far").await;
+    let far =
+        add_school(&d.outside.server, &other_bureau, other_id, "Far School", "admin-far").await;
     let far_class = far.admin.create_class(7, "7(1)").await;
     let outside_class = d.outside.admin.create_class(7, "7(1)").await;
     // The same reads succeed on the district's own school.
@@ -354,10 +366,13 @@ async fn each_schools_part_of_the_district_comparison_is_its_own_grade_compariso
     policy["limits"]["7"] = json!(60);
     d.west.admin.put("policy", &policy).await.expect_status(200, "west's own limit");
     let holiday = weekday_before(today, 5);
-    d.east.admin.put(&format!("holidays/{holiday}"), &json!({"name": "sports day"}))
+    d.east
+        .admin
+        .put(&format!("holidays/{holiday}"), &json!({"name": "sports day"}))
         .await
         .expect_status(200, "east's holiday");
-    let minutes: [(&DistrictSchool, [i64; 3]); 2] = [(&d.east, [70, 85, 110]), (&d.west, [40, 55, 62])];
+    let minutes: [(&DistrictSchool, [i64; 3]); 2] =
+        [(&d.east, [70, 85, 110]), (&d.west, [40, 55, 62])];
     for (school, averages) in minutes {
         for (i, average) in averages.into_iter().enumerate() {
             let class = school.admin.create_class(7, &format!("7({})", i + 1)).await;
@@ -367,7 +382,10 @@ async fn each_schools_part_of_the_district_comparison_is_its_own_grade_compariso
                     continue;
                 }
                 let m = average + (back as i64 % 3) * 4 - 4;
-                school.admin.put_report(class.id, day, &[("math", m / 2), ("chinese", m - m / 2)]).await;
+                school
+                    .admin
+                    .put_report(class.id, day, &[("math", m / 2), ("chinese", m - m / 2)])
+                    .await;
             }
         }
         school.admin.create_class(8, "8(1)").await;
@@ -377,13 +395,20 @@ async fn each_schools_part_of_the_district_comparison_is_its_own_grade_compariso
 
     // Act
     let window = format!("from={from}&to={to}");
-    let district =
-        d.bureau.get(&d.path(&format!("grades/7/comparison?{window}"))).await.expect_status(200, "the comparison").json;
+    let district = d
+        .bureau
+        .get(&d.path(&format!("grades/7/comparison?{window}")))
+        .await
+        .expect_status(200, "the comparison")
+        .json;
 
     // Assert
     assert_eq!(district["district_id"], d.id);
     assert_eq!(district["grade"], 7);
-    assert_eq!((district["from"].as_str(), district["to"].as_str()), (Some(&*from.to_string()), Some(&*to.to_string())));
+    assert_eq!(
+        (district["from"].as_str(), district["to"].as_str()),
+        (Some(&*from.to_string()), Some(&*to.to_string()))
+    );
     let schools = district["schools"].as_array().unwrap();
     assert_eq!(schools.len(), 3, "every school of the district appears");
     let mut averages = Vec::new();
@@ -402,8 +427,12 @@ async fn each_schools_part_of_the_district_comparison_is_its_own_grade_compariso
         assert_eq!(part["classes_reporting"], 3);
         let mut counts = serde_json::Map::new();
         for class in own["classes"].as_array().unwrap() {
-            let mut kinds: Vec<&str> =
-                class["flags"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+            let mut kinds: Vec<&str> = class["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["kind"].as_str().unwrap())
+                .collect();
             kinds.sort_unstable();
             kinds.dedup();
             for k in kinds {
@@ -440,14 +469,23 @@ async fn the_district_comparison_comes_as_csv_one_row_per_school() {
     // Act
     let by_accept = d
         .bureau
-        .send(d.bureau.request(reqwest::Method::GET, &d.path("grades/7/comparison")).header("Accept", "text/csv"))
+        .send(
+            d.bureau
+                .request(reqwest::Method::GET, &d.path("grades/7/comparison"))
+                .header("Accept", "text/csv"),
+        )
         .await
         .expect_status(200, "the comparison as CSV");
-    let by_path = d.bureau.get(&d.path("grades/7/comparison.csv?lang=en")).await.expect_status(200, ".csv");
+    let by_path =
+        d.bureau.get(&d.path("grades/7/comparison.csv?lang=en")).await.expect_status(200, ".csv");
 
     // Assert
     for r in [&by_accept, &by_path] {
-        assert!(r.header("content-type").unwrap_or_default().starts_with("text/csv"), "{:?}", r.headers);
+        assert!(
+            r.header("content-type").unwrap_or_default().starts_with("text/csv"),
+            "{:?}",
+            r.headers
+        );
         let lines: Vec<&str> = r.text.trim_end().split("\r\n").collect();
         assert_eq!(lines.len(), 3, "a header and one row per school: {}", r.text);
         assert!(lines[1].contains("East School") && lines[2].contains("West School"));
@@ -472,17 +510,28 @@ async fn coverage_counts_every_active_class_on_a_school_day_by_each_schools_cale
         .await
         .expect_status(200, "archiving 9(1)");
     let west_class = d.west.admin.create_class(7, "7(1)").await;
-    d.west.admin.put(&format!("holidays/{day}"), &json!({"name": "a holiday"})).await.expect_status(200, "west's holiday");
+    d.west
+        .admin
+        .put(&format!("holidays/{day}"), &json!({"name": "a holiday"}))
+        .await
+        .expect_status(200, "west's holiday");
     // Reported on its holiday: still not counted.
     d.west.admin.put_report(west_class.id, day, &[("math", 20)]).await;
 
     // Act
-    let coverage =
-        d.bureau.get(&d.path(&format!("coverage?date={day}"))).await.expect_status(200, "coverage").json;
+    let coverage = d
+        .bureau
+        .get(&d.path(&format!("coverage?date={day}")))
+        .await
+        .expect_status(200, "coverage")
+        .json;
 
     // Assert
     assert_eq!(coverage["date"], day.to_string());
-    assert_eq!(coverage["classes"], 3, "east's three active classes; west's holiday counts in no total");
+    assert_eq!(
+        coverage["classes"], 3,
+        "east's three active classes; west's holiday counts in no total"
+    );
     assert_eq!(coverage["reported"], 1);
     let east = &coverage["schools"][0];
     assert_eq!(east["school_id"], d.east.id);
@@ -502,7 +551,8 @@ async fn coverage_counts_every_active_class_on_a_school_day_by_each_schools_cale
 
     // Bad dates are refused; no date is today.
     d.bureau.get(&d.path("coverage?date=2026-13-01")).await.expect_error(400, "bad_date");
-    let default = d.bureau.get(&d.path("coverage")).await.expect_status(200, "today's coverage").json;
+    let default =
+        d.bureau.get(&d.path("coverage")).await.expect_status(200, "today's coverage").json;
     assert!(default["date"].is_string());
 }
 

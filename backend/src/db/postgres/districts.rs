@@ -2,19 +2,19 @@
 
 use super::*;
 use crate::db::districts::{
-    DISTRICT_ACTIVE_CLASSES, DISTRICT_BY_ID, DISTRICT_BY_NAME, DISTRICT_GRADE_CLASSES, DISTRICT_HOLIDAYS,
-    DISTRICT_REPORTED, DISTRICT_SCHOOL_IDS, DISTRICT_SCHOOL_POLICIES, DISTRICT_SCHOOLS,
-    DISTRICT_SCHOOLS_PLAIN, District, DistrictEvent, DistrictSchoolRow, Districts,
-    EVENT_CHANNEL, INSERT_DISTRICT, INSERT_DISTRICT_ADMIN, JOIN_DISTRICT, NOTIFY_BATCH, SCHOOL_DISTRICT, SchoolDay, district_day_parts,
-    district_grade_parts, next_batch,
+    DISTRICT_ACTIVE_CLASSES, DISTRICT_BY_ID, DISTRICT_BY_NAME, DISTRICT_GRADE_CLASSES,
+    DISTRICT_HOLIDAYS, DISTRICT_REPORTED, DISTRICT_SCHOOL_IDS, DISTRICT_SCHOOL_POLICIES,
+    DISTRICT_SCHOOLS, DISTRICT_SCHOOLS_PLAIN, District, DistrictEvent, DistrictSchoolRow,
+    Districts, EVENT_CHANNEL, INSERT_DISTRICT, INSERT_DISTRICT_ADMIN, JOIN_DISTRICT, NOTIFY_BATCH,
+    SCHOOL_DISTRICT, SchoolDay, district_day_parts, district_grade_parts, next_batch,
 };
 use crate::db::{School, SchoolGrade};
 use async_trait::async_trait;
 use serde_json::json;
 use shared::district::{DistrictId, ReportEvent};
 use shared::{Policy, Window};
-use std::sync::Arc;
 use sqlx::postgres::PgListener;
+use std::sync::Arc;
 use tokio::sync::broadcast;
 
 /// A school row with its policy as text and its classes counted (either may be left out).
@@ -96,7 +96,8 @@ impl Districts for PgStore {
         let id = insert_account(&mut tx, &NewAccount { school_id: school.id, ..admin }).await?;
         let account = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no new admin"))?;
         let actor = Actor { school_id: Some(school.id), ..actor.clone() };
-        let after = json!({"name": school.name, "admin": account.username, "district_id": district});
+        let after =
+            json!({"name": school.name, "admin": account.username, "district_id": district});
         audit_in(&mut tx, &actor, "school.create", &school.name, None, Some(after)).await?;
         tx.commit().await.map_err(store_error)?;
         Ok((school, account))

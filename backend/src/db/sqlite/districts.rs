@@ -2,11 +2,11 @@
 
 use super::*;
 use crate::db::districts::{
-    DISTRICT_ACTIVE_CLASSES, DISTRICT_BY_ID, DISTRICT_BY_NAME, DISTRICT_GRADE_CLASSES, DISTRICT_HOLIDAYS,
-    DISTRICT_REPORTED, DISTRICT_SCHOOL_IDS, DISTRICT_SCHOOL_POLICIES, DISTRICT_SCHOOLS,
-    DISTRICT_SCHOOLS_PLAIN, District, DistrictEvent, DistrictSchoolRow, Districts,
-    INSERT_DISTRICT, INSERT_DISTRICT_ADMIN, JOIN_DISTRICT, SCHOOL_DISTRICT, SchoolDay, district_day_parts,
-    district_grade_parts, next_batch,
+    DISTRICT_ACTIVE_CLASSES, DISTRICT_BY_ID, DISTRICT_BY_NAME, DISTRICT_GRADE_CLASSES,
+    DISTRICT_HOLIDAYS, DISTRICT_REPORTED, DISTRICT_SCHOOL_IDS, DISTRICT_SCHOOL_POLICIES,
+    DISTRICT_SCHOOLS, DISTRICT_SCHOOLS_PLAIN, District, DistrictEvent, DistrictSchoolRow,
+    Districts, INSERT_DISTRICT, INSERT_DISTRICT_ADMIN, JOIN_DISTRICT, SCHOOL_DISTRICT, SchoolDay,
+    district_day_parts, district_grade_parts, next_batch,
 };
 use crate::db::{School, SchoolGrade};
 use async_trait::async_trait;
@@ -95,7 +95,8 @@ impl Districts for SqliteStore {
         let id = insert_account(&mut tx, &NewAccount { school_id: school.id, ..admin }).await?;
         let account = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no new admin"))?;
         let actor = Actor { school_id: Some(school.id), ..actor.clone() };
-        let after = json!({"name": school.name, "admin": account.username, "district_id": district});
+        let after =
+            json!({"name": school.name, "admin": account.username, "district_id": district});
         audit_in(&mut tx, &actor, "school.create", &school.name, None, Some(after)).await?;
         tx.commit().await.map_err(store_error)?;
         Ok((school, account))
@@ -308,7 +309,9 @@ pub(super) async fn allow_district_admins(pool: &sqlx::SqlitePool) -> Result<(),
             tx.execute(&**extra).await?;
         }
         let broken: Vec<(String,)> =
-            sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check").fetch_all(&mut *tx).await?;
+            sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                .fetch_all(&mut *tx)
+                .await?;
         if !broken.is_empty() {
             return Err(sqlx::Error::Protocol(format!("foreign keys broken in {broken:?}")));
         }
@@ -347,6 +350,63 @@ fn users_table_for_districts(sql: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::users_table_for_districts;
+    use crate::db::sqlite::SqliteStore;
+    use crate::db::{Accounts, Actor, Districts, NewAccount};
+    use shared::api::Role;
+    use sqlx::sqlite::SqliteConnectOptions;
+    use std::str::FromStr;
+
+    /// A file from before districts keeps its accounts and their sessions, and then holds a
+    /// district admin; opening it again changes nothing.
+    #[tokio::test]
+    async fn an_older_file_keeps_its_sessions_and_then_holds_district_admins() {
+        let dir = std::env::temp_dir().join(format!("hw-district-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("migrations")).unwrap();
+        let url = format!("sqlite://{}", dir.join("t.db").display());
+        let options = SqliteConnectOptions::from_str(&url).unwrap().create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options.foreign_keys(true)).await.unwrap();
+        let ours = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+        for name in
+            ["0001_initial.sql", "0002_setup_security_audit.sql", "0003_client_writes_by_day.sql"]
+        {
+            std::fs::copy(ours.join(name), dir.join("migrations").join(name)).unwrap();
+        }
+        let old = dir.join("migrations");
+        sqlx::migrate::Migrator::new(old.as_path()).await.unwrap().run(&pool).await.unwrap();
+        for sql in [
+            "INSERT INTO schools (id, name, policy, created_at) VALUES (1, 'S', '{}', 'x')",
+            "INSERT INTO users (id, school_id, username, display_name, role, password_hash, created_at) \
+             VALUES (1, 1, 'admin', 'A', 'school_admin', 'h', 'x')",
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
+             VALUES (x'01', 1, 0, 100, 9999999999)",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+
+        let store = SqliteStore::open(&url).await.unwrap();
+        assert!(store.session(&[1], 1, 0).await.unwrap().is_some(), "the session survived");
+        let admin = NewAccount {
+            school_id: 0,
+            username: "bureau".into(),
+            display_name: "B".into(),
+            role: Role::DistrictAdmin,
+            class_id: None,
+            grade: None,
+            password_hash: "h".into(),
+        };
+        let (district, account) =
+            store.create_district("D", admin, &Actor::system(None)).await.unwrap();
+        assert_eq!((account.school_id, account.district_id), (0, Some(district.id)));
+        assert_eq!(account.role, Role::DistrictAdmin);
+        drop(store);
+        let again = SqliteStore::open(&url).await.unwrap();
+        assert!(again.account_by_username("bureau").await.unwrap().is_some());
+        assert!(again.session(&[1], 1, 0).await.unwrap().is_some());
+        drop(again);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn the_users_table_is_rebuilt_only_until_it_holds_district_admins() {
