@@ -97,6 +97,13 @@ pub trait Districts: Send + Sync + 'static {
         grade: Grade,
         window: Window,
     ) -> StoreResult<Vec<SchoolGrade>>;
+    /// The classes of every school of a district (archived ones too if asked), ordered by
+    /// school, grade and name.
+    async fn district_classes(
+        &self,
+        district: DistrictId,
+        include_archived: bool,
+    ) -> StoreResult<Vec<ClassInfo>>;
     /// Every school of a district, ordered by id, as its coverage of `date` reads it.
     async fn district_day(
         &self,
@@ -136,6 +143,10 @@ pub(super) const DISTRICT_SCHOOLS_PLAIN: &str =
 pub(super) const DISTRICT_ACTIVE_CLASSES: &str = "SELECT id, school_id, grade, name, \
     archived_at IS NOT NULL AS archived FROM classes WHERE archived_at IS NULL \
     AND school_id IN (SELECT id FROM schools WHERE district_id = $1) ORDER BY school_id, name";
+pub(super) const DISTRICT_CLASSES: &str = "SELECT id, school_id, grade, name, \
+    archived_at IS NOT NULL AS archived FROM classes \
+    WHERE school_id IN (SELECT id FROM schools WHERE district_id = $1) \
+    AND ($2 OR archived_at IS NULL) ORDER BY school_id, grade, name";
 pub(super) const DISTRICT_REPORTED: &str = "SELECT r.class_id FROM day_reports r \
     JOIN classes c ON c.id = r.class_id JOIN schools s ON s.id = c.school_id \
     WHERE s.district_id = $1 AND r.date = $2";

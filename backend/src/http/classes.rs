@@ -40,6 +40,10 @@ async fn list(
     CurrentUser(user): CurrentUser,
     AppQuery(query): AppQuery<ListQuery>,
 ) -> AppResult<Json<Vec<ClassInfo>>> {
+    // A district admin without a school named sees every class of its district.
+    if let (None, Some(district)) = (query.school_id, user.district_id) {
+        return Ok(Json(state.store.district_classes(district, query.include_archived).await?));
+    }
     let school = crate::http::districts::named_school(&state, &user, query.school_id).await?.id;
     let classes = match user.visible_grade() {
         Some(None) if query.include_archived => state.store.all_classes(school).await?,

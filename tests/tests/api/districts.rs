@@ -306,8 +306,11 @@ async fn a_district_admin_reads_every_school_page_of_its_district_and_writes_not
     assert_eq!(after[0]["total_minutes"], 30, "the report is as it was");
     assert_eq!(d.east.admin.get("classes").await.json.as_array().unwrap().len(), 1);
 
-    // Without a school named, the pages of "the caller's school" ask for one.
-    d.bureau.get("classes").await.expect_error(400, "bad_query");
+    // Without a school named: the classes are the whole district's; a policy needs a school.
+    let west_class = d.west.admin.create_class(8, "8(1)").await;
+    let all = d.bureau.get("classes").await.expect_status(200, "the district's classes").json;
+    let ids: Vec<i64> = all.as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [class.id, west_class.id]);
     d.bureau.get("policy").await.expect_error(400, "bad_query");
 }
 

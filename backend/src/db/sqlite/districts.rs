@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::db::districts::{
-    DISTRICT_ACTIVE_CLASSES, DISTRICT_BY_ID, DISTRICT_BY_NAME, DISTRICT_GRADE_CLASSES,
+    DISTRICT_ACTIVE_CLASSES, DISTRICT_BY_ID, DISTRICT_CLASSES, DISTRICT_BY_NAME, DISTRICT_GRADE_CLASSES,
     DISTRICT_HOLIDAYS, DISTRICT_REPORTED, DISTRICT_SCHOOL_IDS, DISTRICT_SCHOOL_POLICIES,
     DISTRICT_SCHOOLS, DISTRICT_SCHOOLS_PLAIN, District, DistrictEvent, DistrictSchoolRow,
     Districts, INSERT_DISTRICT, INSERT_DISTRICT_ADMIN, JOIN_DISTRICT, SCHOOL_DISTRICT, SchoolDay,
@@ -192,6 +192,20 @@ impl Districts for SqliteStore {
             .collect::<StoreResult<Vec<_>>>()?;
         let classes = classes.into_iter().map(ClassRow::class).collect::<StoreResult<Vec<_>>>()?;
         Ok(district_grade_parts(schools, classes, holidays))
+    }
+
+    async fn district_classes(
+        &self,
+        district: DistrictId,
+        include_archived: bool,
+    ) -> StoreResult<Vec<ClassInfo>> {
+        let rows: Vec<ClassRow> = sqlx::query_as(DISTRICT_CLASSES)
+            .bind(district)
+            .bind(include_archived)
+            .fetch_all(&self.reader)
+            .await
+            .map_err(store_error)?;
+        rows.into_iter().map(ClassRow::class).collect()
     }
 
     async fn district_day(
