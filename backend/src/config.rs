@@ -59,6 +59,16 @@ pub struct Cli {
     #[arg(long, env = "TRUST_PROXY_HEADERS", default_value_t = false, action = clap::ArgAction::Set)]
     pub trust_proxy_headers: bool,
 
+    /// Serve Prometheus metrics at `/metrics` on this address of its own (e.g. `127.0.0.1:9090`);
+    /// unset, none are served. Never on the public address: keep it on loopback or a private
+    /// network.
+    #[arg(long, env = "METRICS_ADDR")]
+    pub metrics_addr: Option<String>,
+    /// How often, in seconds, the server looks whether a school's morning recheck of cases is
+    /// due (it runs once a school day, from 06:00 school time).
+    #[arg(long, env = "CASE_RECHECK_EVERY_SECONDS", default_value_t = 600, hide = true)]
+    pub case_recheck_every_seconds: u64,
+
     /// Log lines as text for people or JSON for a log collector.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -100,6 +110,18 @@ pub enum Command {
         /// The backup file.
         #[arg(long)]
         from: PathBuf,
+    },
+    /// Rechecks now every case that is acted on and whose recheck window has ended before
+    /// `--today` (default: each school's today), as the server does each morning; recorded as
+    /// done by the system. For operators and tests (it sets the day the rules see).
+    #[command(hide = true)]
+    RecheckCases {
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+        /// Claim each school's day first, as the server's morning run does: of several runs
+        /// for the same day, exactly one rechecks.
+        #[arg(long)]
+        claim: bool,
     },
 }
 

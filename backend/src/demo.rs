@@ -101,6 +101,7 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
                 .await?;
         }
     }
+    crate::demo_cases::load(store, &school, &actor).await?;
     let district = load_district(store, school.id, window).await?;
     Ok(instructions() + &district_instructions(district))
 }

@@ -9,10 +9,12 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod demo_cases;
 pub mod error;
 pub mod http;
 pub mod maintenance;
 pub mod retention;
+pub mod telemetry;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -75,6 +77,10 @@ pub async fn serve(cli: Cli) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", cli.listen_addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("listening on http://{addr}");
+    if let Some(metrics_addr) = &cli.metrics_addr {
+        let at = telemetry::start(metrics_addr, store.clone()).await?;
+        println!("metrics on http://{at}/metrics");
+    }
     if let Some(accounts) = demo_accounts {
         println!("{accounts}");
     }
@@ -83,6 +89,10 @@ pub async fn serve(cli: Cli) -> Result<(), String> {
     }
 
     tokio::spawn(retention::run_daily(store.clone()));
+    tokio::spawn(http::cases::run_mornings(
+        store.clone(),
+        std::time::Duration::from_secs(cli.case_recheck_every_seconds.max(1)),
+    ));
     let state = AppState { store, settings: Arc::new(Settings::from_cli(&cli)) };
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let (stopping_tx, mut stopping) = tokio::sync::watch::channel(false);

@@ -18,6 +18,9 @@ async fn main() -> std::process::ExitCode {
         None | Some(Command::Serve) => backend::serve(cli).await,
         Some(Command::Backup { to }) => backend::maintenance::backup(&cli, &to).await,
         Some(Command::Restore { from }) => backend::maintenance::restore(&cli, &from).await,
+        Some(Command::RecheckCases { today, claim }) => {
+            backend::http::cases::recheck_cli(&cli, today, claim).await
+        }
         Some(Command::AddSchool { name, admin, district }) => {
             backend::bootstrap::add_school(&cli, &name, &admin, district).await
         }

@@ -107,10 +107,19 @@ async fn a_grade_across_schools_on_sqlite() {
 #[tokio::test]
 async fn a_grade_across_schools_on_postgres() {
     let Some(admin_url) = std::env::var("TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
-        eprintln!(
-            "\n!!! TEST_POSTGRES_URL is not set: grade_across_schools was NOT tested on \
-             PostgreSQL (cargo xtask test sets it). !!!\n"
+        let line = "grade_across_schools was NOT tested on PostgreSQL: TEST_POSTGRES_URL is not \
+                    set (cargo xtask test sets it)";
+        // In CI every test must run; elsewhere the line reaches the end of `cargo xtask test`.
+        assert!(
+            std::env::var("CI").is_err() || std::env::var("CI").as_deref() == Ok("false"),
+            "{line}"
         );
+        eprintln!("\n!!! {line} !!!\n");
+        if let Some(notes) = std::env::var_os("HOMEWORK_SKIP_NOTES") {
+            use std::io::Write;
+            let file = std::fs::OpenOptions::new().create(true).append(true).open(notes);
+            let _ = file.and_then(|mut f| writeln!(f, "{line}"));
+        }
         return;
     };
     let name = format!("hw_district_{}", std::process::id());

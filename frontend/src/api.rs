@@ -12,6 +12,7 @@ use shared::api::{
 };
 use shared::{ClassId, Grade, Lang, Policy, SchoolId};
 
+pub mod cases;
 pub mod district;
 pub mod setup;
 

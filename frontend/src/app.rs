@@ -89,6 +89,7 @@ fn full_app_screen(route: &Route) -> Html {
         Route::DistrictWall { id } => {
             html! { <crate::pages::district_wall::DistrictWallPage id={*id} /> }
         }
+        Route::Cases => html! { <crate::pages::cases::CasesPage /> },
         Route::Home | Route::Login | Route::Entry | Route::Tablet | Route::NotFound => {
             html! { <NotFoundPage /> }
         }

@@ -45,6 +45,9 @@ pub enum Route {
     /// One's own account: change the password.
     #[at("/account")]
     Account,
+    /// The cases (整改) the account may see: the teacher's, the grade's board, the admin's.
+    #[at("/cases")]
+    Cases,
     #[not_found]
     #[at("/404")]
     NotFound,

@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod calendar;
+pub mod cases;
 pub mod district;
 pub mod flags;
 pub mod grade;
@@ -16,6 +17,7 @@ pub mod i18n;
 pub mod minutes;
 pub mod policy;
 pub mod report;
+pub mod spot_checks;
 pub mod subject;
 
 pub use calendar::Window;

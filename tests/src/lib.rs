@@ -17,6 +17,7 @@ pub mod browser;
 pub mod csv;
 pub mod server;
 pub mod setup;
+pub mod skip;
 
 pub use api::{Api, Response};
 pub use server::{Backend, CliOutput, Options, TestServer};

@@ -13,6 +13,8 @@ use crate::cmd::{self, cargo, workspace_root};
 pub const TARGETS: &[&str] = &["validate_entries", "put_day_report", "flags"];
 /// Seconds per target in `cargo xtask test --long`.
 pub const LONG_TEST_SECONDS: u64 = 45;
+/// Seconds per target in every `cargo xtask test`.
+pub const SHORT_TEST_SECONDS: u64 = 5;
 const DEFAULT_SECONDS: u64 = 60;
 
 pub fn fuzz(args: &[String]) -> Result<(), String> {

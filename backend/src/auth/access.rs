@@ -1,6 +1,7 @@
 //! The role table of API.md, in one place: who may read, write and compare what.
 
 use shared::api::{ClassInfo, Role};
+use shared::cases::Case;
 use shared::report::{EditWindow, MONITOR_EDIT_DAYS};
 use shared::{Grade, SchoolId};
 
@@ -106,6 +107,73 @@ impl Account {
     }
 }
 
+/// Cases and spot checks (API.md "Who may do what (next)"): one function per right, so that a
+/// new role is one line in each.
+impl Account {
+    /// Cases: open, assign, recheck — grade leaders their grade, admins their school.
+    pub fn can_manage_cases(&self, school: SchoolId, grade: Grade) -> bool {
+        school == self.school_id
+            && match self.role {
+                Role::GradeLeader => self.grade == Some(grade),
+                Role::SchoolAdmin => true,
+                Role::Monitor | Role::Teacher | Role::DistrictAdmin => false,
+            }
+    }
+
+    /// Cases: act — the class's teacher, a subject teacher of the class the case is assigned
+    /// to, grade leaders their grade, admins their school.
+    pub fn can_act_on_case(&self, case: &Case) -> bool {
+        case.school_id == self.school_id
+            && match self.role {
+                Role::Teacher => self.class_id == Some(case.class_id),
+                // merge: Role::SubjectTeacher => case.assignee_id == Some(self.id)
+                //     && self.teaching.iter().any(|t| t.class_id == case.class_id),
+                Role::GradeLeader => self.grade == Some(case.grade),
+                Role::SchoolAdmin => true,
+                Role::Monitor | Role::DistrictAdmin => false,
+            }
+    }
+
+    /// Cases: read — the class's teacher, the subject teacher it is assigned to, grade leaders
+    /// their grade, admins their school, district admins their district.
+    pub fn can_read_case(&self, case: &Case) -> bool {
+        self.oversees(case.school_id)
+            || case.school_id == self.school_id
+                && match self.role {
+                    Role::Teacher => self.class_id == Some(case.class_id),
+                    // merge: Role::SubjectTeacher => case.assignee_id == Some(self.id),
+                    Role::GradeLeader => self.grade == Some(case.grade),
+                    Role::SchoolAdmin => true,
+                    Role::Monitor | Role::DistrictAdmin => false,
+                }
+    }
+
+    /// Whether the account may list cases at all (the list holds those [`Self::can_read_case`]).
+    pub fn may_list_cases(&self) -> bool {
+        match self.role {
+            Role::Teacher | Role::GradeLeader | Role::SchoolAdmin | Role::DistrictAdmin => true,
+            // merge: Role::SubjectTeacher => true,
+            Role::Monitor => false,
+        }
+    }
+
+    /// A grade's report of its cases: those who manage the grade's cases (and, merge: district
+    /// admins of the school's district).
+    pub fn can_read_cases_report(&self, school: SchoolId, grade: Grade) -> bool {
+        self.oversees(school) || self.can_manage_cases(school, grade)
+    }
+
+    /// Spot checks: draw, record, open a case from — the school's admins.
+    pub fn can_write_spot_checks(&self, school: SchoolId) -> bool {
+        school == self.school_id && self.role == Role::SchoolAdmin
+    }
+
+    /// Spot checks: read — the school's admins (merge: and district admins of its district).
+    pub fn can_read_spot_checks(&self, school: SchoolId) -> bool {
+        self.oversees(school) || school == self.school_id && self.role == Role::SchoolAdmin
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,5 +259,62 @@ mod tests {
         assert!(bureau.require_district(9).is_ok() && bureau.require_district(8).is_err());
         let admin = account(Role::SchoolAdmin, None, 0);
         assert!(admin.require_district(9).is_err() && !admin.oversees(1));
+    }
+
+    #[test]
+    fn the_rights_table_of_cases_and_spot_checks_holds() {
+        let g7 = Grade::new(7).unwrap();
+        let case = Case {
+            id: 1,
+            school_id: 1,
+            class_id: 1,
+            grade: g7,
+            class_name: "7(1)".into(),
+            kind: "over_average_limit".into(),
+            subject: None,
+            window: shared::cases::CaseWindow {
+                from: "2026-10-01".parse().unwrap(),
+                to: "2026-10-14".parse().unwrap(),
+            },
+            numbers: serde_json::Value::Null,
+            status: shared::cases::CaseStatus::Open,
+            opened_by: "L".into(),
+            opened_by_id: None,
+            opened_at: "2026-10-15T00:00:00Z".into(),
+            assignee_id: None,
+            due_date: None,
+            actions: Vec::new(),
+            recheck: None,
+            overdue: false,
+        };
+        let monitor = account(Role::Monitor, Some(1), 7);
+        let teacher = account(Role::Teacher, Some(1), 7);
+        let other_teacher = account(Role::Teacher, Some(2), 7);
+        let leader = account(Role::GradeLeader, None, 7);
+        let leader8 = account(Role::GradeLeader, None, 8);
+        let admin = account(Role::SchoolAdmin, None, 0);
+        let other_admin = Account { school_id: 2, ..admin.clone() };
+        let all = [&monitor, &teacher, &other_teacher, &leader, &leader8, &admin, &other_admin];
+
+        assert_eq!(
+            all.map(|a| a.can_manage_cases(1, g7)),
+            [false, false, false, true, false, true, false]
+        );
+        assert_eq!(
+            all.map(|a| a.can_act_on_case(&case)),
+            [false, true, false, true, false, true, false]
+        );
+        assert_eq!(
+            all.map(|a| a.can_read_case(&case)),
+            [false, true, false, true, false, true, false]
+        );
+        assert_eq!(
+            all.map(|a| a.can_write_spot_checks(1)),
+            [false, false, false, false, false, true, false]
+        );
+        assert_eq!(
+            all.map(|a| a.can_read_spot_checks(1)),
+            [false, false, false, false, false, true, false]
+        );
     }
 }

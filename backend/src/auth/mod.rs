@@ -133,6 +133,7 @@ impl FromRequestParts<AppState> for CurrentUser {
                 }
             });
         }
+        crate::http::observe::note_account(parts, session.account.id);
         let mut account = session.account;
         if let (shared::api::Role::DistrictAdmin, Some(district)) =
             (account.role, account.district_id)

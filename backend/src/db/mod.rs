@@ -1,7 +1,9 @@
 //! Storage: one trait, [`Store`], with an implementation per database, chosen by the scheme of
 //! `DATABASE_URL`. Each implementation owns its migrations. Handlers speak only to the trait.
 
+pub mod cases;
 pub mod districts;
+pub mod health;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -222,9 +224,15 @@ pub struct AuditFilter {
 /// The storage the server needs, whatever the database: one trait per concern, each
 /// implemented by every database. Every method that writes takes the [`Actor`] and records an
 /// audit entry in the same transaction as the change.
-pub trait Store: Schools + Accounts + Reports + AuditLog + Districts {}
+pub trait Store:
+    Schools + Accounts + Reports + AuditLog + health::Health + cases::CaseStore + Districts
+{
+}
 
-impl<T: Schools + Accounts + Reports + AuditLog + Districts> Store for T {}
+impl<T> Store for T where
+    T: Schools + Accounts + Reports + AuditLog + health::Health + cases::CaseStore + Districts
+{
+}
 
 /// Schools, their policy and holidays, and their classes.
 #[async_trait]

@@ -1,8 +1,9 @@
 //! The HTTP API under `/api/v1` (one module per resource, each with its own `router()`), the
 //! web app's static files with a fallback to `index.html`, and the layers every request passes:
-//! tracing, security headers, the cross-origin guard and the body limit.
+//! the request id and log line ([`observe`]), security headers, the cross-origin guard and the body limit.
 
 pub mod audit;
+pub mod cases;
 pub mod classes;
 pub mod csv;
 pub mod dashboards;
@@ -10,10 +11,14 @@ pub mod districts;
 pub mod extract;
 pub mod guard;
 pub mod holidays;
+pub mod observe;
+pub mod openapi;
 pub mod policy;
+pub mod probe;
 pub mod reports;
 pub mod roster;
 pub mod session;
+pub mod spot_checks;
 pub mod summary;
 pub mod tablet;
 pub mod users;
@@ -27,8 +32,6 @@ use std::path::Path;
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
 use crate::AppState;
 use crate::error::AppError;
@@ -40,6 +43,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(health))
+        .merge(probe::router())
+        .route("/openapi.json", get(openapi::serve))
         .merge(session::router())
         .merge(policy::router())
         .merge(classes::router())
@@ -52,6 +57,8 @@ pub fn router(state: AppState) -> Router {
         .merge(roster::router())
         .merge(audit::router())
         .merge(districts::router())
+        .merge(cases::router())
+        .merge(spot_checks::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
@@ -59,6 +66,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .route("/api", get(api_not_found))
+        // Metrics are served on METRICS_ADDR only, never here (not even the web app's page).
+        .route("/metrics", axum::routing::any(api_not_found))
         .route("/api/{*rest}", axum::routing::any(api_not_found))
         .fallback(move |req: Request<axum::body::Body>| web_app(static_dir.clone(), req))
         .layer(axum::middleware::from_fn(guard::cross_origin_guard))
@@ -66,11 +75,7 @@ pub fn router(state: AppState) -> Router {
         .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
         .layer(header_layer(header::CONTENT_SECURITY_POLICY, guard::CONTENT_SECURITY_POLICY))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
+        .layer(axum::middleware::from_fn(observe::observe))
         .with_state(state)
 }
 

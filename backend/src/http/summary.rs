@@ -6,15 +6,16 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use chrono::NaiveDate;
 use serde::Serialize;
 use shared::api::{ClassInfo, ClassSummary, ComparisonRow, GradeComparison};
-use shared::flags::{ClassDays, GradeEvaluation, GradeInput, evaluate_grade};
+use shared::flags::{ClassDays, ClassEvaluation, GradeEvaluation, GradeInput, evaluate_grade};
 use shared::{ClassId, Grade, Lang, Policy, SchoolId, Window, round1};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::clock::today_in;
-use crate::db::{Account, School};
+use crate::db::{Account, School, Store};
 use crate::error::{AppError, AppResult};
 use crate::http::classes::readable_class;
 use crate::http::extract::{AppPath, AppQuery, RangeQuery};
@@ -33,7 +34,7 @@ pub struct JudgedGrade {
 }
 
 /// Runs the flag engine over a grade's active classes (and `also`, an archived class whose own
-/// summary is asked for).
+/// summary is asked for), as of the school's today.
 pub async fn judge_grade(
     state: &AppState,
     school: &School,
@@ -42,13 +43,28 @@ pub async fn judge_grade(
     policy: &Policy,
     also: Option<&ClassInfo>,
 ) -> AppResult<JudgedGrade> {
-    let mut classes = state.store.classes(school.id, Some(grade)).await?;
+    judge_grade_on(state.store.as_ref(), school, grade, window, policy, also, today_in(school))
+        .await
+}
+
+/// [`judge_grade`] as of a given `today` (what "yesterday" means for missing reports), for the
+/// server's own chores whose clock a test may set.
+pub async fn judge_grade_on(
+    store: &dyn Store,
+    school: &School,
+    grade: Grade,
+    window: Window,
+    policy: &Policy,
+    also: Option<&ClassInfo>,
+    today: NaiveDate,
+) -> AppResult<JudgedGrade> {
+    let mut classes = store.classes(school.id, Some(grade)).await?;
     if let Some(extra) = also.filter(|c| !classes.iter().any(|x| x.id == c.id)) {
         classes.push(extra.clone());
     }
     let ids: Vec<ClassId> = classes.iter().map(|c| c.id).collect();
-    let mut totals = state.store.day_totals(&ids, window).await?;
-    let holidays = state.store.holidays(school.id, window).await?;
+    let mut totals = store.day_totals(&ids, window).await?;
+    let holidays = store.holidays(school.id, window).await?;
     let days: Vec<ClassDays> = classes
         .iter()
         .map(|c| ClassDays { class_id: c.id, totals: totals.remove(&c.id).unwrap_or_default() })
@@ -57,7 +73,7 @@ pub async fn judge_grade(
         grade,
         policy,
         window,
-        today: today_in(school),
+        today,
         holidays: &holidays,
         classes: &days,
     });
@@ -83,13 +99,10 @@ async fn class_summary(
     let school = school(&state, class.school_id).await?;
     let policy = state.store.policy(school.id).await?;
     let window = range.window(today_in(&school), policy.window_days)?;
-    let judged = judge_grade(&state, &school, class.grade, window, &policy, Some(&class)).await?;
-    let eval = judged
-        .evaluation
-        .classes
-        .into_iter()
-        .find(|c| c.class_id == class.id)
-        .ok_or_else(|| AppError::Internal("class missing from its grade".into()))?;
+    let judged =
+        judge_class(state.store.as_ref(), &school, &class, window, &policy, today_in(&school))
+            .await?;
+    let eval = judged.class;
     let sums = if eval.days_reported > 0 {
         state.store.subject_sums(&[class.id], window).await?.remove(&class.id).unwrap_or_default()
     } else {
@@ -104,9 +117,43 @@ async fn class_summary(
         subject_averages: subject_averages(sums, eval.days_reported),
         flags: eval.flags,
         grade: class.grade,
+        limit_minutes: judged.limit_minutes,
+        grade_average_minutes: judged.grade_average_minutes,
+    }))
+}
+
+/// One class judged with its grade over a window: what the class's summary shows, and "the
+/// class's flags over a window" that a case is opened from and rechecked against.
+pub struct JudgedClass {
+    pub class: ClassEvaluation,
+    pub limit_minutes: u32,
+    pub grade_average_minutes: Option<f64>,
+}
+
+/// The flag engine's verdict on one class over a window, judged with its grade (as of `today`).
+// merge: the plans branch's `actual_above_expected` flags belong here too, so that the summary
+// and the cases see the same flags.
+pub async fn judge_class(
+    store: &dyn Store,
+    school: &School,
+    class: &ClassInfo,
+    window: Window,
+    policy: &Policy,
+    today: NaiveDate,
+) -> AppResult<JudgedClass> {
+    let judged =
+        judge_grade_on(store, school, class.grade, window, policy, Some(class), today).await?;
+    let eval = judged
+        .evaluation
+        .classes
+        .into_iter()
+        .find(|c| c.class_id == class.id)
+        .ok_or_else(|| AppError::Internal("class missing from its grade".into()))?;
+    Ok(JudgedClass {
+        class: eval,
         limit_minutes: judged.evaluation.limit_minutes,
         grade_average_minutes: judged.evaluation.grade_average_minutes,
-    }))
+    })
 }
 
 /// Minutes per subject over the reported days, one decimal: they add up to the daily average.

@@ -46,6 +46,11 @@ pub fn account_links() -> Html {
                     { icons::tablet() }{ t.class_tablet }
                 </NavLink>
             }
+            if matches!(user.role, Role::Teacher | Role::GradeLeader | Role::SchoolAdmin) {
+                <NavLink to={Route::Cases} id="cases-link" classes="button ghost" current={on(&Route::Cases)}>
+                    { if session.lang == shared::Lang::Zh { "整改" } else { "Cases" } }
+                </NavLink>
+            }
             if !is_tablet(&user.username) {
                 <NavLink to={Route::Account} id="account-link" classes="button ghost" current={on(&Route::Account)}>
                     { t.my_account }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod cases;
 pub mod class;
 pub mod class_tablets;
 pub mod comparison;

@@ -105,6 +105,12 @@ pub enum Rule {
     OwnPassword,
     /// A district's endpoints: its own district admins only (none in this world).
     District,
+    /// Cases: read (the list holds those the caller may see).
+    ReadCases,
+    /// Cases: open, assign, recheck; a grade's cases report.
+    ManageCases,
+    /// Spot checks.
+    SpotChecks,
 }
 
 /// How far a caller reaches under a rule.
@@ -133,6 +139,9 @@ pub fn reach(rule: Rule, caller: Caller) -> Reach {
         Rule::TabletCodes   => [Nothing,   OwnClass,  Nothing,   OwnSchool, Nothing],
         Rule::OwnPassword   => [OwnSchool, OwnSchool, OwnSchool, OwnSchool, Nothing],
         Rule::District      => [Nothing,   Nothing,   Nothing,   Nothing,   Nothing],
+        Rule::ReadCases     => [Nothing,   OwnClass,  OwnGrade,  OwnSchool, Nothing],
+        Rule::ManageCases   => [Nothing,   Nothing,   OwnGrade,  OwnSchool, Nothing],
+        Rule::SpotChecks    => [Nothing,   Nothing,   Nothing,   OwnSchool, Nothing],
     };
     match caller {
         Caller::Monitor => row[0],
@@ -186,6 +195,8 @@ use Rule::*;
 #[rustfmt::skip]
 pub const ENDPOINTS: &[Endpoint] = &[
     ep(GET,    "/api/v1/health",                             Empty, Public,       200),
+    ep(GET,    "/api/v1/ready",                              Empty, Public,       200),
+    ep(GET,    "/api/v1/openapi.json",                       Empty, Public,       200),
     ep(GET,    "me",                                         Empty, AnySession,   200),
     ep(GET,    "policy",                                     Empty, AnySession,   200),
     ep(PUT,    "policy",                                     Policy, SetUp,       200),
@@ -230,6 +241,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep(GET,    "districts/{district}/grades/{grade}/comparison.csv", Empty, District, 200),
     ep(GET,    "districts/{district}/coverage",              Empty, District,     200),
     ep(GET,    "districts/{district}/events",                Empty, District,     200),
+    ep(GET,    "cases",                                      Empty, ReadCases,    200),
+    ep(GET,    "schools/{school}/grades/{grade}/cases-report", Empty, ManageCases, 200),
+    ep(GET,    "spot-checks",                                Empty, SpotChecks,   200),
+    ep(POST,   "spot-checks", Json(r#"{"date": "2026-01-05", "count": 1}"#),   SpotChecks, 201),
 ];
 
 impl Endpoint {

@@ -8,30 +8,31 @@
 //! These tests need root (mount namespaces, tmpfs, loop devices). Not root: they say so loudly
 //! and skip.
 
-use crate::fixture::{School, is_root, loud_skip, sqlite3_with};
+use crate::fixture::{School, is_root, sqlite3_with};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tests::setup::{report_body, report_path};
+use tests::skip::cannot_run;
 use tests::{Api, Options};
 
 /// Starts the server through `unshare --mount`, with `mount_command` mounting a file system on
 /// the server's directory (`$DIR`) first.
-fn in_private_mount(mount_command: &str) -> Options {
+pub(crate) fn in_private_mount(mount_command: &str) -> Options {
     let script = format!("DIR=\"$(pwd -P)\" && {mount_command} && exec \"$@\"");
     let wrapper = ["unshare", "--mount", "--propagation", "private", "sh", "-c", &script, "sh"];
     Options { wrapper: wrapper.iter().map(|s| (*s).to_owned()).collect(), ..Options::default() }
 }
 
 /// A command run inside the server's mount namespace.
-fn in_namespace_of(school: &School, program: &str) -> Command {
+pub(crate) fn in_namespace_of(school: &School, program: &str) -> Command {
     let pid = school.server.pid().expect("the server runs");
     let mut command = Command::new("nsenter");
     command.args(["--target", &pid.to_string(), "--mount", program]);
     command
 }
 
-fn run(mut command: Command, what: &str) -> String {
+pub(crate) fn run(mut command: Command, what: &str) -> String {
     let out = command.output().unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
     assert!(
         out.status.success(),
@@ -92,7 +93,7 @@ async fn arrange(school: &School) -> (i64, Value, i64) {
 #[tokio::test]
 async fn a_full_disk_answers_503_changes_nothing_and_writes_resume_once_space_is_freed() {
     if !is_root() {
-        loud_skip("disk::a_full_disk…", "needs root for a private tmpfs; run as root (CI is)");
+        cannot_run("disk::a_full_disk…", "needs root for a private tmpfs; run as root (CI is)");
         return;
     }
     // Arrange: the server's directory is an 8 MiB tmpfs of its own.
@@ -141,7 +142,7 @@ async fn a_full_disk_answers_503_changes_nothing_and_writes_resume_once_space_is
 }
 
 /// `losetup`-free: `mount -o loop` attaches the image and detaches it when the namespace ends.
-fn ext4_image(dir: &Path) -> PathBuf {
+pub(crate) fn ext4_image(dir: &Path) -> PathBuf {
     let image = dir.join("disk.img");
     let file = std::fs::File::create(&image).expect("creating the disk image");
     file.set_len(32 << 20).expect("sizing the disk image");
@@ -154,7 +155,11 @@ fn ext4_image(dir: &Path) -> PathBuf {
 #[tokio::test]
 async fn a_disk_gone_read_only_answers_503_keeps_serving_reads_and_loses_nothing() {
     if !is_root() {
-        loud_skip("disk::a_disk_gone_read_only…", "needs root for a loop-mounted ext4 image");
+        cannot_run("disk::a_disk_gone_read_only…", "needs root for a loop-mounted ext4 image");
+        return;
+    }
+    if !Path::new("/dev/loop-control").exists() {
+        cannot_run("disk::a_disk_gone_read_only…", "no loop device (/dev/loop-control is missing)");
         return;
     }
     // Arrange: the server's directory is an ext4 file system that goes read-only on an error.

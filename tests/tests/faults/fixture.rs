@@ -153,13 +153,6 @@ pub fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-/// Says loudly that a test did not run, and why.
-pub fn loud_skip(test: &str, why: &str) {
-    let line = format!("!!! {test} SKIPPED: {why} !!!");
-    let bar = "!".repeat(line.chars().count());
-    eprintln!("\n{bar}\n{line}\n{bar}\n");
-}
-
 /// A small deterministic generator (xorshift), seeded from the clock unless `HOMEWORK_SEED`
 /// is set; the seed is printed so that a failure can be replayed.
 pub struct Dice(u64);

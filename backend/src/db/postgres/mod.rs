@@ -297,6 +297,8 @@ where
 
 mod accounts;
 mod audit;
+mod cases;
 mod districts;
+mod health;
 mod reports;
 mod schools;

@@ -380,8 +380,10 @@ fn ids_json(ids: &[ClassId]) -> StoreResult<String> {
 
 mod accounts;
 mod audit;
+mod cases;
 mod checkpoint;
 mod districts;
+mod health;
 mod inline;
 mod reports;
 mod schools;

@@ -124,6 +124,7 @@ enum Outcome {
 /// time starts from the same database, so every report becomes what it became the first time.
 fn write_batch(conn: &mut Connection, batch: &mut Vec<Job>) {
     let at = now_rfc3339();
+    let started = std::time::Instant::now();
     let written = match write_all(conn, batch, &at, Savepoints::None) {
         Err(Failed::Report) => write_all(conn, batch, &at, Savepoints::Each),
         written => written,
@@ -132,6 +133,7 @@ fn write_batch(conn: &mut Connection, batch: &mut Vec<Job>) {
         Failed::Batch(e) => e,
         Failed::Report => StoreError::Internal("a report failed outside a savepoint".into()),
     });
+    crate::telemetry::writer_batch(batch.len(), started.elapsed(), written.is_ok());
     match written {
         Ok(outcomes) => {
             for (job, outcome) in batch.drain(..).zip(outcomes) {
