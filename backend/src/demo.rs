@@ -1,10 +1,12 @@
 //! The demo school (`--demo`): grades 7–9 with four classes each, every account a newcomer needs,
 //! and four weeks of reports in which 7(3) is over its limit, 8(2) drifts below its grade and
-//! 9(4) misses days. Loading it again tops the reports up to yesterday and changes nothing else.
+//! 9(4) misses days. A Saturday of the four weeks is a make-up school day (调休), and 7(1)
+//! recorded one Sunday's weekend homework. Loading it again tops the reports up to yesterday and
+//! changes nothing else.
 
-use chrono::{Datelike, Days, NaiveDate};
-use shared::api::{ClassInfo, Role};
-use shared::calendar::is_school_day;
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use shared::api::{ClassInfo, MakeupDay, Role};
+use shared::calendar::SchoolCalendar;
 use shared::report::Entry;
 use shared::{Grade, Minutes, Policy, Subject, Window};
 use std::collections::BTreeSet;
@@ -39,6 +41,7 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
     let yesterday = today.checked_sub_days(Days::new(1)).ok_or("no yesterday")?;
     let window = Window::ending(yesterday, DEMO_DAYS);
     let actor = Actor { username: "demo".into(), ..Actor::system(Some(school.id)) };
+    let calendar = demo_calendar(store, &actor, school.id, window).await?;
 
     for (grade_number, averages) in PROFILES {
         let grade = Grade::new(grade_number).map_err(|e| e.to_string())?;
@@ -97,8 +100,12 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
             )
             .await?;
             let skips_days = grade_number == 9 && n == 4;
-            fill_reports(store, &actor, &policy, &class, window, average, skips_days, &monitor)
+            let days = (&calendar, window);
+            fill_reports(store, &actor, &policy, &class, days, average, skips_days, &monitor)
                 .await?;
+            if grade_number == 7 && n == 1 {
+                weekend_homework(store, &actor, &class, &calendar, window, &monitor).await?;
+            }
         }
     }
     crate::demo_cases::load(store, &school, &actor).await?;
@@ -163,6 +170,7 @@ async fn load_district(
         };
         let policy = store.policy(school.id).await.map_err(err)?;
         let actor = Actor { username: "demo".into(), ..Actor::system(Some(school.id)) };
+        let calendar = store.calendar(school.id, window).await.map_err(err)?;
         for (grade, classes) in [7, 8].into_iter().zip(averages) {
             let grade = Grade::new(grade).map_err(|e| e.to_string())?;
             let existing = store.classes(school.id, Some(grade)).await.map_err(err)?;
@@ -175,7 +183,8 @@ async fn load_district(
                         .await
                         .map_err(err)?,
                 };
-                fill_reports(store, &actor, &policy, &class, window, average, false, admin).await?;
+                let days = (&calendar, window);
+                fill_reports(store, &actor, &policy, &class, days, average, false, admin).await?;
             }
         }
     }
@@ -200,6 +209,66 @@ async fn ensure_account(
     Ok(())
 }
 
+/// The school's calendar over the window, with one make-up day (the second Saturday of the
+/// window) if the window has none yet.
+async fn demo_calendar(
+    store: &dyn Store,
+    actor: &Actor,
+    school: shared::SchoolId,
+    window: Window,
+) -> Result<SchoolCalendar, String> {
+    let err = |e: crate::db::StoreError| e.to_string();
+    if store.makeup_day_list(school, window).await.map_err(err)?.is_empty() {
+        let saturday =
+            window.dates().filter(|d| d.weekday() == Weekday::Sat).nth(1).ok_or("no Saturday")?;
+        let day = MakeupDay { date: saturday, name: "调休上课 Make-up school day".into() };
+        store.put_makeup_day(school, &day, actor).await.map_err(err)?;
+    }
+    store.calendar(school, window).await.map_err(err)
+}
+
+/// A Sunday's report that is not a school day's (weekend homework): kept and shown, in no average.
+async fn weekend_homework(
+    store: &dyn Store,
+    actor: &Actor,
+    class: &ClassInfo,
+    calendar: &SchoolCalendar,
+    window: Window,
+    monitor: &str,
+) -> Result<(), String> {
+    let err = |e: crate::db::StoreError| e.to_string();
+    let Some(sunday) = window
+        .dates()
+        .filter(|d| !calendar.is_school_day(*d) && d.weekday() == Weekday::Sun)
+        .last()
+    else {
+        return Ok(());
+    };
+    if store.report(class.id, sunday).await.map_err(err)?.is_some() {
+        return Ok(());
+    }
+    let minutes = |m| Minutes::new(m).unwrap_or(Minutes::ZERO);
+    let entries = vec![
+        Entry {
+            subject: Subject::parse("chinese").map_err(|e| e.to_string())?,
+            minutes: minutes(20),
+        },
+        Entry { subject: Subject::parse("math").map_err(|e| e.to_string())?, minutes: minutes(15) },
+    ];
+    let write = ReportWrite {
+        class_id: class.id,
+        date: sunday,
+        entries,
+        note: "周末作业 Weekend homework".into(),
+        client_id: None,
+        expected_version: None,
+        recorded_by: monitor.to_owned(),
+        updated_at: now_rfc3339(),
+    };
+    store.put_report(write, actor).await.map_err(err)?;
+    Ok(())
+}
+
 /// Writes a report for every school day of the window that has none.
 #[allow(clippy::too_many_arguments)]
 async fn fill_reports(
@@ -207,7 +276,7 @@ async fn fill_reports(
     actor: &Actor,
     policy: &Policy,
     class: &ClassInfo,
-    window: Window,
+    (calendar, window): (&SchoolCalendar, Window),
     average: u32,
     skips_days: bool,
     monitor: &str,
@@ -219,9 +288,7 @@ async fn fill_reports(
         .into_iter()
         .map(|r| r.date)
         .collect();
-    let no_holidays = BTreeSet::new();
-    for date in window.dates().filter(|d| is_school_day(*d, &no_holidays) && !reported.contains(d))
-    {
+    for date in calendar.school_days(window).filter(|d| !reported.contains(d)) {
         let mut rng =
             Rng::new(class.id as u64 * 1_000_003 + u64::from(date.num_days_from_ce() as u32));
         if skips_days && rng.below(4) == 0 {

@@ -9,7 +9,7 @@
 
 use backend::db::{Actor, NewAccount, SchoolGrade, Store};
 use chrono::NaiveDate;
-use shared::api::{Holiday, Role};
+use shared::api::{Holiday, MakeupDay, Role};
 use shared::{Grade, Policy, Window};
 use std::sync::Arc;
 
@@ -53,6 +53,8 @@ async fn check(store: Arc<dyn Store>) {
         let holiday = Holiday { date: day(date), name: "day off".into() };
         store.put_holiday(c.id, &holiday, &cli).await.unwrap();
     }
+    let makeup = MakeupDay { date: day("2026-11-07"), name: "调休".into() };
+    store.put_makeup_day(c.id, &makeup, &cli).await.unwrap();
     let window = Window::new(day("2026-11-01"), day("2026-11-14")).unwrap();
 
     let found = store.grade_across_schools(grade(7), window).await.unwrap();
@@ -72,6 +74,8 @@ async fn check(store: Arc<dyn Store>) {
     assert_eq!(found[1].policy, policy, "each school's own policy");
     assert!(found[0].holidays.is_empty());
     assert_eq!(found[1].holidays.iter().copied().collect::<Vec<_>>(), [day("2026-11-09")]);
+    assert!(found[0].makeup_days.is_empty());
+    assert_eq!(found[1].makeup_days.iter().copied().collect::<Vec<_>>(), [day("2026-11-07")]);
 
     // The same as the per-school reads a school's own comparison makes.
     for g in &found {
@@ -79,6 +83,14 @@ async fn check(store: Arc<dyn Store>) {
         assert_eq!(g.classes, store.classes(id, Some(grade(7))).await.unwrap());
         assert_eq!(g.policy, store.policy(id).await.unwrap());
         assert_eq!(g.holidays, store.holidays(id, window).await.unwrap());
+        assert_eq!(g.makeup_days, store.calendar(id, window).await.unwrap().makeup_days);
+        // Every class has a start (the day it was created, none has reported yet).
+        let starts = store.class_starts(id).await.unwrap();
+        for class in &g.classes {
+            let start = starts[&class.id].date(g.school.utc_offset_minutes);
+            assert_eq!(g.class_starts.get(&class.id).copied(), start);
+            assert!(start.is_some());
+        }
         assert_eq!(Some(&g.school), store.school(id).await.unwrap().as_ref());
     }
     let grade_3: Vec<String> = store

@@ -162,6 +162,20 @@ pub async fn holidays(
     get(&format!("/holidays?from={from}&to={to}")).await
 }
 
+/// The school's make-up school days (调休) in a period.
+pub async fn makeup_days(
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<shared::api::MakeupDay>, ApiError> {
+    get(&format!("/makeup-days?from={from}&to={to}")).await
+}
+
+/// Removes a day recorded by mistake; `version` guards against removing a newer correction.
+pub async fn delete_report(class: ClassId, date: NaiveDate, version: i64) -> Result<(), ApiError> {
+    let path = url(&format!("/classes/{class}/reports/{date}?version={version}"));
+    send(Request::delete(&path).build()).await.map(drop)
+}
+
 /// The address of a grade's dashboard table as CSV: `table` is `comparison`, `days` or
 /// `subjects`.
 pub fn grade_csv_url(

@@ -13,6 +13,7 @@
 use crate::args::Args;
 use backend::db::SchoolGrade;
 use chrono::{Days, Duration, NaiveDate, Utc};
+use shared::calendar::SchoolCalendar;
 use shared::flags::{ClassDays, GradeInput, evaluate_grade};
 use shared::{ClassId, Grade, Window};
 use std::sync::Arc;
@@ -54,14 +55,16 @@ pub async fn run(args: &Args) -> Result<(), String> {
                 .map(|c| ClassDays {
                     class_id: c.id,
                     totals: totals.remove(&c.id).unwrap_or_default(),
+                    start: g.class_starts.get(&c.id).copied(),
                 })
                 .collect();
+            let calendar = SchoolCalendar::new(g.holidays.clone(), g.makeup_days.clone());
             let evaluation = evaluate_grade(&GradeInput {
                 grade,
                 policy: &g.policy,
                 window,
                 today: backend::clock::today_in(&g.school),
-                holidays: &g.holidays,
+                calendar: &calendar,
                 classes: &days,
             });
             judged += evaluation.classes.len();
@@ -123,8 +126,23 @@ async fn look_up(
         return Ok(None);
     }
     let policy = store.policy(school.id).await.map_err(err)?;
-    let holidays = store.holidays(school.id, window).await.map_err(err)?;
-    Ok(Some(SchoolGrade { school, policy, classes, holidays }))
+    let calendar = store.calendar(school.id, window).await.map_err(err)?;
+    let starts = store.class_starts(school.id).await.map_err(err)?;
+    let class_starts = classes
+        .iter()
+        .filter_map(|c| {
+            let start = starts.get(&c.id)?.date(school.utc_offset_minutes)?;
+            Some((c.id, start))
+        })
+        .collect();
+    Ok(Some(SchoolGrade {
+        school,
+        policy,
+        classes,
+        holidays: calendar.holidays,
+        makeup_days: calendar.makeup_days,
+        class_starts,
+    }))
 }
 
 /// [`look_up`] for every school, `lanes` schools at a time; in the schools' order.

@@ -129,6 +129,10 @@ pub struct DayReport {
     pub recorded_by: String,
     /// RFC 3339 in UTC, to the second: `2026-11-21T07:42:10Z`.
     pub updated_at: String,
+    /// Whether the date is one of the school's school days; a report on any other day (a
+    /// weekend, a holiday) is weekend homework: kept and shown, but in no average or flag.
+    #[serde(default)]
+    pub school_day: bool,
 }
 
 /// `PUT /api/v1/classes/{class_id}/reports/{date}`: the whole day, replacing what was there.
@@ -274,6 +278,13 @@ pub struct Holiday {
     pub name: String,
 }
 
+/// A make-up school day (调休): a Saturday or Sunday the school keeps as a school day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MakeupDay {
+    pub date: NaiveDate,
+    pub name: String,
+}
+
 /// `PUT /api/v1/holidays/{date}`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -369,7 +380,8 @@ pub struct GradeDays {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub limit_minutes: u32,
-    /// Monday to Friday less holidays: a day here without a report is missing.
+    /// Monday to Friday less holidays, plus make-up days: a day here without a report is
+    /// missing (from the class's start), a report on a day not here is weekend homework.
     pub school_days: Vec<NaiveDate>,
     pub classes: Vec<ClassDayTotals>,
 }
@@ -379,6 +391,9 @@ pub struct GradeDays {
 pub struct ClassDayTotals {
     pub class_id: ClassId,
     pub name: String,
+    /// The class's start: no day before it is missing (DESIGN.md).
+    #[serde(default)]
+    pub start: Option<NaiveDate>,
     pub days: Vec<DayTotal>,
 }
 

@@ -65,20 +65,51 @@ impl Window {
     }
 }
 
-/// Monday to Friday, less the school's holidays.
-pub fn is_school_day(date: NaiveDate, holidays: &BTreeSet<NaiveDate>) -> bool {
-    !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !holidays.contains(&date)
+/// Which days a school keeps: Monday to Friday less its holidays, plus its make-up days (调休:
+/// a Saturday or Sunday that is a school day). Every rule that counts school days asks this.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchoolCalendar {
+    pub holidays: BTreeSet<NaiveDate>,
+    pub makeup_days: BTreeSet<NaiveDate>,
 }
 
-/// The school days of `window` before `today` on which `reported` says nothing was reported.
-/// Today itself is never missing: the day's homework is recorded in the evening.
+impl SchoolCalendar {
+    pub fn new(holidays: BTreeSet<NaiveDate>, makeup_days: BTreeSet<NaiveDate>) -> Self {
+        SchoolCalendar { holidays, makeup_days }
+    }
+
+    /// Whether the school keeps `date`: a make-up day always; otherwise a weekday that is not
+    /// a holiday.
+    pub fn is_school_day(&self, date: NaiveDate) -> bool {
+        self.makeup_days.contains(&date) || (!is_weekend(date) && !self.holidays.contains(&date))
+    }
+
+    /// The school days of a window, oldest first.
+    pub fn school_days(&self, window: Window) -> impl Iterator<Item = NaiveDate> + use<'_> {
+        window.dates().filter(|d| self.is_school_day(*d))
+    }
+}
+
+/// Saturday or Sunday.
+pub fn is_weekend(date: NaiveDate) -> bool {
+    matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// The school days of `window` from the class's `start` (if known) and before `today` on which
+/// `reported` says nothing was reported. Today itself is never missing: the day's homework is
+/// recorded in the evening; and a class cannot miss a day before it started.
 pub fn missing_school_days(
     window: Window,
     today: NaiveDate,
-    holidays: &BTreeSet<NaiveDate>,
+    start: Option<NaiveDate>,
+    calendar: &SchoolCalendar,
     reported: impl Fn(NaiveDate) -> bool,
 ) -> Vec<NaiveDate> {
-    window.dates().filter(|d| *d < today && is_school_day(*d, holidays) && !reported(*d)).collect()
+    window
+        .dates()
+        .filter(|d| *d < today && start.is_none_or(|s| s <= *d))
+        .filter(|d| calendar.is_school_day(*d) && !reported(*d))
+        .collect()
 }
 
 #[cfg(test)]
@@ -112,23 +143,57 @@ mod tests {
         assert_eq!(Window::new(d("2026-11-20"), d("2026-11-20")).map(|w| w.len_days()), Ok(1));
     }
 
+    fn calendar(holidays: &[&str], makeup: &[&str]) -> SchoolCalendar {
+        SchoolCalendar::new(
+            holidays.iter().map(|x| d(x)).collect(),
+            makeup.iter().map(|x| d(x)).collect(),
+        )
+    }
+
     #[test]
     fn weekends_and_holidays_are_not_school_days() {
-        let none = BTreeSet::new();
-        assert!(is_school_day(d("2026-11-20"), &none)); // Friday
-        assert!(!is_school_day(d("2026-11-21"), &none)); // Saturday
-        assert!(!is_school_day(d("2026-11-22"), &none)); // Sunday
-        let holidays = BTreeSet::from([d("2026-10-01")]);
-        assert!(!is_school_day(d("2026-10-01"), &holidays)); // a Thursday, but National Day
+        let none = SchoolCalendar::default();
+        assert!(none.is_school_day(d("2026-11-20"))); // Friday
+        assert!(!none.is_school_day(d("2026-11-21"))); // Saturday
+        assert!(!none.is_school_day(d("2026-11-22"))); // Sunday
+        let holidays = calendar(&["2026-10-01"], &[]);
+        assert!(!holidays.is_school_day(d("2026-10-01"))); // a Thursday, but National Day
+    }
+
+    #[test]
+    fn a_make_up_day_is_a_school_day() {
+        let cal = calendar(&["2026-10-01"], &["2026-10-10"]);
+        assert!(cal.is_school_day(d("2026-10-10"))); // Saturday, 调休
+        assert!(!cal.is_school_day(d("2026-10-11"))); // the Sunday after it stays off
+        let w = Window::new(d("2026-10-09"), d("2026-10-12")).unwrap();
+        let days: Vec<_> = cal.school_days(w).collect();
+        assert_eq!(days, vec![d("2026-10-09"), d("2026-10-10"), d("2026-10-12")]);
     }
 
     #[test]
     fn missing_days_skip_weekends_holidays_today_and_reported_days() {
         // Fri 13 .. Mon 23 November 2026; today is Monday 23rd.
         let w = Window::new(d("2026-11-13"), d("2026-11-23")).unwrap();
-        let holidays = BTreeSet::from([d("2026-11-18")]);
+        let cal = calendar(&["2026-11-18"], &[]);
         let reported = [d("2026-11-16"), d("2026-11-19")];
-        let missing = missing_school_days(w, d("2026-11-23"), &holidays, |x| reported.contains(&x));
+        let missing =
+            missing_school_days(w, d("2026-11-23"), None, &cal, |x| reported.contains(&x));
         assert_eq!(missing, vec![d("2026-11-13"), d("2026-11-17"), d("2026-11-20")]);
+    }
+
+    #[test]
+    fn missing_days_count_make_up_days_and_start_at_the_class_start() {
+        let w = Window::new(d("2026-11-13"), d("2026-11-23")).unwrap();
+        let cal = calendar(&[], &["2026-11-14"]);
+        let none = |_| false;
+        let all = missing_school_days(w, d("2026-11-23"), None, &cal, none);
+        assert_eq!(all.len(), 7); // 13, 14 (Saturday, make-up), 16..20
+        let from_17 = missing_school_days(w, d("2026-11-23"), Some(d("2026-11-17")), &cal, none);
+        assert_eq!(
+            from_17,
+            vec![d("2026-11-17"), d("2026-11-18"), d("2026-11-19"), d("2026-11-20")]
+        );
+        let new = missing_school_days(w, d("2026-11-23"), Some(d("2026-11-23")), &cal, none);
+        assert!(new.is_empty());
     }
 }

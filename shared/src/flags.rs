@@ -1,11 +1,11 @@
 //! The flag engine: day totals, class and grade averages, drift, and the flags that say which
 //! classes need attention and why. Pure functions of a window of reports and the policy.
 
-use crate::calendar::missing_school_days;
+use crate::calendar::{SchoolCalendar, missing_school_days};
 use crate::{ClassId, Grade, Lang, Policy, Window, round1, round3};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Averages are exact fractions of whole minutes; comparisons allow for floating-point noise
 /// so that a class exactly at a threshold is never flagged by a rounding error.
@@ -112,11 +112,15 @@ impl Flag {
     }
 }
 
-/// One class's day totals (date → minutes). Days outside the window are ignored.
+/// One class's day totals (date → minutes). Days outside the window are ignored, and so are
+/// days that are not school days (weekend homework): they enter no average and no flag.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ClassDays {
     pub class_id: ClassId,
     pub totals: BTreeMap<NaiveDate, u32>,
+    /// The class's start: the earlier of the day it was created and the day of its first
+    /// report. No day before it is missing. `None`: every day of the window counts.
+    pub start: Option<NaiveDate>,
 }
 
 /// Everything the engine needs to judge the classes of one grade of one school.
@@ -127,7 +131,8 @@ pub struct GradeInput<'a> {
     pub window: Window,
     /// Today in the school's time zone: days from today on cannot be missing yet.
     pub today: NaiveDate,
-    pub holidays: &'a BTreeSet<NaiveDate>,
+    /// Which days are school days (holidays, make-up days).
+    pub calendar: &'a SchoolCalendar,
     pub classes: &'a [ClassDays],
 }
 
@@ -159,15 +164,26 @@ pub struct GradeEvaluation {
     pub classes: Vec<ClassEvaluation>,
 }
 
-/// A class's reported days in the window and their sum.
+/// A class's reported school days in the window and their sum.
 struct Reported {
     days: u32,
     sum: u64,
 }
 
+/// A class's day totals on the school days of the window: what averages and flags judge.
+fn school_day_totals<'c>(
+    class: &'c ClassDays,
+    input: &'c GradeInput<'_>,
+) -> impl Iterator<Item = (&'c NaiveDate, &'c u32)> {
+    class
+        .totals
+        .iter()
+        .filter(|(d, _)| input.window.contains(**d) && input.calendar.is_school_day(**d))
+}
+
 impl Reported {
-    fn of(class: &ClassDays, window: Window) -> Self {
-        let in_window = class.totals.iter().filter(|(d, _)| window.contains(**d));
+    fn of(class: &ClassDays, input: &GradeInput<'_>) -> Self {
+        let in_window = school_day_totals(class, input);
         let (days, sum) = in_window.fold((0, 0), |(n, s), (_, t)| (n + 1, s + u64::from(*t)));
         Reported { days, sum }
     }
@@ -181,8 +197,7 @@ impl Reported {
 pub fn evaluate_grade(input: &GradeInput<'_>) -> GradeEvaluation {
     let policy = input.policy;
     let limit = policy.limit(input.grade);
-    let reported: Vec<Reported> =
-        input.classes.iter().map(|c| Reported::of(c, input.window)).collect();
+    let reported: Vec<Reported> = input.classes.iter().map(|c| Reported::of(c, input)).collect();
     let qualifies = |r: &Reported| r.days >= policy.min_days;
     let mut qualifying: Vec<f64> =
         reported.iter().filter(|r| qualifies(r)).filter_map(Reported::average).collect();
@@ -217,16 +232,17 @@ pub fn evaluate_grade(input: &GradeInput<'_>) -> GradeEvaluation {
             {
                 flags.extend(drift(avg, gavg, policy));
             }
-            let missing = missing_school_days(input.window, input.today, input.holidays, |d| {
-                class.totals.contains_key(&d)
-            });
+            let missing =
+                missing_school_days(input.window, input.today, class.start, input.calendar, |d| {
+                    class.totals.contains_key(&d)
+                });
             if missing.len() >= 2 {
                 flags.push(FlagReason::MissingReports {
                     missing_days: missing.len() as u32,
                     missing_dates: missing,
                 });
             }
-            for (date, total) in class.totals.iter().filter(|(d, _)| input.window.contains(**d)) {
+            for (date, total) in school_day_totals(class, input) {
                 flags.extend(over_daily_limit(input.grade, policy, *date, *total));
             }
             ClassEvaluation {
@@ -292,7 +308,8 @@ fn over_daily_limit(
     })
 }
 
-/// The flags one day's report raises on its own: over the daily limit, or none.
+/// The flags one school day's report raises on its own: over the daily limit, or none. (A
+/// report on a day that is not a school day raises none: the caller does not ask.)
 pub fn day_flags(
     class_id: ClassId,
     grade: Grade,

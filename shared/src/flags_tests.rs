@@ -19,7 +19,7 @@ const TODAY: &str = "2026-11-23";
 
 /// The ten school days of [`window`].
 fn school_days() -> Vec<NaiveDate> {
-    window().dates().filter(|x| crate::calendar::is_school_day(*x, &BTreeSet::new())).collect()
+    SchoolCalendar::default().school_days(window()).collect()
 }
 
 /// A class that reported `totals` on the first school days of the window, and nothing after.
@@ -27,6 +27,7 @@ fn class(id: ClassId, totals: &[u32]) -> ClassDays {
     ClassDays {
         class_id: id,
         totals: school_days().into_iter().zip(totals.iter().copied()).collect(),
+        start: None,
     }
 }
 
@@ -36,13 +37,13 @@ fn steady(id: ClassId, total: u32) -> ClassDays {
 }
 
 fn evaluate(g: i64, policy: &Policy, classes: &[ClassDays]) -> GradeEvaluation {
-    let holidays = BTreeSet::new();
+    let calendar = SchoolCalendar::default();
     evaluate_grade(&GradeInput {
         grade: grade(g),
         policy,
         window: window(),
         today: d(TODAY),
-        holidays: &holidays,
+        calendar: &calendar,
         classes,
     })
 }
@@ -89,11 +90,15 @@ fn reports_outside_the_window_are_ignored() {
 }
 
 #[test]
-fn a_weekend_report_counts_as_a_reported_day() {
+fn a_weekend_report_is_weekend_homework_in_no_average_and_no_flag() {
+    // Only school days count (DESIGN.md): a Saturday's 80 and a Sunday's 300 change nothing.
     let mut c = steady(1, 50);
     c.totals.insert(d("2026-11-14"), 80);
+    c.totals.insert(d("2026-11-15"), 300);
     let e = evaluate(7, &Policy::default(), &[c]);
-    assert_eq!(e.classes[0].days_reported, 11);
+    assert_eq!(e.classes[0].days_reported, 10);
+    assert_eq!(e.classes[0].average_daily_minutes, Some(50.0));
+    assert!(e.classes[0].flags.is_empty());
 }
 
 #[test]
@@ -282,14 +287,14 @@ fn missing_reports_respects_holidays() {
     let mut c = steady(1, 50);
     c.totals.remove(&d("2026-11-12"));
     c.totals.remove(&d("2026-11-13"));
-    let holidays = BTreeSet::from([d("2026-11-13")]);
+    let calendar = SchoolCalendar::new([d("2026-11-13")].into(), Default::default());
     let policy = Policy::default();
     let e = evaluate_grade(&GradeInput {
         grade: grade(7),
         policy: &policy,
         window: window(),
         today: d(TODAY),
-        holidays: &holidays,
+        calendar: &calendar,
         classes: &[c],
     });
     assert!(e.classes[0].flags.is_empty());
@@ -302,13 +307,13 @@ fn today_and_later_are_never_missing() {
     c.totals.remove(&d("2026-11-19"));
     c.totals.remove(&d("2026-11-20"));
     let policy = Policy::default();
-    let holidays = BTreeSet::new();
+    let calendar = SchoolCalendar::default();
     let e = evaluate_grade(&GradeInput {
         grade: grade(7),
         policy: &policy,
         window: Window::new(d("2026-11-09"), d("2026-11-20")).unwrap(),
         today: d("2026-11-20"),
-        holidays: &holidays,
+        calendar: &calendar,
         classes: &[c],
     });
     assert!(e.classes[0].flags.is_empty(), "only Thursday is missing so far");
@@ -393,6 +398,7 @@ fn arb_classes() -> impl Strategy<Value = Vec<ClassDays>> {
                     .zip(days)
                     .filter_map(|(date, t)| t.map(|t| (date, t)))
                     .collect(),
+                start: None,
             })
             .collect()
     })
@@ -467,7 +473,13 @@ proptest! {
         let policy = Policy::default();
         let e = evaluate(g, &policy, &classes);
         for (c, input) in e.classes.iter().zip(&classes) {
-            let over = input.totals.values().filter(|t| **t > policy.limit(grade(g))).count();
+            // Weekend homework raises no flag: only school days count (DESIGN.md).
+            let school = SchoolCalendar::default();
+            let over = input
+                .totals
+                .iter()
+                .filter(|(d, t)| school.is_school_day(**d) && **t > policy.limit(grade(g)))
+                .count();
             let flagged = c.flags.iter().filter(|f| f.kind() == "over_daily_limit").count();
             prop_assert_eq!(over, flagged);
         }

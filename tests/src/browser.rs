@@ -219,14 +219,70 @@ impl Browser {
         self.client.current_url().await.map(|u| u.path().to_owned()).unwrap_or_default()
     }
 
-    /// Saves a PNG of the page as `target/screenshots/{name}.png` and returns its path.
+    /// Saves a PNG of the page as `target/screenshots/{name}.png` and returns its path; panics
+    /// if the page it shows is blank (see [`crate::picture::assert_not_blank`]).
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let dir = crate::server::workspace_root().join("target").join("screenshots");
         std::fs::create_dir_all(&dir).expect("screenshot folder");
         let png = self.client.screenshot().await.expect("a screenshot");
         let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png).expect("screenshot written");
+        std::fs::write(&path, &png).expect("screenshot written");
+        let contents = crate::picture::assert_not_blank(&png, name);
+        eprintln!(
+            "screenshot {name}: {} colours, {:.1}% drawn",
+            contents.colours,
+            contents.drawn * 100.0
+        );
         path
+    }
+
+    /// Waits until the window is `width`×`height` as the page sees it, then for two frames,
+    /// so that what is drawn next is laid out at that size.
+    pub async fn resize(&self, width: u32, height: u32) {
+        let _ = self.client.set_window_size(width, height).await;
+        self.wait_until(
+            &format!("the window is {width}×{height}"),
+            &format!("return window.outerWidth === {width} && window.outerHeight === {height}"),
+            WAIT,
+        )
+        .await;
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("waiting for two frames: {e}"));
+    }
+
+    /// The text a person reads in the first element matching `css`, waiting for the element
+    /// (see [`Browser::shown_text`]).
+    pub async fn visible_text(&self, css: &str) -> String {
+        self.find(css).await;
+        self.shown_text(&format!("document.querySelector({css:?})"))
+            .await
+            .unwrap_or_else(|| panic!("{css} is gone"))
+    }
+
+    /// The text a person reads in the element that the JavaScript expression `element` names:
+    /// nothing if it is not drawn (no box, hidden, transparent, or inside something that is);
+    /// else its `innerText`, or for an SVG element its text less any `<title>` tooltip.
+    /// `None` if there is no such element.
+    pub async fn shown_text(&self, element: &str) -> Option<String> {
+        let script = format!(
+            "const e = {element}; \
+             if (!e) return null; \
+             if (e.getClientRects().length === 0) return ''; \
+             for (let n = e; n && n.nodeType === 1; n = n.parentElement) {{ \
+               const s = getComputedStyle(n); \
+               if (s.display === 'none' || s.visibility !== 'visible' || parseFloat(s.opacity) === 0) return ''; \
+             }} \
+             if (e.innerText !== undefined) return e.innerText; \
+             const c = e.cloneNode(true); c.querySelectorAll('title').forEach(t => t.remove()); \
+             return c.textContent;"
+        );
+        self.js(&script).await.as_str().map(|t| t.trim().to_owned())
     }
 
     /// Logs in through the login page and waits until the page has left it.

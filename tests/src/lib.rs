@@ -15,6 +15,7 @@
 pub mod api;
 pub mod browser;
 pub mod csv;
+pub mod picture;
 pub mod server;
 pub mod setup;
 pub mod skip;

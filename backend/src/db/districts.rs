@@ -166,7 +166,15 @@ pub(super) fn district_grade_parts(
         .into_iter()
         .map(|(school, policy)| {
             let id = school.id;
-            (id, SchoolGrade { school, policy, classes: Vec::new(), holidays: BTreeSet::new() })
+            let grade = SchoolGrade {
+                school,
+                policy,
+                classes: Vec::new(),
+                holidays: BTreeSet::new(),
+                makeup_days: BTreeSet::new(),
+                class_starts: HashMap::new(),
+            };
+            (id, grade)
         })
         .collect();
     for class in classes {

@@ -6,6 +6,7 @@ pub mod districts;
 pub mod health;
 mod postgres;
 mod rows;
+mod school_days;
 mod sqlite;
 
 use async_trait::async_trait;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 
 pub use districts::Districts;
 pub use postgres::PgStore;
+pub use school_days::{ClassStart, DeleteOutcome, SchoolDays, SubjectDays, school_day_sums};
 pub use sqlite::SqliteStore;
 
 /// Why storage failed.
@@ -169,13 +171,16 @@ impl Actor {
 }
 
 /// One school's part of a grade compared across schools: the school, its policy, its active
-/// classes of the grade (ordered by name) and its holidays in the window.
+/// classes of the grade (ordered by name), its holidays and make-up days in the window, and
+/// each of those classes' start (the day missing reports count from).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SchoolGrade {
     pub school: School,
     pub policy: Policy,
     pub classes: Vec<ClassInfo>,
     pub holidays: BTreeSet<NaiveDate>,
+    pub makeup_days: BTreeSet<NaiveDate>,
+    pub class_starts: HashMap<ClassId, NaiveDate>,
 }
 
 /// Changes to an account; `None` leaves a field as it is.
@@ -225,12 +230,19 @@ pub struct AuditFilter {
 /// implemented by every database. Every method that writes takes the [`Actor`] and records an
 /// audit entry in the same transaction as the change.
 pub trait Store:
-    Schools + Accounts + Reports + AuditLog + health::Health + cases::CaseStore + Districts
+    Schools + Accounts + Reports + AuditLog + SchoolDays + health::Health + cases::CaseStore + Districts
 {
 }
 
 impl<T> Store for T where
-    T: Schools + Accounts + Reports + AuditLog + health::Health + cases::CaseStore + Districts
+    T: Schools
+        + Accounts
+        + Reports
+        + AuditLog
+        + SchoolDays
+        + health::Health
+        + cases::CaseStore
+        + Districts
 {
 }
 

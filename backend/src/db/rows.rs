@@ -8,6 +8,7 @@ use super::{Account, ReportWrite, RosterAccountRow, School, SchoolGrade, StoreEr
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 use shared::api::{AuditEntry, ClassInfo, DayReport, Role};
+use shared::calendar::is_weekend;
 use shared::report::{Entry, day_total};
 use shared::{ClassId, Grade, Minutes, Policy, SchoolId, Subject, UserId};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -121,25 +122,45 @@ pub(super) fn school_grades(
     schools: Vec<SchoolPolicyRow>,
     classes: Vec<ClassRow>,
     holidays: Vec<(SchoolId, NaiveDate)>,
+    makeup_days: Vec<(SchoolId, NaiveDate)>,
+    starts: HashMap<ClassId, super::ClassStart>,
 ) -> StoreResult<Vec<SchoolGrade>> {
     let mut by_school: BTreeMap<SchoolId, SchoolGrade> = BTreeMap::new();
     for row in schools {
         let policy: Policy = serde_json::from_str(&row.policy).map_err(corrupt)?;
         let school =
             School { id: row.id, name: row.name, utc_offset_minutes: row.utc_offset_minutes };
-        let grade = SchoolGrade { school, policy, classes: Vec::new(), holidays: BTreeSet::new() };
+        let grade = SchoolGrade {
+            school,
+            policy,
+            classes: Vec::new(),
+            holidays: BTreeSet::new(),
+            makeup_days: BTreeSet::new(),
+            class_starts: HashMap::new(),
+        };
         by_school.insert(row.id, grade);
     }
     for row in classes {
         let class = row.class()?;
         match by_school.get_mut(&class.school_id) {
-            Some(g) => g.classes.push(class),
+            Some(g) => {
+                let start = starts.get(&class.id).and_then(|s| s.date(g.school.utc_offset_minutes));
+                if let Some(start) = start {
+                    g.class_starts.insert(class.id, start);
+                }
+                g.classes.push(class)
+            }
             None => return Err(corrupt(format!("class {} has no school", class.id))),
         }
     }
     for (school, date) in holidays {
         if let Some(g) = by_school.get_mut(&school) {
             g.holidays.insert(date);
+        }
+    }
+    for (school, date) in makeup_days {
+        if let Some(g) = by_school.get_mut(&school) {
+            g.makeup_days.insert(date);
         }
     }
     Ok(by_school.into_values().filter(|g| !g.classes.is_empty()).collect())
@@ -257,6 +278,7 @@ pub(super) fn reports_from_rows(rows: Vec<ReportRow>) -> StoreResult<Vec<DayRepo
                 version: row.version,
                 recorded_by: row.recorded_by,
                 updated_at: row.updated_at,
+                school_day: !is_weekend(row.date),
             };
             reports.push((row.id, header));
         }
@@ -288,6 +310,8 @@ pub(super) fn next_report(write: &ReportWrite, current: Option<&DayReport>) -> O
         version: current_version + 1,
         recorded_by: write.recorded_by.clone(),
         updated_at: write.updated_at.clone(),
+        // The store knows no calendar: the handler that answers says what the school keeps.
+        school_day: !is_weekend(write.date),
     })
 }
 

@@ -136,7 +136,9 @@ pub fn grade_days(t: &GradeDays, lang: Lang) -> (String, String) {
             let total = class.days.iter().find(|d| d.date == *date).map(|d| d.total_minutes);
             row.push(match total {
                 Some(m) => m.to_string(),
-                None if t.school_days.contains(date) => "–".to_owned(),
+                None if t.school_days.contains(date) && class.start.is_none_or(|s| s <= *date) => {
+                    "–".to_owned()
+                }
                 None => String::new(),
             });
         }

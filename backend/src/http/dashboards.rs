@@ -10,14 +10,15 @@ use shared::api::{
     AttentionClass, ClassDayTotals, ClassSubjects, DayReport, DayTotal, GradeDays, GradeGlance,
     GradeSubjects, SchoolOverview,
 };
-use shared::calendar::is_school_day;
 use shared::{ClassId, Grade, SchoolId, Severity};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::clock::today_in;
+use crate::db::school_day_sums;
 use crate::error::{AppError, AppResult};
+use crate::http::calendar::{class_starts, mark_school_days, school_calendar};
 use crate::http::classes::readable_class;
 use crate::http::csv;
 use crate::http::extract::{AppPath, AppQuery, RangeQuery};
@@ -49,18 +50,20 @@ async fn grade_days(
     let classes = state.store.classes(school.id, Some(grade)).await?;
     let ids: Vec<ClassId> = classes.iter().map(|c| c.id).collect();
     let mut totals = state.store.day_totals(&ids, window).await?;
-    let holidays = state.store.holidays(school.id, window).await?;
+    let calendar = school_calendar(state.store.as_ref(), &school, window).await?;
+    let starts = class_starts(state.store.as_ref(), &school).await?;
     Ok(GradeDays {
         school_id: school.id,
         grade,
         from: window.from(),
         to: window.to(),
         limit_minutes: policy.limit(grade),
-        school_days: window.dates().filter(|d| is_school_day(*d, &holidays)).collect(),
+        school_days: calendar.school_days(window).collect(),
         classes: classes
             .into_iter()
             .map(|c| ClassDayTotals {
                 class_id: c.id,
+                start: starts.get(&c.id).copied(),
                 days: totals
                     .remove(&c.id)
                     .unwrap_or_default()
@@ -108,8 +111,12 @@ async fn grade_subjects(
     let classes = state.store.classes(school.id, Some(grade)).await?;
     let ids: Vec<ClassId> = classes.iter().map(|c| c.id).collect();
     let totals = state.store.day_totals(&ids, window).await?;
-    let mut sums = state.store.subject_sums(&ids, window).await?;
+    let mut days = state.store.subject_days(&ids, window).await?;
+    let calendar = school_calendar(state.store.as_ref(), &school, window).await?;
     let mut subjects: Vec<String> = policy.subjects(grade).iter().map(|s| s.to_string()).collect();
+    // Only school days count (DESIGN.md): weekend homework enters no average.
+    let mut sums: HashMap<ClassId, BTreeMap<String, u64>> =
+        days.drain().map(|(id, by_day)| (id, school_day_sums(by_day, &calendar))).collect();
     for found in sums.values().flat_map(|m| m.keys()) {
         if !subjects.contains(found) {
             subjects.push(found.clone());
@@ -124,7 +131,9 @@ async fn grade_subjects(
         classes: classes
             .into_iter()
             .map(|c| {
-                let days_reported = totals.get(&c.id).map_or(0, |d| d.len() as u32);
+                let days_reported = totals
+                    .get(&c.id)
+                    .map_or(0, |d| d.keys().filter(|x| calendar.is_school_day(**x)).count() as u32);
                 ClassSubjects {
                     class_id: c.id,
                     days_reported,
@@ -268,7 +277,8 @@ async fn class_reports_csv(
     let school = school(&state, class.school_id).await?;
     let policy = state.store.policy(school.id).await?;
     let window = range.window(today_in(&school), policy.window_days)?;
-    let reports = state.store.reports(class.id, window).await?;
+    let mut reports = state.store.reports(class.id, window).await?;
+    mark_school_days(&mut reports, &school_calendar(state.store.as_ref(), &school, window).await?);
     let mut subjects: Vec<String> =
         policy.subjects(class.grade).iter().map(|s| s.to_string()).collect();
     for e in reports.iter().flat_map(|r| &r.entries) {

@@ -5,6 +5,8 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
+use crate::http::calendar::school_calendar;
+use crate::http::summary::judge_grade;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -13,13 +15,11 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use shared::api::{ComparisonRow, Role};
-use shared::calendar::is_school_day;
 use shared::district::{
     Coverage, CreatedSchool, DistrictComparison, DistrictId, DistrictSchool, NewDistrictSchool,
     ReportEvent, SchoolCoverage, SchoolGradePart, flag_counts, mean_of_present,
 };
-use shared::flags::{ClassDays, GradeInput, evaluate_grade};
-use shared::{ClassId, Grade, Lang, Policy, SchoolId};
+use shared::{Grade, Lang, Policy, SchoolId};
 use tokio::sync::broadcast;
 
 use crate::AppState;
@@ -167,32 +167,20 @@ async fn build_comparison(
     let district = own_district(state, user, district_id).await?;
     let grade = grade_of_path(grade)?;
     let window = range.window(district_today(), DEFAULT_WINDOW_DAYS)?;
-    let parts = state.store.district_grade(district.id, grade, window).await?;
-    let ids: Vec<ClassId> = parts.iter().flat_map(|p| p.classes.iter().map(|c| c.id)).collect();
-    let mut totals = state.store.day_totals(&ids, window).await?;
-    let mut schools = Vec::with_capacity(parts.len());
-    for part in parts {
-        let days: Vec<ClassDays> = part
+    // Each school's part is its own grade comparison's computation (its policy, its calendar
+    // with make-up days, its classes' starts, its today): the same function, school by school.
+    let rows = state.store.district_schools(district.id).await?;
+    let mut schools = Vec::with_capacity(rows.len());
+    for row in rows {
+        let school = row.school;
+        let policy = state.store.policy(school.id).await?;
+        let judged = judge_grade(state, &school, grade, window, &policy, None).await?;
+        let classes_reporting =
+            judged.evaluation.classes.iter().filter(|e| e.days_reported > 0).count() as u32;
+        let rows: Vec<ComparisonRow> = judged
             .classes
             .iter()
-            .map(|c| ClassDays { class_id: c.id, totals: totals.remove(&c.id).unwrap_or_default() })
-            .collect();
-        let evaluation = evaluate_grade(&GradeInput {
-            grade,
-            policy: &part.policy,
-            window,
-            today: today_in(&part.school),
-            holidays: &part.holidays,
-            classes: &days,
-        });
-        let classes_reporting = days
-            .iter()
-            .filter(|d| d.totals.keys().any(|date| is_school_day(*date, &part.holidays)))
-            .count() as u32;
-        let rows: Vec<ComparisonRow> = part
-            .classes
-            .iter()
-            .zip(evaluation.classes)
+            .zip(judged.evaluation.classes)
             .map(|(class, e)| ComparisonRow {
                 class_id: class.id,
                 name: class.name.clone(),
@@ -204,11 +192,11 @@ async fn build_comparison(
             })
             .collect();
         schools.push(SchoolGradePart {
-            school_id: part.school.id,
-            name: part.school.name,
-            limit_minutes: evaluation.limit_minutes,
-            grade_average_minutes: evaluation.grade_average_minutes,
-            class_count: part.classes.len() as u32,
+            school_id: school.id,
+            name: school.name,
+            limit_minutes: judged.evaluation.limit_minutes,
+            grade_average_minutes: judged.evaluation.grade_average_minutes,
+            class_count: judged.classes.len() as u32,
             classes_reporting,
             flag_counts: flag_counts(rows.iter().map(|r| r.flags.as_slice())),
             classes: rows,
@@ -329,7 +317,10 @@ async fn coverage(
     let mut coverage = Coverage { date, classes: 0, reported: 0, schools: Vec::new() };
     for day in days {
         // The school's own calendar decides (weekends, its holidays, its make-up days).
-        let school_day = is_school_day(date, &day.holidays);
+        let one_day =
+            shared::Window::new(date, date).map_err(|e| AppError::BadQuery(e.to_string()))?;
+        let calendar = school_calendar(state.store.as_ref(), &day.school, one_day).await?;
+        let school_day = calendar.is_school_day(date);
         let mut part = SchoolCoverage {
             school_id: day.school.id,
             name: day.school.name,

@@ -3,6 +3,7 @@
 //! the request id and log line ([`observe`]), security headers, the cross-origin guard and the body limit.
 
 pub mod audit;
+pub mod calendar;
 pub mod cases;
 pub mod classes;
 pub mod csv;
@@ -11,10 +12,12 @@ pub mod districts;
 pub mod extract;
 pub mod guard;
 pub mod holidays;
+pub mod makeup_days;
 pub mod observe;
 pub mod openapi;
 pub mod policy;
 pub mod probe;
+pub mod report_delete;
 pub mod reports;
 pub mod roster;
 pub mod session;
@@ -53,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(summary::router())
         .merge(dashboards::router())
         .merge(holidays::router())
+        .merge(makeup_days::router())
         .merge(tablet::router())
         .merge(roster::router())
         .merge(audit::router())

@@ -7,15 +7,17 @@ use axum::{Json, Router};
 use shared::api::{DayReport, PutDayReport, PutDayReportResponse};
 use shared::flags::day_flags;
 use shared::report::{check_report_date, validate_entries, validate_note};
-use shared::{ClassId, Policy};
+use shared::{ClassId, Policy, Window};
 
 use crate::AppState;
 use crate::auth::{ClientAddress, CurrentUser};
 use crate::clock::{now_rfc3339, today_in};
 use crate::db::{Actor, ReportWrite, WriteOutcome};
 use crate::error::{AppError, AppResult};
+use crate::http::calendar::{mark_school_days, school_calendar};
 use crate::http::classes::readable_class;
 use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
+use crate::http::report_delete::remove_day;
 
 /// The longest `client_id` accepted (a UUID has 36 characters).
 const MAX_CLIENT_ID_CHARS: usize = 64;
@@ -23,7 +25,7 @@ const MAX_CLIENT_ID_CHARS: usize = 64;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/classes/{class_id}/reports", get(list))
-        .route("/classes/{class_id}/reports/{date}", put(replace_day))
+        .route("/classes/{class_id}/reports/{date}", put(replace_day).delete(remove_day))
 }
 
 async fn replace_day(
@@ -45,8 +47,19 @@ async fn replace_day(
     if body.version.is_some_and(|v| v < 0) {
         return Err(AppError::invalid("invalid_version", "version cannot be negative"));
     }
-    let respond = |report: DayReport, policy: &Policy| {
-        let flags = day_flags(class.id, class.grade, policy, report.date, report.total_minutes);
+    // Whether the day is a school day, read while the report is written: only a school day's
+    // report raises a flag (weekend homework is kept and shown, DESIGN.md).
+    let school_day = async {
+        let day = Window::ending(date, 1);
+        Ok::<_, AppError>(state.store.calendar(school.id, day).await?.is_school_day(date))
+    };
+    let respond = |mut report: DayReport, policy: &Policy, school_day: bool| {
+        report.school_day = school_day;
+        let flags = if school_day {
+            day_flags(class.id, class.grade, policy, report.date, report.total_minutes)
+        } else {
+            Vec::new()
+        };
         Json(PutDayReportResponse { report, flags })
     };
 
@@ -72,37 +85,39 @@ async fn replace_day(
         Err(refused) => {
             if let Some(id) = &body.client_id {
                 if let Some(report) = state.store.replayed_report(class.id, date, id).await? {
-                    return Ok(respond(report, &policy));
+                    return Ok(respond(report, &policy, school_day.await?));
                 }
             }
             return Err(refused);
         }
     };
 
-    let outcome = state
-        .store
-        .put_report(
-            ReportWrite {
-                class_id: class.id,
-                date,
-                entries,
-                note: body.note,
-                client_id: body.client_id,
-                expected_version: body.version,
-                recorded_by: user.username.clone(),
-                updated_at: now_rfc3339(),
-            },
-            &Actor::of(&user, &address),
-        )
-        .await?;
+    let actor = Actor::of(&user, &address);
+    let written = state.store.put_report(
+        ReportWrite {
+            class_id: class.id,
+            date,
+            entries,
+            note: body.note,
+            client_id: body.client_id,
+            expected_version: body.version,
+            recorded_by: user.username.clone(),
+            updated_at: now_rfc3339(),
+        },
+        &actor,
+    );
+    let (outcome, school_day) = tokio::join!(written, school_day);
+    let (outcome, school_day) = (outcome?, school_day?);
     match outcome {
         WriteOutcome::Stored(report) => {
             tracing::info!(class = class.id, %date, total = report.total_minutes, version = report.version, by = %user.username, "day report stored");
             crate::http::districts::publish_report(&state, &class, &policy, &report);
-            Ok(respond(report, &policy))
+            Ok(respond(report, &policy, school_day))
         }
-        WriteOutcome::Replayed(report) => Ok(respond(report, &policy)),
-        WriteOutcome::Conflict(current) => Err(AppError::VersionConflict(current.map(Box::new))),
+        WriteOutcome::Replayed(report) => Ok(respond(report, &policy, school_day)),
+        WriteOutcome::Conflict(current) => {
+            Err(AppError::VersionConflict(current.map(|r| Box::new(DayReport { school_day, ..r }))))
+        }
     }
 }
 
@@ -130,5 +145,7 @@ async fn list(
     let school = crate::http::summary::school(&state, class.school_id).await?;
     let policy = state.store.policy(class.school_id).await?;
     let window = range.window(today_in(&school), policy.window_days)?;
-    Ok(Json(state.store.reports(class.id, window).await?))
+    let mut reports = state.store.reports(class.id, window).await?;
+    mark_school_days(&mut reports, &school_calendar(state.store.as_ref(), &school, window).await?);
+    Ok(Json(reports))
 }

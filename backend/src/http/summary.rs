@@ -9,14 +9,16 @@ use axum::{Json, Router};
 use chrono::NaiveDate;
 use serde::Serialize;
 use shared::api::{ClassInfo, ClassSummary, ComparisonRow, GradeComparison};
+use shared::calendar::SchoolCalendar;
 use shared::flags::{ClassDays, ClassEvaluation, GradeEvaluation, GradeInput, evaluate_grade};
 use shared::{ClassId, Grade, Lang, Policy, SchoolId, Window, round1};
 
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::clock::today_in;
-use crate::db::{Account, School, Store};
+use crate::db::{Account, School, Store, school_day_sums};
 use crate::error::{AppError, AppResult};
+use crate::http::calendar::{class_starts, school_calendar};
 use crate::http::classes::readable_class;
 use crate::http::extract::{AppPath, AppQuery, RangeQuery};
 
@@ -27,10 +29,11 @@ pub fn router() -> Router<AppState> {
         .route("/schools/{school_id}/grades/{grade}/comparison.csv", get(comparison_csv))
 }
 
-/// The classes of one grade judged together over a window.
+/// The classes of one grade judged together over a window, and the school's calendar there.
 pub struct JudgedGrade {
     pub classes: Vec<ClassInfo>,
     pub evaluation: GradeEvaluation,
+    pub calendar: SchoolCalendar,
 }
 
 /// Runs the flag engine over a grade's active classes (and `also`, an archived class whose own
@@ -64,20 +67,25 @@ pub async fn judge_grade_on(
     }
     let ids: Vec<ClassId> = classes.iter().map(|c| c.id).collect();
     let mut totals = store.day_totals(&ids, window).await?;
-    let holidays = store.holidays(school.id, window).await?;
+    let calendar = school_calendar(store, school, window).await?;
+    let starts = class_starts(store, school).await?;
     let days: Vec<ClassDays> = classes
         .iter()
-        .map(|c| ClassDays { class_id: c.id, totals: totals.remove(&c.id).unwrap_or_default() })
+        .map(|c| ClassDays {
+            class_id: c.id,
+            totals: totals.remove(&c.id).unwrap_or_default(),
+            start: starts.get(&c.id).copied(),
+        })
         .collect();
     let evaluation = evaluate_grade(&GradeInput {
         grade,
         policy,
         window,
         today,
-        holidays: &holidays,
+        calendar: &calendar,
         classes: &days,
     });
-    Ok(JudgedGrade { classes, evaluation })
+    Ok(JudgedGrade { classes, evaluation, calendar })
 }
 
 /// The school of a path, or `404 school_not_found`.
@@ -103,8 +111,10 @@ async fn class_summary(
         judge_class(state.store.as_ref(), &school, &class, window, &policy, today_in(&school))
             .await?;
     let eval = judged.class;
+    // Subject averages over the school days only, as the daily average (weekend homework out).
     let sums = if eval.days_reported > 0 {
-        state.store.subject_sums(&[class.id], window).await?.remove(&class.id).unwrap_or_default()
+        let days = state.store.subject_days(&[class.id], window).await?.remove(&class.id);
+        school_day_sums(days.unwrap_or_default(), &judged.calendar)
     } else {
         Default::default()
     };
@@ -128,6 +138,8 @@ pub struct JudgedClass {
     pub class: ClassEvaluation,
     pub limit_minutes: u32,
     pub grade_average_minutes: Option<f64>,
+    /// The school's calendar over the window (which reported days were school days).
+    pub calendar: SchoolCalendar,
 }
 
 /// The flag engine's verdict on one class over a window, judged with its grade (as of `today`).
@@ -153,6 +165,7 @@ pub async fn judge_class(
         class: eval,
         limit_minutes: judged.evaluation.limit_minutes,
         grade_average_minutes: judged.evaluation.grade_average_minutes,
+        calendar: judged.calendar,
     })
 }
 

@@ -7,8 +7,9 @@ use super::{ApiError, decode, get, me_and_policy, send, url, with_json};
 use chrono::NaiveDate;
 use gloo_net::http::Request;
 use shared::api::{
-    AuditPage, ClassInfo, ClassPatch, Holiday, HolidayName, Me, NewClass, NewTabletCode, NewUser,
-    PasswordChange, PasswordReset, RosterResult, TabletCode, TabletSignIn, User, UserPatch,
+    AuditPage, ClassInfo, ClassPatch, Holiday, HolidayName, MakeupDay, Me, NewClass, NewTabletCode,
+    NewUser, PasswordChange, PasswordReset, RosterResult, TabletCode, TabletSignIn, User,
+    UserPatch,
 };
 use shared::{ClassId, Policy, UserId};
 
@@ -64,6 +65,17 @@ pub async fn put_holiday(date: NaiveDate, name: &str) -> Result<Holiday, ApiErro
     let body = HolidayName { name: name.to_owned() };
     let path = url(&format!("/holidays/{date}"));
     decode(send(with_json(Request::put(&path), &body)).await?).await
+}
+
+pub async fn put_makeup_day(date: NaiveDate, name: &str) -> Result<MakeupDay, ApiError> {
+    let body = HolidayName { name: name.to_owned() };
+    let path = url(&format!("/makeup-days/{date}"));
+    decode(send(with_json(Request::put(&path), &body)).await?).await
+}
+
+pub async fn delete_makeup_day(date: NaiveDate) -> Result<(), ApiError> {
+    let request = Request::delete(&url(&format!("/makeup-days/{date}"))).build();
+    send(request).await.map(drop)
 }
 
 pub async fn delete_holiday(date: NaiveDate) -> Result<(), ApiError> {

@@ -6,7 +6,8 @@
 //! carries a ✕ and the words — colour is never the only sign.
 //!
 //! Test ids: `#day-chart` (`data-limit`, `data-average`), per day `g.day[data-date][data-state=
-//! ok|over|missing|none]`, its outline `rect.bar[data-date][data-total]` (y and height in the
+//! ok|over|weekend|missing|none]` (`weekend`: a report on a day that is not a school day,
+//! weekend homework, in no average or flag), its outline `rect.bar[data-date][data-total]` (y and height in the
 //! chart's units), segments `rect.segment[data-subject][data-minutes]`, the lines
 //! `line.limit-line[data-limit]` and `line.average-line[data-average]`; `#day-table`.
 
@@ -27,14 +28,17 @@ pub struct DayStack {
     pub segments: Vec<(String, u32)>,
     /// The day's total, when a report exists (a report of all zeros is still a report).
     pub total: Option<u32>,
-    /// Monday to Friday and not a holiday: a day without a report is then missing.
+    /// A school day (Monday to Friday less holidays, plus make-up days): a day without a report
+    /// is then missing, and a report on any other day is weekend homework.
     pub school_day: bool,
 }
 
 impl DayStack {
-    /// `ok`, `over`, `missing` (a past school day without a report) or `none`.
+    /// `ok`, `over`, `weekend` (a report on a day that is not a school day), `missing` (a past
+    /// school day without a report) or `none`.
     pub fn state(&self, limit: u32, today: NaiveDate) -> &'static str {
         match self.total {
+            Some(_) if !self.school_day => "weekend",
             Some(t) if t > limit => "over",
             Some(_) => "ok",
             None if self.school_day && self.date < today => "missing",
@@ -229,6 +233,10 @@ fn day_table(props: &DayChartProps) -> Html {
         let state = day.state(props.limit, props.today);
         let total = match (day.total, state) {
             (Some(total), "over") => format!("▲ {total}"),
+            (Some(total), "weekend") => match props.lang {
+                shared::Lang::Zh => format!("{total}（周末作业，不计入）"),
+                shared::Lang::En => format!("{total} (weekend homework, not counted)"),
+            },
             (Some(total), _) => total.to_string(),
             (None, "missing") => t.day_missing.to_owned(),
             (None, _) => "–".to_owned(),

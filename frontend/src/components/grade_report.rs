@@ -67,7 +67,9 @@ pub fn grade_report(props: &GradeReportProps) -> Html {
                 <td class="num">{ value_text(r.average_daily_minutes, c.limit_minutes) }</td>
                 <td class="num">{ r.deviation_minutes.map_or_else(|| "–".to_owned(), |d| format!("{d:+.1}")) }</td>
                 <td>
-                    if words.is_empty() { <span class="muted">{ "✓" }</span> }
+                    if words.is_empty() && r.days_reported == 0 {
+                        <span class="muted no-data">{ if props.lang == shared::Lang::Zh { "暂无数据" } else { "no data" } }</span>
+                    } else if words.is_empty() { <span class="muted">{ "✓" }</span> }
                     else { <ul class="flag-lines">{ for words }</ul> }
                 </td>
             </tr>

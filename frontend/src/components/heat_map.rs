@@ -67,11 +67,28 @@ pub fn cell_state(
             let quarter = (f64::from(t) / f64::from(limit) * 4.0).ceil() as u8;
             CellState::Ok(quarter.clamp(1, 4))
         }
-        None if is_weekend(date) => CellState::Weekend,
+        // A make-up Saturday is a school day: without a report, it is missing.
+        None if !school_day && is_weekend(date) => CellState::Weekend,
         None if !school_day => CellState::Holiday,
         None if date < today => CellState::Missing,
         None => CellState::Pending,
     }
+}
+
+/// [`cell_state`], but a day before the class's start is not missing: it did not exist yet.
+fn state_of(
+    class: &shared::api::ClassDayTotals,
+    total: Option<u32>,
+    limit: u32,
+    school_day: bool,
+    date: NaiveDate,
+    today: NaiveDate,
+) -> CellState {
+    let before_start = class.start.is_some_and(|s| date < s);
+    if total.is_none() && school_day && before_start {
+        return CellState::Pending;
+    }
+    cell_state(total, limit, school_day, date, today)
 }
 
 const LABEL_W: f64 = 76.0;
@@ -107,7 +124,7 @@ pub fn heat_map(props: &HeatMapProps) -> Html {
         let y = HEAD_H + CELL_H * r as f64;
         let cells = dates.iter().enumerate().map(|(i, d)| {
             let total = class.days.iter().find(|x| x.date == *d).map(|x| x.total_minutes);
-            let state = cell_state(total, g.limit_minutes, school(d), *d, props.today);
+            let state = state_of(class, total, g.limit_minutes, school(d), *d, props.today);
             let x = LABEL_W + CELL_W * i as f64;
             let (fill, text) = match state {
                 CellState::Ok(level) => (format!("var(--heat-{level})"), total.map(|t| t.to_string())),
@@ -194,7 +211,7 @@ fn table(props: &HeatMapProps, dates: &[NaiveDate]) -> Html {
                             <th scope="row">{ class.name.clone() }</th>
                             { for dates.iter().map(|d| {
                                 let total = class.days.iter().find(|x| x.date == *d).map(|x| x.total_minutes);
-                                let state = cell_state(total, g.limit_minutes, g.school_days.contains(d), *d, props.today);
+                                let state = state_of(class, total, g.limit_minutes, g.school_days.contains(d), *d, props.today);
                                 let text = match (state, total) {
                                     (CellState::Over, Some(v)) => format!("▲ {v}"),
                                     (_, Some(v)) => v.to_string(),
@@ -226,6 +243,8 @@ mod tests {
         assert_eq!(cell_state(None, 90, true, d("2026-11-16"), today), CellState::Missing);
         assert_eq!(cell_state(None, 90, false, d("2026-11-16"), today), CellState::Holiday);
         assert_eq!(cell_state(None, 90, false, d("2026-11-15"), today), CellState::Weekend);
+        // A make-up Saturday (调休) is a school day: without a report it is missing.
+        assert_eq!(cell_state(None, 90, true, d("2026-11-14"), today), CellState::Missing);
         assert_eq!(cell_state(None, 90, true, today, today), CellState::Pending);
     }
 

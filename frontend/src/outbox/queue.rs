@@ -199,6 +199,7 @@ mod tests {
             version,
             recorded_by: "teacher".into(),
             updated_at: "2026-11-20T10:00:00Z".into(),
+            school_day: true,
         }
     }
     fn ids(q: &Queue) -> Vec<&str> {

@@ -7,6 +7,9 @@
 //! `.flag[data-kind]` items, `#day-chart` (see `components::day_chart`), `#day-table`,
 //! `#week-trend` (see `components::week_trend`), `#subject-averages` with `[data-subject="math"]`
 //! rows (`data-value`), `#class-csv`, `#record-link` (teachers: to the entry page), `#print`,
+//! `#class-days` (the recorded days, `li[data-date][data-school-day]`, weekend homework marked
+//! `.weekend-homework`, `.delete-day` and its `.confirm-delete` where the account may remove
+//! the day), `#no-data` (no report in the period: never "nothing to look at"),
 //! `a.back-link` (to the grade comparison, for all but monitors), and the period picker's
 //! presets and `#period-from`, `#period-to`.
 
@@ -24,9 +27,10 @@ use crate::i18n::{grade_name, texts};
 use crate::load::{Load, use_load};
 use crate::route::Route;
 use crate::state::use_session;
-use shared::api::{ClassSummary, DayReport, Holiday, Me, Role};
+use shared::api::{ClassSummary, DayReport, Me, Role};
+use shared::calendar::SchoolCalendar;
+use shared::report::{EditWindow, MONITOR_EDIT_DAYS, check_report_date};
 use shared::{ClassId, Lang, Policy};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -73,13 +77,40 @@ fn class_view(props: &ViewProps) -> Html {
             None => Ok(Vec::new()),
         }
     });
-    let holidays = use_load(window, |w| async move {
+    let calendar = use_load(window, |w| async move {
         match w {
             // Without them every weekday would count as a school day; that is only a guess.
-            Some(w) => Ok(api::holidays(w.from(), w.to()).await.unwrap_or_default()),
-            None => Ok(Vec::new()),
+            Some(w) => {
+                let holidays = api::holidays(w.from(), w.to()).await.unwrap_or_default();
+                let makeup = api::makeup_days(w.from(), w.to()).await.unwrap_or_default();
+                Ok(SchoolCalendar::new(
+                    holidays.into_iter().map(|h| h.date).collect(),
+                    makeup.into_iter().map(|m| m.date).collect(),
+                ))
+            }
+            None => Ok(SchoolCalendar::default()),
         }
     });
+    // Who may remove a day recorded by mistake: as who may write it (API.md).
+    let own_class = props.me.user.class_id == Some(id);
+    let edit_window = match props.me.user.role {
+        Role::SchoolAdmin => Some(EditWindow::AnyPast),
+        Role::Teacher if own_class => Some(EditWindow::AnyPast),
+        Role::Monitor if own_class => Some(EditWindow::LastDays(MONITOR_EDIT_DAYS)),
+        _ => None,
+    };
+    let on_delete = {
+        let (summary_reload, reports_reload) = (summary.reload.clone(), reports.reload.clone());
+        Callback::from(move |r: DayReport| {
+            let (summary_reload, reports_reload) = (summary_reload.clone(), reports_reload.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                // A refusal (a newer correction, say) shows as the day still being there.
+                let _ = api::delete_report(r.class_id, r.date, r.version).await;
+                summary_reload.emit(());
+                reports_reload.emit(());
+            });
+        })
+    };
 
     let class = classes.data.value().and_then(|list| list.iter().find(|c| c.id == id).cloned());
     let title = class.as_ref().map_or_else(|| format!("#{id}"), |c| c.name.clone());
@@ -108,14 +139,17 @@ fn class_view(props: &ViewProps) -> Html {
         (Load::Failed(e), _) | (_, Load::Failed(e)) => notice::failed(e, lang),
         (Load::Loaded(s), Load::Loaded(r)) => match s.as_ref() {
             Some(s) => {
-                let holidays = holidays.data.value().unwrap_or_default();
+                let calendar = calendar.data.value().unwrap_or_default();
                 let subjects = subject_order(&props.policy, s, r);
                 let csv = api::class_reports_csv_url(id, s.from, s.to);
-                overview(
-                    &Shown { s, reports: r, holidays: &holidays, subjects: &subjects, csv },
-                    today,
-                    lang,
-                )
+                let shown = Shown { s, reports: r, calendar: &calendar, subjects: &subjects, csv };
+                html! {
+                    <>
+                        { overview(&shown, today, lang) }
+                        <RecordedDays reports={r.to_vec()} {today} {edit_window}
+                                      on_delete={on_delete.clone()} {lang} />
+                    </>
+                }
             }
             None => html! {},
         },
@@ -150,7 +184,7 @@ fn class_view(props: &ViewProps) -> Html {
 struct Shown<'a> {
     s: &'a ClassSummary,
     reports: &'a [DayReport],
-    holidays: &'a [Holiday],
+    calendar: &'a SchoolCalendar,
     /// The grade's subjects in the policy's order (their colours), then any others reported.
     subjects: &'a [String],
     csv: String,
@@ -170,7 +204,6 @@ fn subject_order(policy: &Policy, s: &ClassSummary, reports: &[DayReport]) -> Ve
 
 /// The chart's days: each date of the period with its subjects' minutes, in `subjects` order.
 fn day_stacks(v: &Shown<'_>) -> Vec<DayStack> {
-    let holidays: BTreeSet<chrono::NaiveDate> = v.holidays.iter().map(|h| h.date).collect();
     dates::range(v.s.from, v.s.to)
         .map(|date| {
             let report = v.reports.iter().find(|r| r.date == date);
@@ -191,7 +224,7 @@ fn day_stacks(v: &Shown<'_>) -> Vec<DayStack> {
                 date,
                 segments,
                 total: report.map(|r| r.total_minutes),
-                school_day: shared::calendar::is_school_day(date, &holidays),
+                school_day: report.map_or_else(|| v.calendar.is_school_day(date), |r| r.school_day),
             }
         })
         .collect()
@@ -234,7 +267,11 @@ fn overview(v: &Shown<'_>, today: chrono::NaiveDate, lang: Lang) -> Html {
             </section>
             <section class="card" id="class-flags">
                 <h2>{ t.flags_title }</h2>
-                <FlagList flags={s.flags.clone()} {lang} />
+                if s.days_reported == 0 && s.flags.is_empty() {
+                    <p class="no-data" id="no-data">{ no_data(lang) }</p>
+                } else {
+                    <FlagList flags={s.flags.clone()} {lang} />
+                }
             </section>
             <section class="card" id="day-chart-card">
                 <div class="card-head">
@@ -288,4 +325,83 @@ fn subject_bars(s: &ClassSummary, subjects: &[String], lang: Lang) -> Html {
 
 fn minutes_or_dash(v: Option<f64>) -> String {
     v.map_or_else(|| "–".to_owned(), |v| format!("{v:.1}"))
+}
+
+/// "No data": a class without a report in the period has nothing to judge, which is not the
+/// same as nothing to look at.
+fn no_data(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "暂无数据：这段时间没有登记。",
+        Lang::En => "No data: nothing was recorded in this period.",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RecordedDaysProps {
+    reports: Vec<DayReport>,
+    today: chrono::NaiveDate,
+    /// How far back this account may remove a day (`None`: not at all).
+    edit_window: Option<EditWindow>,
+    on_delete: Callback<DayReport>,
+    lang: Lang,
+}
+
+/// The days recorded in the period, newest first: weekend homework marked as such (kept, in no
+/// average), and a button to remove a day recorded by mistake where the account may.
+#[function_component(RecordedDays)]
+fn recorded_days(props: &RecordedDaysProps) -> Html {
+    let armed = use_state(|| None::<chrono::NaiveDate>);
+    let lang = props.lang;
+    let word = |zh: &'static str, en: &'static str| if lang == Lang::Zh { zh } else { en };
+    if props.reports.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="card" id="class-days">
+            <h2>{ word("已登记的日子", "Days recorded") }</h2>
+            <ul class="recorded-days">
+                { for props.reports.iter().rev().map(|r| {
+                    let may_delete = props
+                        .edit_window
+                        .is_some_and(|w| check_report_date(r.date, props.today, w).is_ok());
+                    let arm = {
+                        let (armed, date) = (armed.clone(), r.date);
+                        Callback::from(move |_: MouseEvent| armed.set(Some(date)))
+                    };
+                    let disarm = {
+                        let armed = armed.clone();
+                        Callback::from(move |_: MouseEvent| armed.set(None))
+                    };
+                    let confirm = {
+                        let (armed, on_delete, report) = (armed.clone(), props.on_delete.clone(), r.clone());
+                        Callback::from(move |_: MouseEvent| {
+                            armed.set(None);
+                            on_delete.emit(report.clone());
+                        })
+                    };
+                    html! {
+                        <li data-date={r.date.to_string()} data-school-day={r.school_day.to_string()}>
+                            <span class="day-date">{ format!("{} {}", dates::short(r.date), dates::weekday(r.date, lang)) }</span>
+                            <span class="day-total">{ format!("{} {}", r.total_minutes, word("分钟", "min")) }</span>
+                            if !r.school_day {
+                                <span class="weekend-homework badge">{ word("周末作业 · 不计入平均", "weekend homework · not counted") }</span>
+                            }
+                            if may_delete {
+                                if *armed == Some(r.date) {
+                                    <span class="delete-ask">
+                                        { word("删除这一天的记录？", "Remove this day's record?") }{" "}
+                                        <button type="button" class="danger confirm-delete" onclick={confirm}>{ word("删除", "Remove") }</button>
+                                        <button type="button" class="cancel-delete" onclick={disarm}>{ word("取消", "Cancel") }</button>
+                                    </span>
+                                } else {
+                                    <button type="button" class="delete-day" onclick={arm}
+                                            aria-label={format!("{} {}", word("删除", "Remove"), r.date)}>{ word("删除", "Remove") }</button>
+                                }
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
+    }
 }

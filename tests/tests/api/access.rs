@@ -206,6 +206,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep(PATCH,  "classes/{class}",     Json(r#"{"archived": false}"#),              SetUp, 200),
     ep(PUT,    "classes/{class}/reports/{today}",
                Json(r#"{"entries": [{"subject": "math", "minutes": 20}]}"#),       WriteReports, 200),
+    ep(DELETE, "classes/{class}/reports/{today}",            Empty, WriteReports, 204),
     ep(GET,    "classes/{class}/reports",                    Empty, ReadReports,  200),
     ep(GET,    "classes/{class}/reports.csv",                Empty, ReadReports,  200),
     ep(GET,    "classes/{class}/summary",                    Empty, ReadReports,  200),
@@ -220,6 +221,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep(GET,    "holidays",                                   Empty, AnySession,   200),
     ep(PUT,    "holidays/{holiday}",    Json(r#"{"name": "matrix day"}"#),          SetUp, 200),
     ep(DELETE, "holidays/{holiday}",                          Empty, SetUp,        204),
+    ep(GET,    "makeup-days",                                Empty, AnySession,   200),
+    ep(PUT,    "makeup-days/{makeup}",  Json(r#"{"name": "matrix day"}"#),          SetUp, 200),
+    ep(DELETE, "makeup-days/{makeup}",                        Empty, SetUp,        204),
     ep(GET,    "users",                                      Empty, SetUp,        200),
     ep(POST,   "users", Json(r#"{"username": "made-{uniq}", "password": "correct-horse-battery",
                              "display_name": "made", "role": "grade_leader", "grade": 9}"#), SetUp, 201),
@@ -263,6 +267,11 @@ impl Endpoint {
         self.changes_state() && !self.path.contains("dry_run=true")
     }
 
+    /// `DELETE classes/{class}/reports/{today}`: each caller allowed needs a day to remove.
+    pub fn removes_a_report(&self) -> bool {
+        self.method == Method::DELETE && self.path.starts_with("classes/{class}/reports/")
+    }
+
     /// `PUT classes/{class}/reports/{today}`, for messages.
     pub fn label(&self) -> String {
         format!("{} {}", self.method, self.path)
@@ -280,6 +289,9 @@ struct Place {
 
 /// The date the table makes a holiday of, and takes back.
 const HOLIDAY: &str = "2030-01-02";
+
+/// The Saturday the table makes a make-up day of, and takes back.
+const MAKEUP_DAY: &str = "2030-01-05";
 
 /// The id used for things that do not exist.
 const MISSING_ID: i64 = 999_999;
@@ -406,6 +418,7 @@ impl World {
             .replace("{today}", &self.today.to_string())
             .replace("{holiday}", HOLIDAY)
             .replace("{district}", &MISSING_ID.to_string())
+            .replace("{makeup}", MAKEUP_DAY)
     }
 
     /// The request of an endpoint aimed at a target, with its body, ready for more headers.

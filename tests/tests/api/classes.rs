@@ -66,17 +66,46 @@ async fn a_class_with_a_bad_grade_or_name_or_a_taken_name_is_refused() {
     // Arrange
     let school = School::new().await;
     school.class(7, "7(1)").await;
-    let cases: [(&str, Value, &str); 5] = [
-        ("grade 0", json!({ "grade": 0, "name": "0(1)" }), "invalid_grade"),
-        ("grade 10", json!({ "grade": 10, "name": "10(1)" }), "invalid_grade"),
-        ("an empty name", json!({ "grade": 7, "name": "" }), "invalid_name"),
-        ("a blank name", json!({ "grade": 7, "name": "   " }), "invalid_name"),
-        ("a name already taken", json!({ "grade": 7, "name": "7(1)" }), "class_name_taken"),
+    // Each case breaks one thing of its control, which is then accepted as sent (after the
+    // refusal, so that the class it makes cannot be why the case was refused).
+    let cases: [(&str, Value, Value, &str); 5] = [
+        (
+            "grade 0",
+            json!({"grade": 0, "name": "0(1)"}),
+            json!({"grade": 7, "name": "0(1)"}),
+            "invalid_grade",
+        ),
+        (
+            "grade 10",
+            json!({"grade": 10, "name": "10(1)"}),
+            json!({"grade": 9, "name": "10(1)"}),
+            "invalid_grade",
+        ),
+        (
+            "an empty name",
+            json!({"grade": 7, "name": ""}),
+            json!({"grade": 7, "name": "7(3)"}),
+            "invalid_name",
+        ),
+        (
+            "a blank name",
+            json!({"grade": 7, "name": "   "}),
+            json!({"grade": 7, "name": "7(4)"}),
+            "invalid_name",
+        ),
+        (
+            "a name already taken",
+            json!({"grade": 7, "name": "7(1)"}),
+            json!({"grade": 7, "name": "7(5)"}),
+            "class_name_taken",
+        ),
     ];
 
-    for (what, body, code) in cases {
+    for (what, body, control, code) in cases {
         // Act
         let response = school.admin.post("classes", &body).await;
+        let names = class_names(&school.admin).await;
+        let accepted = school.admin.post("classes", &control).await;
 
         // Assert
         assert_eq!(
@@ -85,8 +114,16 @@ async fn a_class_with_a_bad_grade_or_name_or_a_taken_name_is_refused() {
             "{what}: {}",
             response.text
         );
+        let stored = names.iter().filter(|n| Some(n.as_str()) == body["name"].as_str()).count();
+        assert!(stored <= usize::from(code == "class_name_taken"), "{what} was stored: {names:?}");
+        accepted.expect_status(201, &format!("the control of {what}"));
     }
-    assert_eq!(class_names(&school.admin).await, ["7(1)"], "a refused class was stored");
+    let names = class_names(&school.admin).await;
+    assert_eq!(
+        names,
+        ["0(1)", "10(1)", "7(1)", "7(3)", "7(4)", "7(5)"],
+        "a refused class was stored"
+    );
 }
 
 #[tokio::test]

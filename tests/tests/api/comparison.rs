@@ -2,14 +2,15 @@
 //! with the flags DESIGN.md's rules give.
 
 use crate::helpers::School;
+use crate::makeup_days::monday_weeks_ago;
 use chrono::NaiveDate;
 use reqwest::Method;
 use serde_json::{Value, json};
 use tests::Response;
 use tests::csv;
-use tests::setup::flag_kinds;
+use tests::setup::{days_after, flag_kinds};
 
-/// Grade 7 over the five days ending today. Five classes report every day, with daily totals
+/// Grade 7 over last week's five school days (Monday to Friday: only school days count). Five classes report every day, with daily totals
 /// whose averages are 56, 84, 100, 45 and 65: the grade average is 350 / 5 = 70 and the drift
 /// threshold max(10, 0.2 × 70) = 14. So 7(3) (+30) drifts above and is over the limit of 90,
 /// 7(4) (−25) drifts below, 7(1) (−14) and 7(2) (+14) sit exactly on the threshold and do not
@@ -28,32 +29,31 @@ const EVERY_DAY: [(&str, i64, i64); 5] =
 
 async fn grade_7() -> Grade7 {
     let school = School::new().await;
+    let monday = monday_weeks_ago(school.today, 1);
+    let day = |n: u64| days_after(monday, n);
     let mut ids = Vec::new();
     for (name, math, chinese) in EVERY_DAY {
         let class = school.class(7, name).await;
         for n in 0..5 {
             school
                 .admin
-                .put_report(class.id, school.days_ago(n), &[("math", math), ("chinese", chinese)])
+                .put_report(class.id, day(n), &[("math", math), ("chinese", chinese)])
                 .await;
         }
         ids.push((name.to_owned(), class.id));
     }
     let few_days = school.class(7, "7(6)").await;
     for n in 0..2 {
-        school.admin.put_report(few_days.id, school.days_ago(n), &[("math", 10)]).await;
+        school.admin.put_report(few_days.id, day(n), &[("math", 10)]).await;
     }
     ids.push(("7(6)".to_owned(), few_days.id));
     let silent = school.class(7, "7(7)").await;
     ids.push(("7(7)".to_owned(), silent.id));
     let grade_8 = school.class(8, "8(1)").await;
     for n in 0..5 {
-        school
-            .admin
-            .put_report(grade_8.id, school.days_ago(n), &[("math", 100), ("physics", 100)])
-            .await;
+        school.admin.put_report(grade_8.id, day(n), &[("math", 100), ("physics", 100)]).await;
     }
-    let (from, to) = (school.days_ago(4), school.today);
+    let (from, to) = (monday, day(4));
     Grade7 { school, from, to, ids }
 }
 

@@ -25,6 +25,11 @@ async fn malformed_json_wrong_types_and_unknown_fields_are_400_bad_json() {
         ("no entries at all", r#"{"note": "forgot"}"#),
     ];
     let api = &school.admin;
+    // The positive control: a body of the same shape, well formed, is stored.
+    let control = r#"{"entries": [{"subject": "math", "minutes": 10}], "note": "forgot"}"#;
+    let request =
+        api.request(Method::PUT, &path).header("content-type", "application/json").body(control);
+    let stored = api.send(request).await.expect_status(200, "the control").json["report"].clone();
 
     for (what, body) in raw_bodies {
         // Act
@@ -40,12 +45,22 @@ async fn malformed_json_wrong_types_and_unknown_fields_are_400_bad_json() {
             response.text
         );
     }
-    assert_eq!(api.report_on(class.id, school.today).await, None);
+    assert_eq!(api.report_on(class.id, school.today).await, Some(stored), "a 400 changed the day");
+    api.post("classes", &json!({ "grade": 7, "name": "7(8)" }))
+        .await
+        .expect_status(201, "the control: a grade that is a number");
     let class_with_text_grade =
         api.post("classes", &json!({ "grade": "seven", "name": "7(9)" })).await;
     class_with_text_grade.expect_error(400, "bad_json");
-    let login_with_number =
-        school.server.api().post("auth/login", &json!({ "username": 1, "password": 2 })).await;
+    let (admin, password) = (tests::server::ADMIN_USERNAME, tests::server::ADMIN_PASSWORD);
+    let as_text = json!({ "username": admin, "password": password });
+    let login_as_text = school.server.api().post("auth/login", &as_text).await;
+    login_as_text.expect_status(200, "the control: a log-in with text");
+    let login_with_number = school
+        .server
+        .api()
+        .post("auth/login", &json!({ "username": 1, "password": password }))
+        .await;
     login_with_number.expect_error(400, "bad_json");
 }
 
@@ -56,6 +71,12 @@ async fn a_date_that_is_not_a_date_is_400_bad_date() {
     let class = school.class(7, "7(1)").await;
     let body = report_body(&[("math", 10)]);
     let api = &school.admin;
+    // The positive control: the same requests with a date that is one.
+    let week_ago = school.days_ago(7);
+    api.put(&report_path(class.id, week_ago), &body).await.expect_status(200, "a real date");
+    api.get(&format!("classes/{}/reports?from={week_ago}&to={}", class.id, school.today))
+        .await
+        .expect_status(200, "a real range");
 
     for date in ["2026-02-30", "today", "20261105", "2026-11-05T00:00:00"] {
         // Act
@@ -120,7 +141,7 @@ async fn requests_without_a_valid_session_are_401_not_logged_in() {
     let post = stranger.post("classes", &json!({ "grade": 7, "name": "7(2)" })).await;
     post.expect_error(401, "not_logged_in");
     let put_policy = stranger.put("policy", &json!({})).await;
-    assert_eq!(put_policy.status, 401, "PUT policy without a session: {}", put_policy.text);
+    put_policy.expect_error(401, "not_logged_in");
     assert_eq!(school.admin.report_on(class.id, school.today).await, None);
     let classes = school.admin.get("classes").await.expect_status(200, "GET classes").json;
     assert_eq!(classes.as_array().map(Vec::len), Some(1));
@@ -282,6 +303,15 @@ async fn a_path_or_query_that_does_not_parse_is_400_bad_query() {
     // Arrange
     let school = School::new().await;
     let api = &school.admin;
+    let class = school.class(7, "7(1)").await;
+    // The positive control: the same paths with ids that are numbers.
+    for path in [
+        format!("classes/{}/reports", class.id),
+        format!("classes/{}/summary", class.id),
+        format!("schools/{}/grades/7/comparison", school.school_id),
+    ] {
+        api.get(&path).await.expect_status(200, "the control");
+    }
     let cases = [
         "classes/seven/reports".to_owned(),
         "classes/seven/summary".to_owned(),

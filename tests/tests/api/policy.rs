@@ -79,6 +79,15 @@ async fn an_invalid_policy_is_refused_with_invalid_policy_and_the_old_one_stays(
     // Arrange
     let school = School::new().await;
     let before = school.admin.get("policy").await.expect_status(200, "GET policy").json;
+    // The positive control: every case breaks one thing of this policy, which is accepted as
+    // it is (and changes nothing).
+    let control = school.admin.put("policy", &before).await.expect_status(200, "the control");
+    assert_eq!(
+        school.admin.get("policy").await.expect_status(200, "GET policy").json,
+        before,
+        "the policy as read is not the policy as written: {}",
+        control.text
+    );
     let broken: Vec<(&str, Value)> = vec![
         ("a grade without a limit", {
             let mut p = before.clone();

@@ -295,10 +295,25 @@ async fn a_file_with_bad_rows_is_refused_whole_with_every_problem_by_row_and_col
             assert!(!message.trim().is_empty(), "a problem without a message: {problem}");
         }
     }
+    // The positive control: the same file without its bad rows passes a dry run.
+    let bad_rows: BTreeSet<usize> = bad_file_problems().iter().map(|p| p.0 as usize).collect();
+    let good_only: String = BAD_FILE
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| !bad_rows.contains(&(i + 1)))
+        .map(|(_, line)| format!("{line}\n"))
+        .collect();
+    import(&school.admin, good_only.as_bytes(), true)
+        .await
+        .expect_status(200, &format!("the file's good rows alone:\n{good_only}"));
     assert_eq!(snapshot(&school.admin).await, before, "a refused file stored something");
     for username in ["fine-monitor", "fine-teacher"] {
         let login = school.server.api().login(username, PASSWORD).await;
-        assert_eq!(login.status, 401, "{username} of a refused file exists");
+        assert_eq!(
+            (login.status, login.code()),
+            (401, Some("invalid_credentials")),
+            "{username} of a refused file exists"
+        );
     }
     let audit = school.admin.get("audit?action=roster.import").await.expect_status(200, "audit");
     assert_eq!(audit.json["entries"], json!([]), "a refused import was logged as done");
@@ -308,6 +323,10 @@ async fn a_file_with_bad_rows_is_refused_whole_with_every_problem_by_row_and_col
 async fn a_file_without_rows_or_columns_is_refused_with_its_problem() {
     // Arrange
     let school = School::new().await;
+    // The positive control: each case takes one thing from (or adds one to) this file, which a
+    // dry run accepts as it is.
+    let control = "grade,class,role,username\n7,7(1),monitor,m-1\n";
+    import(&school.admin, control.as_bytes(), true).await.expect_status(200, "the control");
     let cases = [
         ("an empty file", "", (1, "", "roster_empty")),
         (

@@ -73,7 +73,11 @@ async fn an_archived_class_keeps_its_reports_leaves_every_table_and_takes_no_new
     let reports_after = school.admin.reports(old.id, school.days_ago(10), school.today).await;
     assert_eq!(reports_after, reports_before, "an archived class keeps its reports");
     let summary = school.admin.get(&format!("classes/{}/summary", old.id)).await;
-    assert_eq!(summary.expect_status(200, "its summary").json["days_reported"], 3);
+    // Only school days count (DESIGN.md): the weekdays among those three days.
+    let school_days = (1..=3)
+        .filter(|n| chrono::Datelike::weekday(&school.days_ago(*n)).num_days_from_monday() < 5)
+        .count();
+    assert_eq!(summary.expect_status(200, "its summary").json["days_reported"], school_days);
     school.admin.get(&format!("classes/{}/reports.csv", old.id)).await.expect_status(200, "csv");
 
     for (table, names) in ["comparison", "days", "subjects"]

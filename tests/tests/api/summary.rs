@@ -1,21 +1,25 @@
 //! `GET /classes/{id}/summary`: a class's days, averages per day and per subject, and flags.
 
 use crate::helpers::School;
+use crate::makeup_days::monday_weeks_ago;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde_json::json;
-use tests::setup::flag_kinds;
+use tests::setup::{days_after, flag_kinds};
 
 #[tokio::test]
 async fn a_summary_counts_the_days_averages_to_one_decimal_and_lists_the_flags() {
-    // Arrange: three days of 50, 60 and 101 minutes.
+    // Arrange: three school days (last week's Monday to Wednesday: only school days count) of
+    // 50, 60 and 101 minutes.
     let school = School::new().await;
     let class = school.class(7, "7(1)").await;
     let teacher = school.teacher("teacher-71", &class).await;
-    let days = [(school.days_ago(2), 20, 30), (school.days_ago(1), 25, 35), (school.today, 50, 51)];
+    let monday = monday_weeks_ago(school.today, 1);
+    let wednesday = days_after(monday, 2);
+    let days = [(monday, 20, 30), (days_after(monday, 1), 25, 35), (wednesday, 50, 51)];
     for (day, math, chinese) in days {
         school.admin.put_report(class.id, day, &[("math", math), ("chinese", chinese)]).await;
     }
-    let (from, to) = (school.days_ago(2), school.today);
+    let (from, to) = (monday, wednesday);
 
     // Act
     let response = teacher.get(&format!("classes/{}/summary?from={from}&to={to}", class.id)).await;
@@ -29,25 +33,26 @@ async fn a_summary_counts_the_days_averages_to_one_decimal_and_lists_the_flags()
     assert_eq!(summary["average_daily_minutes"], 70.3, "211 / 3 = 70.33…");
     assert_eq!(summary["subject_averages"], json!({ "math": 31.7, "chinese": 38.7 }));
     let flags = summary["flags"].as_array().expect("flags is a list");
-    assert_eq!(flags.len(), 1, "only today is over the limit: {summary}");
+    assert_eq!(flags.len(), 1, "only Wednesday is over the limit: {summary}");
     assert_eq!(flags[0]["kind"], "over_daily_limit");
     assert_eq!(flags[0]["severity"], "warning");
-    assert_eq!(flags[0]["date"], school.today.to_string());
+    assert_eq!(flags[0]["date"], wednesday.to_string());
     assert_eq!(flags[0]["total_minutes"], 101);
 }
 
 #[tokio::test]
 async fn a_class_whose_average_is_over_the_limit_gets_an_alert() {
-    // Arrange: 100 minutes on each of the last three days.
+    // Arrange: 100 minutes on each of three school days (last week's Monday to Wednesday).
     let school = School::new().await;
     let class = school.class(8, "8(1)").await;
+    let monday = monday_weeks_ago(school.today, 1);
     for n in 0..3 {
         school
             .admin
-            .put_report(class.id, school.days_ago(n), &[("physics", 60), ("math", 40)])
+            .put_report(class.id, days_after(monday, n), &[("physics", 60), ("math", 40)])
             .await;
     }
-    let (from, to) = (school.days_ago(2), school.today);
+    let (from, to) = (monday, days_after(monday, 2));
 
     // Act
     let response =
@@ -75,9 +80,12 @@ async fn a_class_whose_average_is_over_the_limit_gets_an_alert() {
 
 #[tokio::test]
 async fn a_class_with_no_reports_has_a_null_average() {
-    // Arrange
+    // Arrange: a class whose only report is older than the window: it started then, so every
+    // school day of the window before today is missing (a class set up today would have
+    // missed nothing: school_days.rs).
     let school = School::new().await;
     let class = school.class(7, "7(2)").await;
+    school.admin.put_report(class.id, school.days_ago(20), &[("math", 30)]).await;
 
     // Act
     let response = school.admin.get(&format!("classes/{}/summary", class.id)).await;

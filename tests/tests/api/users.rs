@@ -91,6 +91,22 @@ async fn each_invalid_account_is_refused_with_its_own_code_and_not_created() {
         body
     };
     let cid = json!({ "class_id": class.id });
+    let grade = |g: u8| json!({ "grade": g });
+    // Each case's control: the same account with the one broken thing mended.
+    let controls: Vec<Value> = vec![
+        with("mo", "monitor", cid.clone()),
+        with(&"m".repeat(40), "monitor", cid.clone()),
+        with("mon-itor", "monitor", cid.clone()),
+        with("mon.itor", "monitor", cid.clone()),
+        with("not-admin", "monitor", cid.clone()),
+        with("weak-monitor", "monitor", json!({ "class_id": class.id, "password": "tq8-mzv4" })),
+        with("super-user", "school_admin", json!({})),
+        with("lost-monitor", "monitor", cid.clone()),
+        with("lost-teacher", "teacher", cid.clone()),
+        with("lost-leader", "grade_leader", grade(9)),
+        with("leader-ten", "grade_leader", grade(8)),
+        with("ghost-monitor", "monitor", cid.clone()),
+    ];
     let cases: Vec<(&str, Value, &str)> = vec![
         ("a one-letter username", with("m", "monitor", cid.clone()), "invalid_username"),
         ("a 41-letter username", with(&"m".repeat(41), "monitor", cid.clone()), "invalid_username"),
@@ -141,7 +157,16 @@ async fn each_invalid_account_is_refused_with_its_own_code_and_not_created() {
         }
         let password = body["password"].as_str().unwrap_or_default();
         let login = school.server.api().login(username, password).await;
-        assert_eq!(login.status, 401, "{what}: the refused account {username} can log in");
+        assert_eq!(
+            (login.status, login.code()),
+            (401, Some("invalid_credentials")),
+            "{what}: the refused account {username} can log in"
+        );
+    }
+    assert_eq!(controls.len(), cases.len());
+    for ((what, _, _), control) in cases.iter().zip(&controls) {
+        let accepted = school.admin.post("users", control).await;
+        accepted.expect_status(201, &format!("the control of {what}"));
     }
     // The boundaries are accepted: 2 and 40 characters, a password of exactly 8.
     let mut shortest = with("ab", "monitor", cid.clone());
@@ -181,6 +206,10 @@ async fn only_an_admin_may_create_accounts() {
             .api()
             .login(body["username"].as_str().unwrap_or_default(), PASSWORD)
             .await;
-        assert_eq!(login.status, 401, "{who} made an account after all");
+        assert_eq!(
+            (login.status, login.code()),
+            (401, Some("invalid_credentials")),
+            "{who} made an account after all"
+        );
     }
 }

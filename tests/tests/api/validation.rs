@@ -20,7 +20,20 @@ async fn each_invalid_day_is_refused_with_its_code_and_stores_nothing() {
     let class = school.class(7, "7(1)").await;
     let day = school.days_ago(1);
     let stored = school.admin.put_report(class.id, day, &[("math", 30), ("chinese", 20)]).await;
-    let before = stored["report"].clone();
+    let mut before = stored["report"].clone();
+    // Each case's control: the same day with the one broken thing mended, accepted as sent.
+    let controls: Vec<Value> = vec![
+        report_body(&[("math", 10)]),
+        report_body(&[("math", 10)]),
+        report_body(&[("english", 10)]),
+        report_body(&[("math", 10), ("chinese", 20)]),
+        report_body(&[("math", 240)]),
+        report_body(&[("math", 0)]),
+        report_body(&[("math", 10)]),
+        report_body(&[("chinese", 240), ("math", 240), ("english", 120)]),
+        with_note(&[("math", 5)], &"x".repeat(500)),
+        with_client_id(&[("math", 5)], &"c".repeat(64)),
+    ];
     let cases: Vec<(&str, Value, &str)> = vec![
         ("a subject grade 7 does not have", report_body(&[("chemistry", 10)]), "unknown_subject"),
         ("a subject key in capitals", report_body(&[("Math", 10)]), "unknown_subject"),
@@ -42,7 +55,8 @@ async fn each_invalid_day_is_refused_with_its_code_and_stores_nothing() {
         ),
     ];
 
-    for (what, body, code) in cases {
+    assert_eq!(controls.len(), cases.len());
+    for ((what, body, code), control) in cases.into_iter().zip(controls) {
         // Act
         let response = school.admin.put(&report_path(class.id, day), &body).await;
 
@@ -56,6 +70,9 @@ async fn each_invalid_day_is_refused_with_its_code_and_stores_nothing() {
         response.expect_invalid(code);
         let after = school.admin.report_on(class.id, day).await;
         assert_eq!(after.as_ref(), Some(&before), "{what} changed the stored report");
+        let accepted = school.admin.put(&report_path(class.id, day), &control).await;
+        before =
+            accepted.expect_status(200, &format!("the control of {what}")).json["report"].clone();
     }
 }
 

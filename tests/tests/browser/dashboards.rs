@@ -1,6 +1,8 @@
 //! The dashboards on known data: a grade 7 whose 7(3) averages 110 minutes against the
 //! 90-minute limit, whose 7(2) left two school days unrecorded, with a school holiday in the
-//! period; and a grade 8 beside it. What the charts draw is read off the SVG's attributes.
+//! period; and a grade 8 beside it. What the charts draw is read off the SVG's attributes, and
+//! what a person reads off the text on screen: the numbers on the bars, in the tables and in
+//! the heat map, and the hatching that marks "over the limit" (a pattern the bar is filled with).
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde_json::{Value, json};
@@ -44,7 +46,8 @@ impl KnownSchool {
             .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
             .collect();
         let holiday = weekdays[0];
-        let missing = [weekdays[1], weekdays[2]];
+        // After 7(2)'s first report (weekdays[1]): missing days count from a class's start.
+        let missing = [weekdays[2], weekdays[3]];
         let reported: Vec<NaiveDate> = weekdays[1..].to_vec();
         admin
             .put(&format!("holidays/{holiday}"), &json!({"name": "校庆日"}))
@@ -92,9 +95,65 @@ pub async fn full_screenshot(b: &Browser, name: &str) {
     let width = b.js("return window.outerWidth").await.as_u64().unwrap_or(1280) as u32;
     let height =
         b.js("return document.documentElement.scrollHeight").await.as_u64().unwrap_or(900) as u32;
-    let _ = b.client.set_window_size(width, height.clamp(600, 6000) + 120).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    b.resize(width, height.clamp(600, 6000) + 120).await;
     b.screenshot(name).await;
+}
+
+/// The text a person reads beside an SVG bar: the first `text_css` in the bar's group.
+async fn text_beside(b: &Browser, bar_css: &str, text_css: &str) -> String {
+    b.find(bar_css).await;
+    let element =
+        format!("document.querySelector({bar_css:?}).parentNode.querySelector({text_css:?})");
+    b.shown_text(&element).await.unwrap_or_else(|| panic!("no {text_css} beside {bar_css}"))
+}
+
+/// How the part of a bar above the limit is painted: whether the bar has one, what fills it,
+/// and whether that fill is a pattern of the same SVG with visible strokes in it.
+#[derive(Debug, serde::Deserialize)]
+struct Hatching {
+    over_part: bool,
+    fill: String,
+    pattern: bool,
+    stroked_marks: u32,
+    height: f64,
+    shown: bool,
+}
+
+async fn hatching(b: &Browser, svg_css: &str, bar_css: &str) -> Hatching {
+    b.find(bar_css).await;
+    let script = format!(
+        r#"const svg = document.querySelector({svg_css:?});
+        const bar = document.querySelector({bar_css:?});
+        const part = bar.parentNode.querySelector('rect.over-part');
+        if (!part) return {{over_part: false, fill: '', pattern: false, stroked_marks: 0, height: 0, shown: false}};
+        const style = getComputedStyle(part);
+        const fill = part.getAttribute('fill') || style.fill;
+        const id = (/url\(["']?#([^"')]+)["']?\)/.exec(fill) || [])[1];
+        const pattern = id ? svg.querySelector('pattern#' + CSS.escape(id)) : null;
+        const marks = pattern ? Array.from(pattern.querySelectorAll('line, path')) : [];
+        const stroked = marks.filter(m => {{
+            const s = getComputedStyle(m);
+            return s.stroke !== 'none' && parseFloat(s.strokeWidth) > 0 && parseFloat(s.strokeOpacity) > 0;
+        }});
+        return {{over_part: true, fill, pattern: !!pattern, stroked_marks: stroked.length,
+                height: part.getBBox().height,
+                shown: style.display !== 'none' && style.visibility !== 'hidden' && parseFloat(style.opacity) > 0}};"#
+    );
+    serde_json::from_value(b.js(&script).await).expect("the hatching as the page reports it")
+}
+
+/// Asserts that the bar is hatched above the limit: its over-the-limit part is drawn, taller
+/// than nothing, filled with a pattern of its own SVG whose lines are stroked.
+#[track_caller]
+fn assert_hatched(h: &Hatching, what: &str) {
+    assert!(h.over_part, "{what}: no part of the bar is drawn above the limit");
+    assert!(
+        h.pattern,
+        "{what}: the part above the limit is filled with {:?}, not a pattern of its chart",
+        h.fill
+    );
+    assert!(h.stroked_marks >= 1, "{what}: the hatch pattern {:?} has no stroked line", h.fill);
+    assert!(h.height > 0.0 && h.shown, "{what}: the hatched part is not shown: {h:?}");
 }
 
 /// An attribute of the first element matching `css`, as a number.
@@ -172,6 +231,22 @@ async fn the_grade_page_draws_the_over_limit_class_above_the_limit_and_the_missi
         "the over-limit bar is not marked in text: {marked:?}"
     );
     assert_eq!(attr(&b, "#class-bars line.average-line", "data-average").await, "80.0");
+    assert_hatched(&hatching(&b, "#class-bars", &bar(&s.c3)).await, "7(3) over 90");
+    let under = hatching(&b, "#class-bars", &bar(&s.c1)).await;
+    assert!(!under.over_part, "7(1), under the limit, is hatched: {under:?}");
+
+    // Assert: what a person reads — the numbers on the bars and in the table.
+    assert_eq!(text_beside(&b, &bar(&s.c3), "text.bar-value").await, "▲ 110.0");
+    assert_eq!(text_beside(&b, &bar(&s.c1), "text.bar-value").await, "60.0");
+    assert_eq!(text_beside(&b, &bar(&s.c1), "text.class-name").await, "7(1)");
+    let row =
+        |c: &Class, cell: &str| format!("#comparison-table tr[data-class-id='{}'] {cell}", c.id);
+    assert_eq!(b.visible_text(&row(&s.c3, "td.average .avg-number")).await, "▲ 110.0");
+    assert_eq!(b.visible_text(&row(&s.c1, "td.average .avg-number")).await, "60.0");
+    assert_eq!(b.visible_text(&row(&s.c3, "th")).await, "7(3)");
+    let reported = s.reported.len();
+    assert_eq!(b.visible_text(&row(&s.c1, "td.days")).await, reported.to_string());
+    assert_eq!(b.visible_text(&row(&s.c2, "td.days")).await, (reported - 2).to_string());
 
     // Assert: the heat map tells a missing school day from the holiday and from a weekend.
     let cell = |c: &Class, d: NaiveDate| {
@@ -195,6 +270,10 @@ async fn the_grade_page_draws_the_over_limit_class_above_the_limit_and_the_missi
         label.as_str().is_some_and(|t| t.contains("未登记")),
         "the missing cell has no label: {label}"
     );
+    // ...and says so in the text drawn on each cell, not only in its tooltip.
+    assert_eq!(text_beside(&b, &cell(&s.c2, s.missing[0]), "text.cell-value").await, "未登记");
+    assert_eq!(text_beside(&b, &cell(&s.c3, over_day), "text.cell-value").await, "▲110");
+    assert_eq!(text_beside(&b, &cell(&s.c1, over_day), "text.cell-value").await, "60");
 
     // Assert: the subject that drives 7(3)'s load is maths.
     let top = attr(
@@ -204,6 +283,8 @@ async fn the_grade_page_draws_the_over_limit_class_above_the_limit_and_the_missi
     )
     .await;
     assert_eq!(top, "math");
+    let top_cell = format!("#subjects-table tr[data-class-id='{}'] td.top .cell-number", s.c3.id);
+    assert_eq!(b.visible_text(&top_cell).await, "★ 50.0");
 
     // Assert: a CSV link sits by every table, for the period shown.
     for (id, table) in
@@ -259,24 +340,20 @@ async fn the_grade_table_sorts_by_a_clicked_header_by_mouse_or_keyboard_and_pres
     b.click("#period-preset-week").await;
     let today = s.to;
     let monday = days_before(today, u64::from(today.weekday().num_days_from_monday()));
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let url = b.client.current_url().await.expect("a URL");
-        if url.query().is_some_and(|q| q.contains(&format!("from={monday}"))) {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "the address never took this week: {url}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    b.wait_until(
+        "the address takes this week",
+        &format!("return location.search.includes('from={monday}')"),
+        WAIT,
+    )
+    .await;
     assert_eq!(attr(&b, "#period-preset-week", "aria-pressed").await, "true");
     assert_eq!(
         b.find("#period-from").await.prop("value").await.unwrap_or_default().unwrap_or_default(),
         monday.to_string()
     );
     b.click("#period-preset-two-weeks").await;
-    b.wait_text("#period-preset-two-weeks", "pressed", |_| true).await;
-    let pressed = attr(&b, "#period-preset-two-weeks", "aria-pressed").await;
-    assert_eq!(pressed, "true");
+    b.find("#period-preset-two-weeks[aria-pressed='true']").await;
+    assert_eq!(attr(&b, "#period-preset-week", "aria-pressed").await, "false");
     b.close().await;
 }
 
@@ -306,6 +383,12 @@ async fn the_class_page_stacks_each_day_by_subject_against_the_limit_and_draws_t
         "the 110-minute day is not above the limit"
     );
     assert_eq!(attr(&b, "#day-chart line.average-line", "data-average").await, "80.0");
+    assert_hatched(&hatching(&b, "#day-chart", &format!("{g} rect.bar")).await, "110 on {day}");
+    // What a person reads: the day's total over its bar, the subject's average in words.
+    assert_eq!(text_beside(&b, &format!("{g} rect.bar"), "text.bar-value").await, "▲110");
+    let math = "#subject-averages [data-subject='math']";
+    assert_eq!(b.visible_text(&format!("{math} .bar-number")).await, "50.0 · 45%");
+    assert_eq!(b.visible_text(&format!("{math} .bar-name")).await, "数学");
     // The holiday is no school day, so it is not missing.
     assert_eq!(
         attr(&b, &format!("#day-chart g.day[data-date='{}']", s.holiday), "data-state").await,
@@ -329,10 +412,9 @@ async fn the_class_page_stacks_each_day_by_subject_against_the_limit_and_draws_t
     // Assert: 7(2)'s unrecorded school days are drawn as missing.
     b.goto(&format!("{}/classes/{}?{}", s.server.base_url, s.c2.id, s.query())).await;
     for day in s.missing {
-        assert_eq!(
-            attr(&b, &format!("#day-chart g.day[data-date='{day}']"), "data-state").await,
-            "missing"
-        );
+        let g = format!("#day-chart g.day[data-date='{day}']");
+        assert_eq!(attr(&b, &g, "data-state").await, "missing");
+        assert_eq!(b.visible_text(&format!("{g} text.missing-mark")).await, "✕", "{day}");
     }
     b.close().await;
 
@@ -369,6 +451,14 @@ async fn the_school_page_shows_every_grade_against_its_limit_and_the_classes_nee
     );
     let g8 = ".grade-section[data-grade='8']";
     assert_eq!(attr(&b, &format!("{g8} svg.glance-bar rect.bar"), "data-value").await, "87.5");
+    // What a person reads: each grade's average against its limit, and the flags counted.
+    let glance = |g: &str| format!("{g} .glance-numbers");
+    let (seven, eight) = (b.visible_text(&glance(g7)).await, b.visible_text(&glance(g8)).await);
+    assert!(seven.starts_with("80.0 ") && seven.ends_with(" 90"), "grade 7 reads {seven:?}");
+    assert!(eight.starts_with("87.5 ") && eight.ends_with(" 90"), "grade 8 reads {eight:?}");
+    let count = |kind: &str| format!("{g7} .flag-counts li[data-kind='{kind}'] .count");
+    assert_eq!(b.visible_text(&count("over_average_limit")).await, "1");
+    assert_eq!(b.visible_text(&count("missing_reports")).await, "1");
 
     // Assert: 7(3), the one alert, heads the attention list; its link opens its page.
     let first = b.find("#attention li.attention-item").await;

@@ -4,6 +4,7 @@
 mod dashboards;
 mod offline;
 mod print_report;
+mod screenshots;
 mod setup_school;
 mod tablet;
 mod walking_skeleton;

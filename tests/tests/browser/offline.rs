@@ -157,11 +157,19 @@ async fn a_server_stopped_in_the_middle_of_a_sync_loses_and_doubles_nothing() {
     tablet.find("#outbox-status[data-waiting='6']").await;
     tablet.emulate_network(false, 400).await;
     tablet.find("#outbox-status[data-state='sending']").await;
-    tokio::time::sleep(Duration::from_millis(900)).await;
+    // The middle of the sync: a first report is on the server, the rest are not.
+    let (oldest, newest) = (days_before(today, days.len() as u64 - 1), today);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while admin.reports(class, oldest, newest).await.is_empty() {
+        assert!(tokio::time::Instant::now() < deadline, "the first report never arrived");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     server.stop().await;
     tablet.find("#outbox-status[data-state='offline']").await;
     let left = tablet.js("return document.querySelector('#outbox-status').dataset.waiting").await;
     eprintln!("reports still waiting when the server stopped: {left}");
+    let left: u32 = left.as_str().and_then(|n| n.parse().ok()).unwrap_or_default();
+    assert!(left >= 1, "the server stopped after the sync, not in the middle of it");
     tablet.screenshot("tablet-server-down").await;
     server.restart().await;
     tablet.emulate_network(false, 0).await;

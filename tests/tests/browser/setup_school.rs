@@ -70,10 +70,9 @@ async fn page_screenshot(browser: &Browser, name: &str) {
     let (width, height) = browser.client.get_window_size().await.unwrap_or((1280, 900));
     let page = browser.js("return document.documentElement.scrollHeight").await;
     let page = page.as_u64().unwrap_or(u64::from(height as u32)).clamp(400, 4000) as u32;
-    let _ = browser.client.set_window_size(width as u32, page + 140).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    browser.resize(width as u32, page + 140).await;
     browser.screenshot(name).await;
-    let _ = browser.client.set_window_size(width as u32, height as u32).await;
+    browser.resize(width as u32, height as u32).await;
 }
 
 async fn open_section(browser: &Browser, section: &str) {
@@ -139,6 +138,8 @@ async fn a_school_sets_itself_up_from_a_roster_and_its_class_tablet_signs_in_wit
     // Assert: every problem by row and column, and nothing stored.
     pc.find("#roster-problems tr[data-row='2'][data-column='grade']").await;
     pc.find("#roster-problems tr[data-row='3'][data-column='username']").await;
+    let problem = pc.visible_text("#roster-problems tr[data-row='2'][data-column='grade']").await;
+    assert!(problem.contains('2'), "the problem row says its row: {problem:?}");
     assert!(!pc.exists("#roster-import").await, "a file with problems cannot be imported");
     page_screenshot(&pc, "setup-roster-problems").await;
     let users = admin.get("users").await.expect_status(200, "users").json;
@@ -150,7 +151,9 @@ async fn a_school_sets_itself_up_from_a_roster_and_its_class_tablet_signs_in_wit
     pc.click("#roster-preview").await;
 
     // Assert: the preview names what would be created, and still nothing is stored.
-    pc.find("#roster-result[data-dry-run='true'] #roster-classes li[data-class='7(2)']").await;
+    let class = "#roster-result[data-dry-run='true'] #roster-classes li[data-class='7(2)']";
+    let named = pc.visible_text(class).await;
+    assert!(named.contains("7(2)"), "the preview names the class: {named:?}");
     pc.find("#roster-accounts tr[data-username='xiaoming']").await;
     assert!(!pc.exists("#roster-accounts .password").await, "no password before the import");
     page_screenshot(&pc, "setup-roster-preview").await;
@@ -192,7 +195,8 @@ async fn a_school_sets_itself_up_from_a_roster_and_its_class_tablet_signs_in_wit
     pc.fill("#new-user-username", "sun.lei").await;
     pc.click("#create-user").await;
     pc.find("#user-created").await;
-    pc.find("#users-table tr[data-username='sun.lei']").await;
+    let row = pc.visible_text("#users-table tr[data-username='sun.lei']").await;
+    assert!(row.contains("孙老师") && row.contains("sun.lei"), "the new account reads {row:?}");
     page_screenshot(&pc, "setup-accounts").await;
     pc.click("#lang-switch").await;
     pc.wait_text("#admin-section-title", "turned English", |t| t == "Accounts").await;

@@ -57,12 +57,14 @@ async fn a_typical_day_of_four_subjects_takes_five_taps_on_the_class_tablet() {
     assert_eq!(taps, 5, "taps for a day of four subjects");
     let stored = admin.report_on(class, today).await.expect("the day is stored");
     assert_eq!(stored["total_minutes"], 70);
+    let said = tablet.visible_text("#save-status").await;
+    assert!(said.contains("已保存") && said.contains("70"), "the monitor reads {said:?}");
     tablet.js("document.querySelector('#save-status').scrollIntoView({block: 'center'})").await;
     tablet.screenshot("tablet-saved").await;
 
     // Assert: every control is finger-sized, upright and on its side.
     assert_finger_sized(&tablet, "upright (800 × 1280)").await;
-    tablet.client.set_window_size(1280, 800).await.expect("turning the tablet");
+    tablet.resize(1280, 800).await;
     tablet.js("window.scrollTo(0, 0)").await;
     assert_finger_sized(&tablet, "on its side (1280 × 800)").await;
     tablet.screenshot("tablet-landscape").await;

@@ -60,7 +60,9 @@ async fn a_monitor_sees_the_warning_while_typing_and_the_grade_leader_finds_the_
     // Act: submit.
     tablet.click("#submit-report").await;
     let report = stored_report(&admin, class, today).await;
-    tablet.wait_text("#save-status", "confirmed the save", |t| !t.trim().is_empty()).await;
+    let said =
+        tablet.wait_text("#save-status", "confirmed the save", |t| t.contains("已保存")).await;
+    assert!(said.contains("105"), "the confirmation says the day's total: {said:?}");
     tablet.screenshot("monitor-saved").await;
 
     // Assert: exactly what was typed reached the server, recorded by the class's monitor.
@@ -76,7 +78,8 @@ async fn a_monitor_sees_the_warning_while_typing_and_the_grade_leader_finds_the_
 
     // Assert: 7(1) carries today's over-limit flag; 7(3) the demo's over-average alert.
     let flagged = format!("tr[data-class-id='{class}'] .flag[data-kind='over_daily_limit']");
-    pc.find(&flagged).await;
+    let read = pc.visible_text(&flagged).await;
+    assert!(read.contains("单日超时"), "the flag says what it is in words: {read:?}");
     let over_average = class_id(&admin, "7(3)").await;
     pc.find(&format!("tr[data-class-id='{over_average}'] .flag[data-kind='over_average_limit']"))
         .await;

@@ -4,13 +4,14 @@
 //! once the operator has repaired the disk.
 
 use crate::disk::{ext4_image, in_namespace_of, in_private_mount, run};
-use crate::fixture::{School, is_root, loud_skip};
+use crate::fixture::{School, is_root};
 use std::process::Command;
+use tests::skip::cannot_run;
 
 #[tokio::test]
 async fn ready_is_503_while_the_disk_is_read_only_and_health_stays_200() {
     if !is_root() {
-        loud_skip("readiness::ready_is_503…", "needs root for a loop-mounted ext4 image");
+        cannot_run("readiness::ready_is_503…", "needs root for a loop-mounted ext4 image");
         return;
     }
     // Arrange: the server's directory is an ext4 file system that goes read-only on an error;

@@ -301,4 +301,5 @@ mod cases;
 mod districts;
 mod health;
 mod reports;
+mod school_days;
 mod schools;

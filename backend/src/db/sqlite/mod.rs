@@ -386,6 +386,7 @@ mod districts;
 mod health;
 mod inline;
 mod reports;
+mod school_days;
 mod schools;
 mod writer;
 

@@ -3,6 +3,7 @@
 use super::*;
 use crate::clock::now_rfc3339;
 use crate::db::rows::{SchoolPolicyRow, class_json, roster_json, school_grades};
+use crate::db::school_days::{class_starts_from, sql};
 use crate::db::{
     Account, Actor, NewAccount, RosterAccountRow, School, SchoolGrade, Schools, StoreResult,
 };
@@ -229,8 +230,20 @@ impl Schools for SqliteStore {
         .fetch_all(&mut *tx)
         .await
         .map_err(store_error)?;
+        let makeup: Vec<(SchoolId, NaiveDate)> = sqlx::query_as(sql::GRADE_MAKEUP_DATES)
+            .bind(window.from())
+            .bind(window.to())
+            .bind(grade)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(store_error)?;
+        let starts = sqlx::query_as(sql::GRADE_CLASS_STARTS)
+            .bind(grade)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(store_error)?;
         tx.rollback().await.map_err(store_error)?;
-        school_grades(schools, classes, holidays)
+        school_grades(schools, classes, holidays, makeup, class_starts_from(starts)?)
     }
 
     async fn all_classes(&self, school: SchoolId) -> StoreResult<Vec<ClassInfo>> {

@@ -359,6 +359,7 @@ fn day(
                 version: row.get(2).map_err(rusqlite_error)?,
                 recorded_by: row.get(3).map_err(rusqlite_error)?,
                 updated_at: row.get(4).map_err(rusqlite_error)?,
+                school_day: !shared::calendar::is_weekend(date),
             }),
         };
         let subject: Option<String> = row.get(5).map_err(rusqlite_error)?;

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod audit;
 pub mod classes;
 pub mod holidays;
+pub mod makeup_days;
 pub mod policy;
 pub mod policy_draft;
 pub mod roster;
@@ -119,7 +120,12 @@ pub fn admin_page(props: &AdminPageProps) -> Html {
         AdminSection::Accounts => html! { <accounts::AccountsSection /> },
         AdminSection::Roster => html! { <roster::RosterSection /> },
         AdminSection::Policy => html! { <policy::PolicySection /> },
-        AdminSection::Holidays => html! { <holidays::HolidaysSection /> },
+        AdminSection::Holidays => html! {
+            <>
+                <holidays::HolidaysSection />
+                <makeup_days::MakeupDaysSection />
+            </>
+        },
         AdminSection::Audit => html! { <audit::AuditSection /> },
     };
     html! {

@@ -230,6 +230,7 @@ mod tests {
             version: 3,
             recorded_by: "m".into(),
             updated_at: "2026-11-19T10:00:00Z".into(),
+            school_day: true,
         };
         let form = apply(
             Form::new(d("2026-11-20"), subjects()),
