@@ -576,3 +576,30 @@ async fn a_school_admin_cannot_make_a_district_admin() {
     // Assert
     refused.expect_invalid("invalid_role");
 }
+
+#[tokio::test]
+async fn a_schools_make_up_saturday_is_a_school_day_in_the_coverage_and_no_other_schools() {
+    // Arrange
+    let d = District::new().await;
+    let saturday = saturday_before(d.outside.today);
+    let east_class = d.east.admin.create_class(7, "7(1)").await;
+    d.west.admin.create_class(7, "7(1)").await;
+    d.east
+        .admin
+        .put(&format!("makeup-days/{saturday}"), &json!({"name": "调休"}))
+        .await
+        .expect_status(200, "east's make-up Saturday");
+
+    // Act
+    let coverage = d.bureau.get(&d.path(&format!("coverage?date={saturday}"))).await.json;
+
+    // Assert
+    let east = &coverage["schools"][0];
+    assert_eq!(
+        (east["school_id"].as_i64(), east["school_day"].as_bool()),
+        (Some(d.east.id), Some(true))
+    );
+    assert_eq!(east["missing"], json!([east_class.name]));
+    assert_eq!(coverage["schools"][1]["school_day"], false, "west keeps its weekend");
+    assert_eq!((coverage["classes"].as_u64(), coverage["reported"].as_u64()), (Some(1), Some(0)));
+}
