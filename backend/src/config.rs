@@ -119,6 +119,18 @@ pub enum Command {
         /// `username:password` of the school's first admin.
         #[arg(long)]
         admin: String,
+        /// The district the school belongs to (`add-district` prints its id).
+        #[arg(long)]
+        district: Option<i64>,
+    },
+    /// Create a district and its first district admin, then print the district's id.
+    AddDistrict {
+        /// The district's name.
+        #[arg(long)]
+        name: String,
+        /// `username:password` of the district's first admin.
+        #[arg(long)]
+        admin: String,
     },
     /// Write a consistent copy of the database to a new file (safe while the server runs).
     Backup {

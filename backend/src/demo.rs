@@ -110,7 +110,93 @@ pub async fn load(store: &dyn Store) -> Result<String, String> {
     }
     crate::demo_cases::load(store, &school, &actor).await?;
     crate::demo_plans::load(store, &school, &policy, &password_hash, today).await?;
-    Ok(instructions())
+    let district = load_district(store, school.id, window).await?;
+    Ok(instructions() + &district_instructions(district))
+}
+
+/// The demo district's name, its admin, and its two small schools besides the demo school:
+/// (name, admin, grade 7 and 8 limits, drift ratio, the classes' averages of grades 7 and 8).
+const DEMO_DISTRICT: &str = "演示区 Demo District";
+const DEMO_DISTRICT_ADMIN: &str = "district";
+/// A small demo school: name, admin, grade 7 and 8 limits, drift ratio, classes' averages.
+type SmallSchool = (&'static str, &'static str, [u32; 2], f64, [[u32; 2]; 2]);
+const SMALL_SCHOOLS: [SmallSchool; 2] = [
+    ("城东中学 East Middle School", "admin-east", [60, 70], 0.2, [[55, 72], [66, 40]]),
+    ("城西中学 West Middle School", "admin-west", [100, 110], 0.3, [[95, 90], [120, 101]]),
+];
+
+/// Loads (or tops up) the demo district: the demo school and two small schools with policies
+/// of their own, and the district admin `district`.
+async fn load_district(
+    store: &dyn Store,
+    demo_school: shared::SchoolId,
+    window: Window,
+) -> Result<shared::district::DistrictId, String> {
+    let err = |e: crate::db::StoreError| e.to_string();
+    let district = match store.district_by_name(DEMO_DISTRICT).await.map_err(err)? {
+        Some(d) => d,
+        None => {
+            crate::bootstrap::create_district(
+                store,
+                DEMO_DISTRICT,
+                DEMO_DISTRICT_ADMIN,
+                DEMO_PASSWORD,
+            )
+            .await?
+        }
+    };
+    let actor = Actor { username: "demo".into(), ..Actor::system(Some(demo_school)) };
+    store.join_district(district.id, demo_school, &actor).await.map_err(err)?;
+    for (name, admin, limits, drift_ratio, averages) in SMALL_SCHOOLS {
+        let school = match store.school_by_name(name).await.map_err(err)? {
+            Some(s) => s,
+            None => {
+                let school = crate::bootstrap::create_district_school(
+                    store,
+                    district.id,
+                    name,
+                    admin,
+                    DEMO_PASSWORD,
+                )
+                .await?;
+                let mut policy = store.policy(school.id).await.map_err(err)?;
+                for (grade, limit) in [7, 8].into_iter().zip(limits) {
+                    policy.limits.insert(Grade::new(grade).map_err(|e| e.to_string())?, limit);
+                }
+                policy.drift_ratio = drift_ratio;
+                let actor = Actor { username: "demo".into(), ..Actor::system(Some(school.id)) };
+                store.set_policy(school.id, &policy, &actor).await.map_err(err)?;
+                school
+            }
+        };
+        let policy = store.policy(school.id).await.map_err(err)?;
+        let actor = Actor { username: "demo".into(), ..Actor::system(Some(school.id)) };
+        let calendar = store.calendar(school.id, window).await.map_err(err)?;
+        for (grade, classes) in [7, 8].into_iter().zip(averages) {
+            let grade = Grade::new(grade).map_err(|e| e.to_string())?;
+            let existing = store.classes(school.id, Some(grade)).await.map_err(err)?;
+            for (i, average) in classes.into_iter().enumerate() {
+                let class_name = format!("{grade}({})", i + 1);
+                let class = match existing.iter().find(|c| c.name == class_name) {
+                    Some(c) => c.clone(),
+                    None => store
+                        .create_class(school.id, grade, &class_name, &actor)
+                        .await
+                        .map_err(err)?,
+                };
+                let days = (&calendar, window);
+                fill_reports(store, &actor, &policy, &class, days, average, false, admin).await?;
+            }
+        }
+    }
+    Ok(district.id)
+}
+
+fn district_instructions(id: shared::district::DistrictId) -> String {
+    format!(
+        "\nDemo district \"{DEMO_DISTRICT}\" (the demo school and two small schools):\n  {DEMO_DISTRICT_ADMIN:<14} {DEMO_PASSWORD}   district_admin of district {id} (read only; board /district/{id}, wall screen /district/{id}/wall)\n  {:<14} {DEMO_PASSWORD}   school_admin of {}\n  {:<14} {DEMO_PASSWORD}   school_admin of {}\n",
+        SMALL_SCHOOLS[0].1, SMALL_SCHOOLS[0].0, SMALL_SCHOOLS[1].1, SMALL_SCHOOLS[1].0
+    )
 }
 
 async fn ensure_account(

@@ -27,8 +27,11 @@ async fn main() -> std::process::ExitCode {
         Some(Command::RecheckCases { today, claim }) => {
             backend::http::cases::recheck_cli(&cli, today, claim).await
         }
-        Some(Command::AddSchool { name, admin }) => {
-            backend::bootstrap::add_school(&cli, &name, &admin).await
+        Some(Command::AddSchool { name, admin, district }) => {
+            backend::bootstrap::add_school(&cli, &name, &admin, district).await
+        }
+        Some(Command::AddDistrict { name, admin }) => {
+            backend::bootstrap::add_district(&cli, &name, &admin).await
         }
     };
     match result {

@@ -13,6 +13,7 @@ use shared::api::{
 use shared::{ClassId, Grade, Lang, Policy, SchoolId};
 
 pub mod cases;
+pub mod district;
 pub mod setup;
 
 const BASE: &str = "/api/v1";
@@ -66,7 +67,12 @@ pub async fn logout() -> Result<(), ApiError> {
 /// by side: one round trip, not two, before a page can show anything.
 pub async fn me_and_policy() -> Result<(Me, Policy), ApiError> {
     let (me, policy) = futures::future::join(get::<Me>("/me"), get::<Policy>("/policy")).await;
-    Ok((me?, policy?))
+    let me = me?;
+    // A district admin has no school, so no policy of its own (each school's comes with it).
+    if me.user.role == shared::api::Role::DistrictAdmin {
+        return Ok((me, Policy::default()));
+    }
+    Ok((me, policy?))
 }
 
 pub async fn classes() -> Result<Vec<ClassInfo>, ApiError> {

@@ -84,6 +84,12 @@ fn full_app_screen(route: &Route) -> Html {
         }
         Route::Admin { section } => html! { <AdminPage section={*section} /> },
         Route::Account => html! { <AccountPage /> },
+        Route::District { id } => {
+            html! { <crate::pages::district::DistrictPage id={*id} /> }
+        }
+        Route::DistrictWall { id } => {
+            html! { <crate::pages::district_wall::DistrictWallPage id={*id} /> }
+        }
         Route::Cases => html! { <crate::pages::cases::CasesPage /> },
         Route::ClassPlans { id } => html! { <crate::pages::plans::PlansPage id={*id} /> },
         Route::Notice { token } => {

@@ -1111,6 +1111,8 @@ pub fn role_name(role: Role, lang: Lang) -> &'static str {
         (Role::SchoolAdmin, Lang::En) => "school admin",
         (Role::SubjectTeacher, Lang::Zh) => "任课教师",
         (Role::SubjectTeacher, Lang::En) => "subject teacher",
+        (Role::DistrictAdmin, Lang::Zh) => "区域管理员",
+        (Role::DistrictAdmin, Lang::En) => "district admin",
     }
 }
 

@@ -36,6 +36,12 @@ pub enum Route {
     /// The class tablet's sign-in with a code (open to anyone).
     #[at("/tablet")]
     Tablet,
+    /// A district admin's board: every school of the district side by side, read only.
+    #[at("/district/:id")]
+    District { id: shared::district::DistrictId },
+    /// The district's wall screen: large type, live as reports arrive.
+    #[at("/district/:id/wall")]
+    DistrictWall { id: shared::district::DistrictId },
     /// One's own account: change the password.
     #[at("/account")]
     Account,
@@ -67,6 +73,7 @@ pub fn home_for(me: &Me) -> Route {
         (Role::GradeLeader, _, Some(grade)) => {
             Route::Comparison { school: user.school_id, grade: grade.get() }
         }
+        (Role::DistrictAdmin, _, _) => Route::District { id: me.district_id.unwrap_or(0) },
         _ => Route::School,
     }
 }

@@ -18,6 +18,8 @@ pub enum Role {
     SchoolAdmin,
     /// A subject teacher (任课教师): files plans for the classes and subjects of its `teaching`.
     SubjectTeacher,
+    /// An education bureau's account: reads every school of its district, writes none.
+    DistrictAdmin,
 }
 
 impl Role {
@@ -28,13 +30,21 @@ impl Role {
             Role::GradeLeader => "grade_leader",
             Role::SchoolAdmin => "school_admin",
             Role::SubjectTeacher => "subject_teacher",
+            Role::DistrictAdmin => "district_admin",
         }
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        [Role::Monitor, Role::Teacher, Role::GradeLeader, Role::SchoolAdmin, Role::SubjectTeacher]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+        [
+            Role::Monitor,
+            Role::Teacher,
+            Role::GradeLeader,
+            Role::SchoolAdmin,
+            Role::SubjectTeacher,
+            Role::DistrictAdmin,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
     }
 }
 
@@ -53,6 +63,9 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// `null` on the wire for an account without a school (a district admin), 0 in Rust: no
+    /// school has id 0, so every "same school" comparison refuses it.
+    #[serde(with = "crate::district::no_school_as_null")]
     pub school_id: SchoolId,
     /// The class of a monitor or teacher.
     pub class_id: Option<ClassId>,
@@ -86,6 +99,9 @@ pub struct Me {
     #[serde(flatten)]
     pub user: User,
     pub today: NaiveDate,
+    /// A district admin's district, or the district of a school account's school.
+    #[serde(default)]
+    pub district_id: Option<crate::district::DistrictId>,
 }
 
 /// `POST /api/v1/users`.

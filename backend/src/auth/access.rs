@@ -13,17 +13,33 @@ use crate::error::AppError;
 const NOT_YOURS: &str = "your account may not do this for this class";
 
 impl Account {
+    /// The district admin's one rule: it reads every school of its district as the school's
+    /// admin reads it, and writes nothing of any school (no write check below lets it: its
+    /// `school_id` is 0, no school's, and it is not a school admin). Nothing crosses districts.
+    pub fn oversees(&self, school: SchoolId) -> bool {
+        self.role == Role::DistrictAdmin && self.district_schools.contains(&school)
+    }
+
+    /// Reading a school's own pages (its policy, classes, holidays, overview): its admins and
+    /// its district's admins; `own_school_reads` says whether the school's other accounts may.
+    pub fn can_read_school(&self, school: SchoolId, own_school_reads: bool) -> bool {
+        self.oversees(school)
+            || (school == self.school_id && (own_school_reads || self.role == Role::SchoolAdmin))
+    }
+
     /// Reading a class's reports and summary: monitors and teachers their class, grade leaders
-    /// their grade's classes, admins every class of their school.
+    /// their grade's classes, admins every class of their school, district admins every class
+    /// of their district.
     pub fn can_read_class(&self, class: &ClassInfo) -> bool {
-        class.school_id == self.school_id
-            && match self.role {
-                Role::Monitor | Role::Teacher => self.class_id == Some(class.id),
-                Role::GradeLeader => self.grade == Some(class.grade),
-                Role::SchoolAdmin => true,
-                // Its classes' summaries only, through `teaching` (see `http::plans`).
-                Role::SubjectTeacher => false,
-            }
+        self.oversees(class.school_id)
+            || class.school_id == self.school_id
+                && match self.role {
+                    Role::Monitor | Role::Teacher => self.class_id == Some(class.id),
+                    Role::GradeLeader => self.grade == Some(class.grade),
+                    Role::SchoolAdmin => true,
+                    // Its classes' summaries only, through `teaching` (see `http::plans`).
+                    Role::SubjectTeacher | Role::DistrictAdmin => false,
+                }
     }
 
     /// How far back the caller may write a class's reports, or `None` if not at all: monitors
@@ -43,15 +59,25 @@ impl Account {
         }
     }
 
-    /// Comparing a grade: teachers and grade leaders their own grade, admins every grade.
+    /// Comparing a grade: teachers and grade leaders their own grade, admins every grade,
+    /// district admins every grade of their district's schools.
     pub fn can_compare(&self, school: SchoolId, grade: Grade) -> bool {
-        school == self.school_id
-            && match self.role {
-                Role::Monitor => false,
-                Role::Teacher | Role::GradeLeader => self.grade == Some(grade),
-                Role::SchoolAdmin => true,
-                Role::SubjectTeacher => false,
-            }
+        self.oversees(school)
+            || school == self.school_id
+                && match self.role {
+                    Role::Monitor | Role::SubjectTeacher | Role::DistrictAdmin => false,
+                    Role::Teacher | Role::GradeLeader => self.grade == Some(grade),
+                    Role::SchoolAdmin => true,
+                }
+    }
+
+    /// The endpoints of a district: its own district admins only.
+    pub fn require_district(&self, district: shared::district::DistrictId) -> Result<(), AppError> {
+        if self.role == Role::DistrictAdmin && self.district_id == Some(district) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("only the district's admins may see this district"))
+        }
     }
 
     /// Setting up classes, accounts and the policy: the school's admins.
@@ -75,7 +101,7 @@ impl Account {
     /// `Some(Some(g))` one grade, `None` only its own class.
     pub fn visible_grade(&self) -> Option<Option<Grade>> {
         match self.role {
-            Role::SchoolAdmin => Some(None),
+            Role::SchoolAdmin | Role::DistrictAdmin => Some(None),
             Role::GradeLeader => Some(self.grade),
             Role::Monitor | Role::Teacher | Role::SubjectTeacher => None,
         }
@@ -96,7 +122,7 @@ impl Account {
             Role::SchoolAdmin => return Some(None),
             Role::Teacher if self.class_id == Some(class.id) => return Some(None),
             Role::Teacher | Role::SubjectTeacher => {}
-            Role::Monitor | Role::GradeLeader => return None,
+            Role::Monitor | Role::GradeLeader | Role::DistrictAdmin => return None,
         }
         let subjects: Vec<String> =
             teaching.iter().filter(|t| t.class_id == class.id).map(|t| t.subject.clone()).collect();
@@ -143,7 +169,7 @@ impl Account {
             && match self.role {
                 Role::GradeLeader => self.grade == Some(grade),
                 Role::SchoolAdmin => true,
-                Role::Monitor | Role::Teacher | Role::SubjectTeacher => false,
+                Role::Monitor | Role::Teacher | Role::SubjectTeacher | Role::DistrictAdmin => false,
             }
     }
 
@@ -160,29 +186,34 @@ impl Account {
                 Role::SubjectTeacher => case.assignee_id == Some(self.id),
                 Role::GradeLeader => self.grade == Some(case.grade),
                 Role::SchoolAdmin => true,
-                Role::Monitor => false,
+                Role::Monitor | Role::DistrictAdmin => false,
             }
     }
 
     /// Cases: read — the class's teacher, the subject teacher it is assigned to, grade leaders
     /// their grade, admins their school, district admins their district.
     pub fn can_read_case(&self, case: &Case) -> bool {
-        case.school_id == self.school_id
-            && match self.role {
-                Role::Teacher => {
-                    self.class_id == Some(case.class_id) || case.assignee_id == Some(self.id)
+        self.oversees(case.school_id)
+            || case.school_id == self.school_id
+                && match self.role {
+                    Role::Teacher => {
+                        self.class_id == Some(case.class_id) || case.assignee_id == Some(self.id)
+                    }
+                    Role::SubjectTeacher => case.assignee_id == Some(self.id),
+                    Role::GradeLeader => self.grade == Some(case.grade),
+                    Role::SchoolAdmin => true,
+                    Role::Monitor | Role::DistrictAdmin => false,
                 }
-                Role::SubjectTeacher => case.assignee_id == Some(self.id),
-                Role::GradeLeader => self.grade == Some(case.grade),
-                Role::SchoolAdmin => true,
-                Role::Monitor => false,
-            }
     }
 
     /// Whether the account may list cases at all (the list holds those [`Self::can_read_case`]).
     pub fn may_list_cases(&self) -> bool {
         match self.role {
-            Role::Teacher | Role::SubjectTeacher | Role::GradeLeader | Role::SchoolAdmin => true,
+            Role::Teacher
+            | Role::SubjectTeacher
+            | Role::GradeLeader
+            | Role::SchoolAdmin
+            | Role::DistrictAdmin => true,
             Role::Monitor => false,
         }
     }
@@ -190,7 +221,7 @@ impl Account {
     /// A grade's report of its cases: those who manage the grade's cases (and, merge: district
     /// admins of the school's district).
     pub fn can_read_cases_report(&self, school: SchoolId, grade: Grade) -> bool {
-        self.can_manage_cases(school, grade)
+        self.oversees(school) || self.can_manage_cases(school, grade)
     }
 
     /// Spot checks: draw, record, open a case from — the school's admins.
@@ -200,7 +231,7 @@ impl Account {
 
     /// Spot checks: read — the school's admins (merge: and district admins of its district).
     pub fn can_read_spot_checks(&self, school: SchoolId) -> bool {
-        school == self.school_id && self.role == Role::SchoolAdmin
+        self.oversees(school) || school == self.school_id && self.role == Role::SchoolAdmin
     }
 }
 
@@ -221,6 +252,8 @@ mod tests {
             password_hash: String::new(),
             disabled: false,
             tablet: false,
+            district_id: None,
+            district_schools: Default::default(),
         }
     }
 
@@ -266,6 +299,27 @@ mod tests {
         assert!(teacher.can_compare(1, g7) && !teacher.can_compare(1, g8));
         assert!(leader.can_compare(1, g7) && !leader.can_compare(1, g8));
         assert!(admin.can_compare(1, g8) && !admin.can_compare(2, g7));
+    }
+
+    #[test]
+    fn a_district_admin_reads_its_district_and_writes_nothing() {
+        let in_district = class(1, 1, 7);
+        let other_district = class(4, 2, 7);
+        let bureau = Account {
+            school_id: 0,
+            district_id: Some(9),
+            district_schools: std::sync::Arc::new([1].into_iter().collect()),
+            ..account(Role::DistrictAdmin, None, 0)
+        };
+        assert!(bureau.can_read_class(&in_district) && !bureau.can_read_class(&other_district));
+        let g7 = Grade::new(7).unwrap();
+        assert!(bureau.can_compare(1, g7) && !bureau.can_compare(2, g7));
+        assert!(bureau.can_read_school(1, false) && !bureau.can_read_school(2, true));
+        assert_eq!(bureau.edit_window(&in_district), None);
+        assert!(bureau.require_admin().is_err());
+        assert!(bureau.require_district(9).is_ok() && bureau.require_district(8).is_err());
+        let admin = account(Role::SchoolAdmin, None, 0);
+        assert!(admin.require_district(9).is_err() && !admin.oversees(1));
     }
 
     #[test]

@@ -136,6 +136,13 @@ impl FromRequestParts<AppState> for CurrentUser {
             });
         }
         crate::http::observe::note_account(parts, session.account.id);
-        Ok(CurrentUser(session.account))
+        let mut account = session.account;
+        if let (shared::api::Role::DistrictAdmin, Some(district)) =
+            (account.role, account.district_id)
+        {
+            let schools = state.store.district_school_ids(district).await?;
+            account.district_schools = std::sync::Arc::new(schools.into_iter().collect());
+        }
+        Ok(CurrentUser(account))
     }
 }

@@ -2,6 +2,7 @@
 //! `DATABASE_URL`. Each implementation owns its migrations. Handlers speak only to the trait.
 
 pub mod cases;
+pub mod districts;
 pub mod health;
 pub mod plans;
 mod postgres;
@@ -18,6 +19,7 @@ use shared::{ClassId, Grade, Policy, SchoolId, UserId, Window};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+pub use districts::Districts;
 pub use postgres::PgStore;
 pub use school_days::{ClassStart, DeleteOutcome, SchoolDays, SubjectDays, school_day_sums};
 pub use sqlite::SqliteStore;
@@ -90,6 +92,12 @@ pub struct Account {
     pub disabled: bool,
     /// A class tablet's account, signed in with a device code; it has no usable password.
     pub tablet: bool,
+    /// A district admin's district. A district admin has no school: its `school_id` is 0,
+    /// which no school has, so every "same school" rule refuses it.
+    pub district_id: Option<shared::district::DistrictId>,
+    /// The schools a district admin reads (its district's), filled in for each request by
+    /// [`crate::auth::CurrentUser`]; empty for everyone else.
+    pub district_schools: Arc<BTreeSet<SchoolId>>,
 }
 
 /// A new account, checked and with its password already hashed.
@@ -154,7 +162,7 @@ impl Actor {
         Actor {
             user_id: Some(account.id),
             username: account.username.clone(),
-            school_id: Some(account.school_id),
+            school_id: (account.school_id != 0).then_some(account.school_id),
             address: address.to_owned(),
         }
     }
@@ -236,6 +244,7 @@ pub trait Store:
     + cases::CaseStore
     + plans::Plans
     + Throttle
+    + Districts
 {
 }
 
@@ -249,6 +258,7 @@ impl<T> Store for T where
         + cases::CaseStore
         + plans::Plans
         + Throttle
+        + Districts
 {
 }
 

@@ -168,9 +168,9 @@ pub(super) fn school_grades(
 
 /// The columns of an [`AccountRow`], from `users u` left-joined with its class `c`
 /// ([`ACCOUNT_FROM`]).
-pub(super) const ACCOUNT_COLUMNS: &str = "u.id, u.school_id, u.username, u.display_name, u.role, \
+pub(super) const ACCOUNT_COLUMNS: &str = "u.id, COALESCE(u.school_id, 0) AS school_id, u.username, u.display_name, u.role, \
     u.class_id, COALESCE(u.grade, c.grade) AS grade, c.name AS class_name, u.password_hash, \
-    u.disabled_at IS NOT NULL AS disabled, u.tablet";
+    u.disabled_at IS NOT NULL AS disabled, u.tablet, u.district_id";
 
 pub(super) const ACCOUNT_FROM: &str = "users u LEFT JOIN classes c ON c.id = u.class_id";
 
@@ -187,6 +187,7 @@ pub(super) struct AccountRow {
     password_hash: String,
     disabled: bool,
     tablet: bool,
+    district_id: Option<i64>,
 }
 
 impl AccountRow {
@@ -205,6 +206,7 @@ impl AccountRow {
             password_hash: row.get(8)?,
             disabled: row.get(9)?,
             tablet: row.get(10)?,
+            district_id: row.get(11)?,
         })
     }
 
@@ -221,6 +223,8 @@ impl AccountRow {
             password_hash: self.password_hash,
             disabled: self.disabled,
             tablet: self.tablet,
+            district_id: self.district_id,
+            district_schools: Default::default(),
         })
     }
 }

@@ -269,10 +269,23 @@ async fn list(
         ),
         None => None,
     };
-    // merge: a district admin lists the cases of every school of the district.
+    let filter = CaseFilter { status, grade, class_id };
+    // A district admin lists the cases of every school of its district, newest first.
+    if user.role == shared::api::Role::DistrictAdmin {
+        let mut all = Vec::new();
+        for id in user.district_schools.iter().copied() {
+            let school = school(&state, id).await?;
+            let today = today_in(&school);
+            let cases = state.store.cases(school.id, &filter).await?;
+            all.extend(
+                cases.into_iter().filter(|c| user.can_read_case(c)).map(|c| with_overdue(c, today)),
+            );
+        }
+        all.sort_by(|a, b| b.opened_at.cmp(&a.opened_at).then(b.id.cmp(&a.id)));
+        return Ok(Json(all));
+    }
     let school = school(&state, user.school_id).await?;
     let today = today_in(&school);
-    let filter = CaseFilter { status, grade, class_id };
     let cases = state.store.cases(school.id, &filter).await?;
     Ok(Json(
         cases
@@ -372,7 +385,7 @@ fn may_be_assigned(account: &Account, teaching: &[shared::api::Teaching], case: 
             }
             Role::SubjectTeacher => teaching.iter().any(|t| t.class_id == case.class_id),
             Role::GradeLeader => account.grade == Some(case.grade),
-            Role::Monitor | Role::SchoolAdmin => false,
+            Role::Monitor | Role::SchoolAdmin | Role::DistrictAdmin => false,
         }
 }
 

@@ -29,6 +29,10 @@ pub fn router() -> Router<AppState> {
 struct ListQuery {
     #[serde(default)]
     include_archived: bool,
+    /// The school whose classes to list: the caller's own by default; a district admin names
+    /// one of its district's.
+    #[serde(default)]
+    school_id: Option<shared::SchoolId>,
 }
 
 async fn list(
@@ -36,9 +40,14 @@ async fn list(
     CurrentUser(user): CurrentUser,
     AppQuery(query): AppQuery<ListQuery>,
 ) -> AppResult<Json<Vec<ClassInfo>>> {
+    // A district admin without a school named sees every class of its district.
+    if let (None, Some(district)) = (query.school_id, user.district_id) {
+        return Ok(Json(state.store.district_classes(district, query.include_archived).await?));
+    }
+    let school = crate::http::districts::named_school(&state, &user, query.school_id).await?.id;
     let classes = match user.visible_grade() {
-        Some(None) if query.include_archived => state.store.all_classes(user.school_id).await?,
-        Some(grade) => state.store.classes(user.school_id, grade).await?,
+        Some(None) if query.include_archived => state.store.all_classes(school).await?,
+        Some(grade) => state.store.classes(school, grade).await?,
         None => {
             let mut classes: Vec<ClassInfo> = match user.class_id {
                 Some(id) => state.store.class(id).await?.into_iter().collect(),

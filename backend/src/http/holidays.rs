@@ -14,10 +14,21 @@ use crate::db::Actor;
 use crate::error::{AppError, AppResult};
 use crate::http::classes::check_name;
 use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
-use crate::http::session::school_of;
 
 /// Without `from`, the holidays listed are those of the year around today.
 const DEFAULT_SPAN_DAYS: u32 = 366;
+
+/// `?from=&to=`, and `school_id` for a district admin (see `GET /classes`).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HolidayQuery {
+    from: Option<String>,
+    to: Option<String>,
+    #[serde(default, rename = "lang")]
+    _lang: Option<String>,
+    #[serde(default)]
+    school_id: Option<shared::SchoolId>,
+}
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/holidays", get(list)).route("/holidays/{date}", put(set).delete(remove))
@@ -26,9 +37,10 @@ pub fn router() -> Router<AppState> {
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    AppQuery(range): AppQuery<RangeQuery>,
+    AppQuery(query): AppQuery<HolidayQuery>,
 ) -> AppResult<Json<Vec<Holiday>>> {
-    let school = school_of(&state, &user).await?;
+    let school = crate::http::districts::named_school(&state, &user, query.school_id).await?;
+    let range = RangeQuery { from: query.from, to: query.to, lang: None };
     let today = today_in(&school);
     let range = RangeQuery {
         to: range

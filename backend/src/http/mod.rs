@@ -8,6 +8,7 @@ pub mod cases;
 pub mod classes;
 pub mod csv;
 pub mod dashboards;
+pub mod districts;
 pub mod expected;
 pub mod extract;
 pub mod guard;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(tablet::router())
         .merge(roster::router())
         .merge(audit::router())
+        .merge(districts::router())
         .merge(cases::router())
         .merge(spot_checks::router())
         .merge(plans::router())

@@ -35,6 +35,8 @@ enum Body {
     Csv,
     /// No body (`204`).
     Empty,
+    /// A stream of server-sent events.
+    EventStream,
 }
 
 /// One operation of the API.
@@ -145,6 +147,12 @@ const ROUTES: &[Route] = &[
     r(Post, "/spot-checks/{id}/classes/{class_id}/case", "spot checks", "Open a case from a drawn class's discrepancy", true, CREATED, None, &["403", "404", "409", "422"]),
     r(Get, "/audit", "audit", "The audit log, newest first, in pages", true, OK_JSON, None, &["400", "403"]),
     r(Get, "/audit.csv", "audit", "The audit log as CSV", true, OK_CSV, None, &["400", "403"]),
+    r(Get, "/districts/{district_id}/schools", "districts", "The district's schools with their active classes counted", true, OK_LIST, None, &["403", "404"]),
+    r(Post, "/districts/{district_id}/schools", "districts", "Add a school to the district with its first admin", true, CREATED, None, WRITE),
+    r(Get, "/districts/{district_id}/grades/{grade}/comparison", "districts", "A grade compared across the district's schools", true, OK_JSON, None, READ),
+    r(Get, "/districts/{district_id}/grades/{grade}/comparison.csv", "districts", "The district comparison as CSV", true, OK_CSV, None, READ),
+    r(Get, "/districts/{district_id}/coverage", "districts", "Which classes reported on a date, school by school", true, OK_JSON, None, READ),
+    r(Get, "/districts/{district_id}/events", "districts", "Live report events for a wall screen", true, ("200", Body::EventStream), None, &["403", "404"]),
 ];
 
 /// What each error status means (docs/API.md, "Errors"); the code is in the body.
@@ -288,6 +296,7 @@ fn success(body: Body) -> ResponseBuilder {
         }
         Body::Csv => response.content("text/csv", json_content(string().into())),
         Body::Empty => response,
+        Body::EventStream => response.content("text/event-stream", json_content(string().into())),
     }
 }
 

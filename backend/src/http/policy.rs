@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::auth::{ClientAddress, CurrentUser};
 use crate::db::Actor;
 use crate::error::{AppError, AppResult};
-use crate::http::extract::AppJson;
+use crate::http::extract::{AppJson, AppQuery};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/policy", get(read).put(replace))
@@ -20,8 +20,10 @@ pub fn router() -> Router<AppState> {
 async fn read(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    AppQuery(query): AppQuery<crate::http::districts::SchoolQuery>,
 ) -> AppResult<Json<Policy>> {
-    Ok(Json(state.store.policy(user.school_id).await?))
+    let school = crate::http::districts::named_school(&state, &user, query.school_id).await?;
+    Ok(Json(state.store.policy(school.id).await?))
 }
 
 async fn replace(

@@ -50,7 +50,7 @@ const UNKNOWN_USER: &str = "(unknown user)";
 /// log if it exists.
 pub async fn stranger(state: &AppState, username: &str, address: &str) -> Actor {
     let school_id = match state.store.account_by_username(username).await {
-        Ok(Some(a)) => Some(a.school_id),
+        Ok(Some(a)) => (a.school_id != 0).then_some(a.school_id),
         _ => None,
     };
     let username =
@@ -199,10 +199,28 @@ pub async fn school_of(state: &AppState, account: &Account) -> AppResult<School>
 }
 
 async fn me_of(state: &AppState, account: &Account) -> AppResult<Me> {
+    if account.role == shared::api::Role::DistrictAdmin {
+        // No school: `school_id` is null on the wire, the name shown is the district's, and
+        // today is the country's (China, UTC+8).
+        let district = match account.district_id {
+            Some(id) => state.store.district(id).await?,
+            None => None,
+        };
+        let district = district
+            .ok_or_else(|| AppError::Internal(format!("account {} has no district", account.id)))?;
+        let place = School { id: 0, name: district.name, utc_offset_minutes: 480 };
+        return Ok(Me {
+            user: user_of(account, &place),
+            today: today_in(&place),
+            district_id: Some(district.id),
+        });
+    }
     let school = school_of(state, account).await?;
     let teaching =
         if account.may_teach() { state.store.teaching(account.id).await? } else { Vec::new() };
-    Ok(Me { user: User { teaching, ..user_of(account, &school) }, today: today_in(&school) })
+    let district_id = state.store.district_of_school(school.id).await?;
+    let user = User { teaching, ..user_of(account, &school) };
+    Ok(Me { user, today: today_in(&school), district_id })
 }
 
 /// An account as the API shows it.

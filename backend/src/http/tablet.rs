@@ -43,7 +43,7 @@ async fn managed_class(state: &AppState, user: &Account, id: ClassId) -> AppResu
         && match user.role {
             Role::Teacher => user.class_id == Some(class.id),
             Role::SchoolAdmin => true,
-            Role::Monitor | Role::GradeLeader | Role::SubjectTeacher => false,
+            Role::Monitor | Role::GradeLeader | Role::SubjectTeacher | Role::DistrictAdmin => false,
         };
     if allowed {
         Ok(class)

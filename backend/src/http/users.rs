@@ -54,7 +54,8 @@ async fn create(
     let username = check_username(&body.username)?;
     let display_name = check_name(&body.display_name, MAX_DISPLAY_NAME_CHARS)?;
     password::check_new(&body.password)?;
-    let role = Role::parse(&body.role).ok_or_else(|| {
+    // A district admin belongs to a district, not a school: made by `backend add-district`.
+    let role = Role::parse(&body.role).filter(|r| *r != Role::DistrictAdmin).ok_or_else(|| {
         AppError::invalid(
             "invalid_role",
             "role must be monitor, teacher, subject_teacher, grade_leader or school_admin",
@@ -109,7 +110,7 @@ async fn placement(
             let g = Grade::new(g).map_err(|e| AppError::invalid("invalid_grade", e.to_string()))?;
             Ok((None, Some(g)))
         }
-        Role::SchoolAdmin | Role::SubjectTeacher => Ok((None, None)),
+        Role::SchoolAdmin | Role::SubjectTeacher | Role::DistrictAdmin => Ok((None, None)),
     }
 }
 

@@ -29,6 +29,12 @@ pub fn account_links() -> Html {
     let in_admin = matches!(route, Some(Route::Admin { .. }));
     html! {
         <nav class="account-links" aria-label={t.my_pages}>
+            if user.role == Role::DistrictAdmin {
+                // A district admin reads every school of its district and changes nothing.
+                <span class="badge" id="read-only-mark">
+                    { if session.lang == shared::Lang::Zh { "只读" } else { "Read only" } }
+                </span>
+            }
             if user.role == Role::SchoolAdmin {
                 <NavLink to={admin} id="admin-link" classes="button ghost" current={in_admin}>
                     <span aria-hidden="true">{"⚙ "}</span>{ t.admin_title }

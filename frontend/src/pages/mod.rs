@@ -6,6 +6,8 @@ pub mod cases;
 pub mod class;
 pub mod class_tablets;
 pub mod comparison;
+pub mod district;
+pub mod district_wall;
 pub mod entry;
 pub mod login;
 pub mod not_found;

@@ -103,6 +103,8 @@ pub enum Rule {
     TabletCodes,
     /// Own password: every account that has one.
     OwnPassword,
+    /// A district's endpoints: its own district admins only (none in this world).
+    District,
     /// Cases: read (the list holds those the caller may see).
     ReadCases,
     /// Cases: open, assign, recheck; a grade's cases report.
@@ -142,6 +144,7 @@ pub fn reach(rule: Rule, caller: Caller) -> Reach {
         Rule::SetUp         => [Nothing,   Nothing,   Nothing,   OwnSchool, Nothing],
         Rule::TabletCodes   => [Nothing,   OwnClass,  Nothing,   OwnSchool, Nothing],
         Rule::OwnPassword   => [OwnSchool, OwnSchool, OwnSchool, OwnSchool, Nothing],
+        Rule::District      => [Nothing,   Nothing,   Nothing,   Nothing,   Nothing],
         Rule::ReadCases     => [Nothing,   OwnClass,  OwnGrade,  OwnSchool, Nothing],
         Rule::ManageCases   => [Nothing,   Nothing,   OwnGrade,  OwnSchool, Nothing],
         Rule::SpotChecks    => [Nothing,   Nothing,   Nothing,   OwnSchool, Nothing],
@@ -244,6 +247,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep(POST,   "classes/{class}/tablet-codes", Json(r#"{"label": "matrix"}"#),     TabletCodes, 201),
     ep(GET,    "classes/{class}/tablet-codes",               Empty, TabletCodes,  200),
     ep(DELETE, "classes/{class}/tablet-codes/{code}",        Empty, TabletCodes,  204),
+    ep(GET,    "districts/{district}/schools",               Empty, District,     200),
+    ep(POST,   "districts/{district}/schools", Json(r#"{"name": "S {uniq}", "admin": {"username": "d-{uniq}",
+                             "password": "correct-horse-battery", "display_name": "d"}}"#), District, 201),
+    ep(GET,    "districts/{district}/grades/{grade}/comparison", Empty, District, 200),
+    ep(GET,    "districts/{district}/grades/{grade}/comparison.csv", Empty, District, 200),
+    ep(GET,    "districts/{district}/coverage",              Empty, District,     200),
+    ep(GET,    "districts/{district}/events",                Empty, District,     200),
     ep(GET,    "cases",                                      Empty, ReadCases,    200),
     ep(GET,    "schools/{school}/grades/{grade}/cases-report", Empty, ManageCases, 200),
     ep(GET,    "spot-checks",                                Empty, SpotChecks,   200),
@@ -445,6 +455,7 @@ impl World {
             .replace("{code}", &place.code.to_string())
             .replace("{today}", &self.today.to_string())
             .replace("{holiday}", HOLIDAY)
+            .replace("{district}", &MISSING_ID.to_string())
             .replace("{makeup}", MAKEUP_DAY)
             .replace("{subject}", "math")
             .replace("{link}", &place.link.to_string())

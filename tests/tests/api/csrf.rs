@@ -96,7 +96,11 @@ async fn the_same_state_changes_from_the_app_itself_are_allowed() {
     let mut failures = Vec::new();
 
     for (what, header, value) in same_origin {
-        for endpoint in ENDPOINTS.iter().filter(|e| e.changes_state()) {
+        // The admin's own writes (a district's are no school admin's).
+        let admins = |e: &&crate::access::Endpoint| {
+            crate::access::reach(e.rule, Caller::Admin) != crate::access::Reach::Nothing
+        };
+        for endpoint in ENDPOINTS.iter().filter(|e| e.changes_state()).filter(admins) {
             // Act
             let request = world.request(api, endpoint, Some(Target::Own)).header(header, value);
             let response = api.send(request).await;

@@ -12,6 +12,8 @@ mod comparison;
 mod csrf;
 mod delete_report;
 mod demo;
+mod district_events;
+mod districts;
 mod errors;
 mod expected;
 mod headers;

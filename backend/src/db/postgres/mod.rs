@@ -36,6 +36,8 @@ pub struct PgStore {
     pool: PgPool,
     /// Schools' policies as parsed, for the class read of every day report.
     policies: super::rows::PolicyCache,
+    /// The district screens' live events ([`super::districts`]).
+    events: std::sync::Arc<super::districts::Events>,
 }
 
 impl PgStore {
@@ -73,7 +75,7 @@ impl PgStore {
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(options);
         MIGRATOR.run(&pool).await.map_err(|e| format!("cannot migrate {name}: {e}"))?;
-        Ok(PgStore { pool, policies: Default::default() })
+        Ok(PgStore { pool, policies: Default::default(), events: Default::default() })
     }
 }
 
@@ -296,6 +298,7 @@ where
 mod accounts;
 mod audit;
 mod cases;
+mod districts;
 mod health;
 mod plans;
 mod reports;

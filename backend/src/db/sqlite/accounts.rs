@@ -174,7 +174,7 @@ impl Accounts for SqliteStore {
         let row = self.inline.read(|conn| {
             conn.prepare_cached(&SESSION)?
                 .query_row(rusqlite::params![token_hash, now, idle_since], |row| {
-                    Ok((AccountRow::from_rusqlite(row)?, row.get::<_, i64>(11)?))
+                    Ok((AccountRow::from_rusqlite(row)?, row.get::<_, i64>(12)?))
                 })
                 .optional()
         })?;

@@ -55,6 +55,8 @@ pub struct SqliteStore {
     writes: tokio::sync::mpsc::Sender<writer::Job>,
     /// Stops the background checkpoints ([`checkpoint`]) when the store is dropped.
     _checkpoints: checkpoint::Stop,
+    /// The district screens' live events ([`super::districts`]).
+    events: std::sync::Arc<super::districts::Events>,
 }
 
 impl SqliteStore {
@@ -113,6 +115,7 @@ impl SqliteStore {
             .map_err(|e| format!("cannot open {url}: {e}"))?;
         MIGRATOR.run(&writer).await.map_err(|e| format!("cannot migrate {url}: {e}"))?;
         plans::widen_role_check(&writer).await.map_err(|e| format!("cannot migrate {url}: {e}"))?;
+        districts::allow_district_admins(&writer).await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(reading_connections())
             .test_before_acquire(false)
@@ -136,6 +139,7 @@ impl SqliteStore {
             policies: Default::default(),
             writes,
             _checkpoints: checkpoints,
+            events: Default::default(),
         })
     }
 }
@@ -379,6 +383,7 @@ mod accounts;
 mod audit;
 mod cases;
 mod checkpoint;
+mod districts;
 mod health;
 mod inline;
 mod plans;

@@ -134,7 +134,7 @@ pub fn accounts_section() -> Html {
 /// Admins first, then grade leaders by grade, then each class's teacher and monitors.
 fn sort_key(user: &User) -> (u8, Option<shared::Grade>, Option<String>, u8, String) {
     let (group, within) = match user.role {
-        Role::SchoolAdmin => (0, 0),
+        Role::SchoolAdmin | Role::DistrictAdmin => (0, 0),
         Role::GradeLeader => (1, 0),
         Role::Teacher => (2, 0),
         Role::Monitor => (2, 1),

@@ -1,0 +1,37 @@
+//! The district's endpoints (`/api/v1/districts/{id}/…`), for the board and the wall screen.
+
+use super::get;
+use chrono::NaiveDate;
+use shared::Grade;
+use shared::district::{Coverage, DistrictComparison, DistrictId, DistrictSchool};
+
+pub async fn schools(district: DistrictId) -> Result<Vec<DistrictSchool>, super::ApiError> {
+    get(&format!("/districts/{district}/schools")).await
+}
+
+pub async fn comparison(
+    district: DistrictId,
+    grade: Grade,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<DistrictComparison, super::ApiError> {
+    get(&format!("/districts/{district}/grades/{grade}/comparison?from={from}&to={to}")).await
+}
+
+pub fn comparison_csv_url(
+    district: DistrictId,
+    grade: Grade,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> String {
+    format!("/api/v1/districts/{district}/grades/{grade}/comparison.csv?from={from}&to={to}")
+}
+
+pub async fn coverage(district: DistrictId, date: NaiveDate) -> Result<Coverage, super::ApiError> {
+    get(&format!("/districts/{district}/coverage?date={date}")).await
+}
+
+/// The wall screen's event stream.
+pub fn events_url(district: DistrictId) -> String {
+    format!("/api/v1/districts/{district}/events")
+}
