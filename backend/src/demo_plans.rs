@@ -74,7 +74,12 @@ fn content(subject: &str, date: NaiveDate) -> String {
         "english" => format!("Workbook p.{page}: Unit exercises A–C"),
         "physics" => format!("物理练习 第 {page} 页 1–4 题"),
         "chemistry" => format!("化学练习 第 {page} 页"),
-        _ => format!("{subject}: 课本第 {page} 页练习"),
+        _ => {
+            let name = shared::Subject::parse(subject)
+                .map(|s| shared::i18n::subject_name(&s, shared::Lang::Zh))
+                .unwrap_or_else(|_| subject.to_owned());
+            format!("{name}：课本第 {page} 页练习")
+        }
     }
 }
 
@@ -155,7 +160,7 @@ async fn file_class(
         for (subject, minutes) in [("chinese", 25), ("math", 20), ("english", 15)] {
             let mut items = vec![item(subject, date, minutes)];
             items.push(PlanItem {
-                content: "选做：拓展练习".into(),
+                content: "拓展练习".into(),
                 kind: ItemKind::Written,
                 expected_minutes: 10,
                 optional: true,

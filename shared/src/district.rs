@@ -100,6 +100,10 @@ pub struct SchoolCoverage {
 pub struct ReportEvent {
     pub school_id: SchoolId,
     pub class_id: ClassId,
+    /// The class's name, so that a wall screen names it as the school does (an addition to
+    /// API.md's fields).
+    #[serde(default)]
+    pub class_name: String,
     pub grade: Grade,
     pub date: NaiveDate,
     pub total_minutes: u32,

@@ -30,6 +30,21 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
+    /// What the kind is called on a page (the filing page, the public notice).
+    pub fn name(self, lang: crate::Lang) -> &'static str {
+        use crate::Lang::{En, Zh};
+        match (self, lang) {
+            (ItemKind::Written, Zh) => "书面",
+            (ItemKind::Oral, Zh) => "口头",
+            (ItemKind::Reading, Zh) => "阅读",
+            (ItemKind::Practical, Zh) => "实践",
+            (ItemKind::Written, En) => "written",
+            (ItemKind::Oral, En) => "oral",
+            (ItemKind::Reading, En) => "reading",
+            (ItemKind::Practical, En) => "practical",
+        }
+    }
+
     pub const ALL: [ItemKind; 4] =
         [ItemKind::Written, ItemKind::Oral, ItemKind::Reading, ItemKind::Practical];
 

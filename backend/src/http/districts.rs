@@ -385,6 +385,7 @@ pub fn publish_report(
     state.store.publish_report(ReportEvent {
         school_id: class.school_id,
         class_id: class.id,
+        class_name: class.name.clone(),
         grade: class.grade,
         date: report.date,
         total_minutes: report.total_minutes,

@@ -208,7 +208,7 @@ fn case_card(props: &CaseCardProps) -> Html {
     html! {
         <article class={classes!("case", c.overdue.then_some("overdue"))} id={format!("case-{id}")}>
             <h3>
-                { format!("{} · {}{}", c.class_name, c.kind, subject) }
+                { format!("{} · {}{}", c.class_name, crate::i18n::flag_label(c.kind.as_str(), lang), subject) }
                 { " " }<span class="badge">{ status_word(c.status, lang) }</span>
                 if c.overdue { { " " }<span class="badge alert overdue">{ w[5] }</span> }
             </h3>

@@ -151,8 +151,8 @@ pub fn district_wall_page(props: &WallProps) -> Html {
                 { for wall.recent.iter().map(|e| html! {
                     <li data-class-id={e.class_id.to_string()} class={classes!(e.over_limit.then_some("over"))}
                         style={if e.over_limit { "color: #b00020; font-weight: bold" } else { "" }}>
-                        { format!("{} · {} · {}{} · {} {}", e.date, school_name(e.school_id), e.grade, w(lang, "年级", " grade"), e.total_minutes, w(lang, "分钟", "min")) }
-                        { format!(" (#{})", e.class_id) }
+                        { format!("{} · {} · {} · {} {}", e.date, school_name(e.school_id), e.class_name, e.total_minutes, w(lang, "分钟", "min")) }
+                        if e.over_limit { { w(lang, " ▲ 超出上限", " ▲ over the limit") } }
                     </li>
                 }) }
             </ol>

@@ -307,11 +307,13 @@ fn plans_view(props: &ViewProps) -> Html {
                                 })
                             }}>
                                 { for kinds.iter().map(|k| html! {
-                                    <option value={k.as_str()} selected={*k == item.kind}>{ k.as_str() }</option>
+                                    <option value={k.as_str()} selected={*k == item.kind}>{ k.name(lang) }</option>
                                 }) }
                             </select>
                             <input class="item-minutes" type="number" min="0" max="240" inputmode="numeric"
-                                   value={item.minutes.clone()} onchange={edit(i, |d, v| d.minutes = v)} />
+                                   value={item.minutes.clone()}
+                                   oninput={edit(i, |d, v| d.minutes = v).reform(|e: InputEvent| Event::from(e))} />
+                            <span class="unit">{ zh_en(lang, "分钟", "min") }</span>
                             <label><input class="item-optional" type="checkbox" checked={item.optional}
                                    onchange={edit(i, |d, v| d.optional = v == "true")} />{ zh_en(lang, "选做", "optional") }</label>
                         </div>
@@ -319,13 +321,18 @@ fn plans_view(props: &ViewProps) -> Html {
                     <button id="add-item" type="button" class="ghost" onclick={add_item}>{ zh_en(lang, "＋ 添加一项", "+ Add an item") }</button>
                     <p id="plan-total" data-state={if over { "over" } else { "ok" }} class={classes!("notice-total", over.then_some("over"))}>
                         { format!("{} {total} / {limit} {}", zh_en(lang, "当天书面作业预计", "Day's written homework, expected"), zh_en(lang, "分钟", "min")) }
+                        { if over {
+                            zh_en(lang, " ▲ 超出上限：保存后交年级组长审核", " ▲ over the limit: the grade leader reviews it once saved")
+                        } else {
+                            zh_en(lang, " ✓ 在上限之内", " ✓ within the limit")
+                        } }
                     </p>
                     <button id="save-plan" type="submit" class="primary">{ zh_en(lang, "保存", "Save") }</button>
                 } else {
                     <p class="notice">{ zh_en(lang, "你没有这个班可以备案的学科。", "You file no subject for this class.") }</p>
                 }
                 if let Some(s) = &status {
-                    <p id="plan-status" class="notice" data-status={s.clone()}>{ status_words(s, lang) }
+                    <p id="plan-status" class="notice" data-status={s.clone()}>{ zh_en(lang, "已保存：", "Saved: ") }{ status_words(s, lang) }
                         { last_review.as_ref().map(|r| format!(" · {} {}", r.by, r.reason.clone().unwrap_or_default())).unwrap_or_default() }
                     </p>
                 }

@@ -73,19 +73,6 @@ fn words(lang: Lang) -> Words {
     }
 }
 
-fn kind_name(kind: ItemKind, lang: Lang) -> &'static str {
-    match (kind, lang) {
-        (ItemKind::Written, Lang::Zh) => "书面",
-        (ItemKind::Oral, Lang::Zh) => "口头",
-        (ItemKind::Reading, Lang::Zh) => "阅读",
-        (ItemKind::Practical, Lang::Zh) => "实践",
-        (ItemKind::Written, Lang::En) => "written",
-        (ItemKind::Oral, Lang::En) => "oral",
-        (ItemKind::Reading, Lang::En) => "reading",
-        (ItemKind::Practical, Lang::En) => "practical",
-    }
-}
-
 #[function_component(PublicNoticePage)]
 pub fn public_notice_page(props: &PublicNoticeProps) -> Html {
     let lang = use_lang();
@@ -177,7 +164,7 @@ fn notice_body(n: &PublicNotice, lang: Lang, w: &Words) -> Html {
                 <ul>
                     { for s.items.iter().map(|i| html! {
                         <li>
-                            <span class="item-kind">{ kind_name(i.kind, lang) }</span>
+                            <span class="item-kind">{ ItemKind::name(i.kind, lang) }</span>
                             if i.optional { <span class="item-optional">{ w.optional }</span> }
                             { " " }{ i.content.clone() }
                             <span class="muted">{ format!(" ({} {})", i.expected_minutes, w.minutes) }</span>
