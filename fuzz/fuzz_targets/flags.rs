@@ -170,6 +170,9 @@ fuzz_target!(|case: Case| {
                     }
                     missing_flagged = missing_dates.clone();
                 }
+                FlagReason::ActualAboveExpected { .. } => {
+                    panic!("the grade's engine judges no plans: actual_above_expected is raised beside it")
+                }
             }
         }
         // No missing day is left out: exactly the school days from the class's start and
