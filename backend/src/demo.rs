@@ -122,7 +122,7 @@ const DEMO_DISTRICT_ADMIN: &str = "district";
 type SmallSchool = (&'static str, &'static str, [u32; 2], f64, [[u32; 2]; 2]);
 const SMALL_SCHOOLS: [SmallSchool; 2] = [
     ("城东中学 East Middle School", "admin-east", [60, 70], 0.2, [[55, 72], [66, 40]]),
-    ("城西中学 West Middle School", "admin-west", [100, 110], 0.3, [[95, 90], [120, 101]]),
+    ("城西中学 West Middle School", "admin-west", [80, 85], 0.3, [[95, 90], [120, 101]]),
 ];
 
 /// Loads (or tops up) the demo district: the demo school and two small schools with policies

@@ -114,10 +114,11 @@ pub async fn load(store: &dyn Store, school: &School, actor: &Actor) -> Result<(
         }
     }
 
-    // 8(2) drifts below its grade: open, assigned to its teacher, past its due date.
+    // 8(2) drifts below its grade: opened on the two weeks that ended a week ago, assigned to
+    // its teacher, and past its due date.
     let c82 = class("8(2)")?;
     let recent =
-        Window::new(days_before(today, 14)?, days_before(today, 1)?).map_err(|e| e.to_string())?;
+        Window::new(days_before(today, 21)?, days_before(today, 8)?).map_err(|e| e.to_string())?;
     if let Some(numbers) = class_flag(store, school, &c82, recent, "drift_below", None, today)
         .await
         .map_err(|e| e.to_string())?
