@@ -226,6 +226,297 @@ pub(super) fn district_day_parts(
     by_school.into_values().collect()
 }
 
+/// A school row with its policy as text ([`DISTRICT_SCHOOL_POLICIES`]).
+#[derive(sqlx::FromRow)]
+pub(super) struct SchoolPolicy {
+    pub(super) id: SchoolId,
+    pub(super) name: String,
+    pub(super) utc_offset_minutes: i32,
+    pub(super) policy: String,
+}
+
+/// The implementation of [`Districts`] for a store type, written once with the same SQL:
+/// `$read` is its reading pool, `$begin` opens a writing transaction, `$snapshot` a read-only
+/// transaction whose reads see one state of the database, and `$insert_school` is the
+/// district's new school's `INSERT` (its policy a JSON parameter, which PostgreSQL casts).
+/// `$($events)*` are the two methods of the live events, which each database delivers its own
+/// way. `account_in`, `insert_account`, `audit_in`, `store_error`, `corrupt` and `ClassRow` are
+/// the database module's own, resolved where the macro is used.
+macro_rules! districts_impl {
+    ($store:ty, read = |$r:ident| $read:expr, begin = |$b:ident| $begin:expr,
+     snapshot = |$s:ident| $snapshot:expr, insert_school = $insert_school:expr,
+     events = { $($events:tt)* }) => {
+        #[async_trait::async_trait]
+        impl $crate::db::districts::Districts for $store {
+            async fn create_district(
+                &self,
+                name: &str,
+                admin: $crate::db::NewAccount,
+                actor: &$crate::db::Actor,
+            ) -> $crate::db::StoreResult<($crate::db::districts::District, $crate::db::Account)>
+            {
+                use $crate::db::districts::*;
+                let $b = self;
+                let mut tx = $begin.await?;
+                let district: District = sqlx::query_as(INSERT_DISTRICT)
+                    .bind(name)
+                    .bind($crate::clock::now_rfc3339())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                let id: shared::UserId = sqlx::query_scalar(INSERT_DISTRICT_ADMIN)
+                    .bind(district.id)
+                    .bind(&admin.username)
+                    .bind(&admin.display_name)
+                    .bind(&admin.password_hash)
+                    .bind($crate::clock::now_rfc3339())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                let account =
+                    account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no new admin"))?;
+                let after = serde_json::json!({"name": district.name, "admin": account.username});
+                audit_in(&mut tx, actor, "district.create", &district.name, None, Some(after))
+                    .await?;
+                tx.commit().await.map_err(store_error)?;
+                Ok((district, account))
+            }
+
+            async fn district(
+                &self,
+                id: shared::district::DistrictId,
+            ) -> $crate::db::StoreResult<Option<$crate::db::districts::District>> {
+                let $r = self;
+                sqlx::query_as($crate::db::districts::DISTRICT_BY_ID)
+                    .bind(id)
+                    .fetch_optional($read)
+                    .await
+                    .map_err(store_error)
+            }
+
+            async fn district_by_name(
+                &self,
+                name: &str,
+            ) -> $crate::db::StoreResult<Option<$crate::db::districts::District>> {
+                let $r = self;
+                sqlx::query_as($crate::db::districts::DISTRICT_BY_NAME)
+                    .bind(name)
+                    .fetch_optional($read)
+                    .await
+                    .map_err(store_error)
+            }
+
+            async fn create_district_school(
+                &self,
+                district: shared::district::DistrictId,
+                name: &str,
+                admin: $crate::db::NewAccount,
+                actor: &$crate::db::Actor,
+            ) -> $crate::db::StoreResult<($crate::db::School, $crate::db::Account)> {
+                use $crate::db::{Actor, NewAccount, School};
+                let policy =
+                    serde_json::to_string(&shared::Policy::default()).map_err(corrupt)?;
+                let $b = self;
+                let mut tx = $begin.await?;
+                let school: School = sqlx::query_as($insert_school)
+                    .bind(name)
+                    .bind(policy)
+                    .bind($crate::clock::now_rfc3339())
+                    .bind(district)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                let id =
+                    insert_account(&mut tx, &NewAccount { school_id: school.id, ..admin }).await?;
+                let account =
+                    account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no new admin"))?;
+                let actor = Actor { school_id: Some(school.id), ..actor.clone() };
+                let after = serde_json::json!(
+                    {"name": school.name, "admin": account.username, "district_id": district}
+                );
+                audit_in(&mut tx, &actor, "school.create", &school.name, None, Some(after))
+                    .await?;
+                tx.commit().await.map_err(store_error)?;
+                Ok((school, account))
+            }
+
+            async fn join_district(
+                &self,
+                district: shared::district::DistrictId,
+                school: shared::SchoolId,
+                actor: &$crate::db::Actor,
+            ) -> $crate::db::StoreResult<()> {
+                let $b = self;
+                let mut tx = $begin.await?;
+                let joined: Option<String> =
+                    sqlx::query_scalar($crate::db::districts::JOIN_DISTRICT)
+                        .bind(district)
+                        .bind(school)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(store_error)?;
+                if let Some(name) = joined {
+                    let after = serde_json::json!({"district_id": district});
+                    audit_in(&mut tx, actor, "school.district", &name, None, Some(after)).await?;
+                }
+                tx.commit().await.map_err(store_error)
+            }
+
+            async fn district_of_school(
+                &self,
+                school: shared::SchoolId,
+            ) -> $crate::db::StoreResult<Option<shared::district::DistrictId>> {
+                let $r = self;
+                let found: Option<Option<shared::district::DistrictId>> =
+                    sqlx::query_scalar($crate::db::districts::SCHOOL_DISTRICT)
+                        .bind(school)
+                        .fetch_optional($read)
+                        .await
+                        .map_err(store_error)?;
+                Ok(found.flatten())
+            }
+
+            async fn district_school_ids(
+                &self,
+                district: shared::district::DistrictId,
+            ) -> $crate::db::StoreResult<Vec<shared::SchoolId>> {
+                let $r = self;
+                sqlx::query_scalar($crate::db::districts::DISTRICT_SCHOOL_IDS)
+                    .bind(district)
+                    .fetch_all($read)
+                    .await
+                    .map_err(store_error)
+            }
+
+            async fn district_schools(
+                &self,
+                district: shared::district::DistrictId,
+            ) -> $crate::db::StoreResult<Vec<$crate::db::districts::DistrictSchoolRow>> {
+                use $crate::db::districts::*;
+                let $r = self;
+                let rows: Vec<(shared::SchoolId, String, i32, i64)> =
+                    sqlx::query_as(DISTRICT_SCHOOLS)
+                        .bind(district)
+                        .fetch_all($read)
+                        .await
+                        .map_err(store_error)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, name, utc_offset_minutes, n)| DistrictSchoolRow {
+                        school: $crate::db::School { id, name, utc_offset_minutes },
+                        class_count: u32::try_from(n).unwrap_or(0),
+                    })
+                    .collect())
+            }
+
+            async fn district_grade(
+                &self,
+                district: shared::district::DistrictId,
+                grade: shared::Grade,
+                window: shared::Window,
+            ) -> $crate::db::StoreResult<Vec<$crate::db::SchoolGrade>> {
+                use $crate::db::districts::*;
+                use $crate::db::{School, StoreResult};
+                // One read transaction: the three reads see one state of the database.
+                let $s = self;
+                let mut tx = $snapshot.await?;
+                let schools: Vec<SchoolPolicy> = sqlx::query_as(DISTRICT_SCHOOL_POLICIES)
+                    .bind(district)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                let classes: Vec<ClassRow> = sqlx::query_as(DISTRICT_GRADE_CLASSES)
+                    .bind(i32::from(grade.get()))
+                    .bind(district)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                let holidays: Vec<(shared::SchoolId, chrono::NaiveDate)> =
+                    sqlx::query_as(DISTRICT_HOLIDAYS)
+                        .bind(window.from())
+                        .bind(window.to())
+                        .bind(district)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(store_error)?;
+                tx.rollback().await.map_err(store_error)?;
+                let schools = schools
+                    .into_iter()
+                    .map(|s| {
+                        let policy = self.policies.policy(&s.policy)?;
+                        let school = School {
+                            id: s.id,
+                            name: s.name,
+                            utc_offset_minutes: s.utc_offset_minutes,
+                        };
+                        Ok((school, shared::Policy::clone(&policy)))
+                    })
+                    .collect::<StoreResult<Vec<_>>>()?;
+                let classes =
+                    classes.into_iter().map(ClassRow::class).collect::<StoreResult<Vec<_>>>()?;
+                Ok(district_grade_parts(schools, classes, holidays))
+            }
+
+            async fn district_classes(
+                &self,
+                district: shared::district::DistrictId,
+                include_archived: bool,
+            ) -> $crate::db::StoreResult<Vec<shared::api::ClassInfo>> {
+                let $r = self;
+                let rows: Vec<ClassRow> = sqlx::query_as($crate::db::districts::DISTRICT_CLASSES)
+                    .bind(district)
+                    .bind(include_archived)
+                    .fetch_all($read)
+                    .await
+                    .map_err(store_error)?;
+                rows.into_iter().map(ClassRow::class).collect()
+            }
+
+            async fn district_day(
+                &self,
+                district: shared::district::DistrictId,
+                date: chrono::NaiveDate,
+            ) -> $crate::db::StoreResult<Vec<$crate::db::districts::SchoolDay>> {
+                use $crate::db::districts::*;
+                use $crate::db::{School, StoreResult};
+                let $s = self;
+                let mut tx = $snapshot.await?;
+                let schools: Vec<School> = sqlx::query_as(DISTRICT_SCHOOLS_PLAIN)
+                    .bind(district)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                let classes: Vec<ClassRow> = sqlx::query_as(DISTRICT_ACTIVE_CLASSES)
+                    .bind(district)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                let holidays: Vec<(shared::SchoolId, chrono::NaiveDate)> =
+                    sqlx::query_as(DISTRICT_HOLIDAYS)
+                        .bind(date)
+                        .bind(date)
+                        .bind(district)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(store_error)?;
+                let reported: Vec<shared::ClassId> = sqlx::query_scalar(DISTRICT_REPORTED)
+                    .bind(district)
+                    .bind(date)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                tx.rollback().await.map_err(store_error)?;
+                let classes =
+                    classes.into_iter().map(ClassRow::class).collect::<StoreResult<Vec<_>>>()?;
+                Ok(district_day_parts(schools, classes, holidays, reported))
+            }
+
+            $($events)*
+        }
+    };
+}
+pub(super) use districts_impl;
+
 /// The most events waiting to be delivered; past it new ones are dropped.
 const QUEUE: usize = 8_192;
 /// The most events a screen may fall behind before it skips.
@@ -290,6 +581,29 @@ impl Events {
             known.clear();
         }
         known.insert(school, district);
+    }
+
+    /// The district of a report's school: as met, else read by `lookup` (the school's
+    /// [`SCHOOL_DISTRICT`]) and remembered; `None` when the school has none or the read failed
+    /// (the event is dropped and logged).
+    pub(super) async fn district_of(
+        &self,
+        school: SchoolId,
+        lookup: impl std::future::Future<Output = Result<Option<Option<DistrictId>>, sqlx::Error>>,
+    ) -> Option<DistrictId> {
+        if let Some(known) = self.known_district(school) {
+            return known;
+        }
+        match lookup.await {
+            Ok(d) => {
+                self.remember_district(school, d.flatten());
+                d.flatten()
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "a report event was dropped");
+                None
+            }
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SchoolId, Option<DistrictId>>> {

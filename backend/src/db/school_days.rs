@@ -158,6 +158,175 @@ pub(super) fn class_starts_from(
         .collect()
 }
 
+/// Decodes the rows of a subject-days read (class, date, subject, minutes), which only the
+/// class filter's SQL tells apart per database.
+pub(super) fn subject_days_from(rows: Vec<(ClassId, NaiveDate, String, i64)>) -> SubjectDays {
+    let mut out: SubjectDays = HashMap::new();
+    for (class, date, subject, minutes) in rows {
+        let day = out.entry(class).or_default().entry(date).or_default();
+        *day.entry(subject).or_default() += minutes.max(0) as u64;
+    }
+    out
+}
+
+/// The implementation of [`SchoolDays`] for a store type, written once with the same SQL
+/// ([`sql`]): `$read` is its reading pool, `$begin` opens a writing transaction. What the
+/// databases do differently stays in the database module and is resolved where the macro is
+/// used: `school_turn`/`class_turn` (the row a write waits for: PostgreSQL locks it, SQLite's
+/// writes already run one at a time), `subject_day_rows` (the class filter), and `audit_in`,
+/// `report_in`, `store_error`, `corrupt`.
+macro_rules! school_days_impl {
+    ($store:ty, read = |$r:ident| $read:expr, begin = |$b:ident| $begin:expr) => {
+        #[async_trait::async_trait]
+        impl $crate::db::SchoolDays for $store {
+            async fn makeup_day_list(
+                &self,
+                school: shared::SchoolId,
+                window: shared::Window,
+            ) -> $crate::db::StoreResult<Vec<shared::api::MakeupDay>> {
+                use $crate::db::school_days::sql;
+                let $r = self;
+                let rows: Vec<(chrono::NaiveDate, String)> = sqlx::query_as(sql::MAKEUP_LIST)
+                    .bind(school)
+                    .bind(window.from())
+                    .bind(window.to())
+                    .fetch_all($read)
+                    .await
+                    .map_err(store_error)?;
+                Ok(rows.into_iter().map(|(date, name)| shared::api::MakeupDay { date, name }).collect())
+            }
+
+            async fn put_makeup_day(
+                &self,
+                school: shared::SchoolId,
+                day: &shared::api::MakeupDay,
+                actor: &$crate::db::Actor,
+            ) -> $crate::db::StoreResult<()> {
+                use $crate::db::school_days::sql;
+                let $b = self;
+                let mut tx = $begin.await?;
+                // Two changes of one day take turns, so that the second records the first's name.
+                school_turn(&mut tx, school).await?;
+                let before: Option<String> = sqlx::query_scalar(sql::MAKEUP_NAME)
+                    .bind(school)
+                    .bind(day.date)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                sqlx::query(sql::MAKEUP_UPSERT)
+                    .bind(school)
+                    .bind(day.date)
+                    .bind(&day.name)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                let before = before.map(|name| serde_json::json!({"name": name}));
+                let after = Some(serde_json::json!({"name": day.name}));
+                let target = day.date.to_string();
+                audit_in(&mut tx, actor, "makeup_day.put", &target, before, after).await?;
+                tx.commit().await.map_err(store_error)
+            }
+
+            async fn delete_makeup_day(
+                &self,
+                school: shared::SchoolId,
+                date: chrono::NaiveDate,
+                actor: &$crate::db::Actor,
+            ) -> $crate::db::StoreResult<bool> {
+                use $crate::db::school_days::sql;
+                let $b = self;
+                let mut tx = $begin.await?;
+                let before: Option<String> = sqlx::query_scalar(sql::MAKEUP_DELETE)
+                    .bind(school)
+                    .bind(date)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                let Some(name) = before else { return Ok(false) };
+                let before = Some(serde_json::json!({"name": name}));
+                let target = date.to_string();
+                audit_in(&mut tx, actor, "makeup_day.delete", &target, before, None).await?;
+                tx.commit().await.map_err(store_error)?;
+                Ok(true)
+            }
+
+            async fn calendar(
+                &self,
+                school: shared::SchoolId,
+                window: shared::Window,
+            ) -> $crate::db::StoreResult<shared::calendar::SchoolCalendar> {
+                use $crate::db::school_days::{calendar_from, sql};
+                let $r = self;
+                let rows = sqlx::query_as(sql::CALENDAR_DATES)
+                    .bind(school)
+                    .bind(window.from())
+                    .bind(window.to())
+                    .fetch_all($read)
+                    .await
+                    .map_err(store_error)?;
+                Ok(calendar_from(rows))
+            }
+
+            async fn class_starts(
+                &self,
+                school: shared::SchoolId,
+            ) -> $crate::db::StoreResult<
+                std::collections::HashMap<shared::ClassId, $crate::db::ClassStart>,
+            > {
+                use $crate::db::school_days::{class_starts_from, sql};
+                let $r = self;
+                let rows = sqlx::query_as(sql::CLASS_STARTS)
+                    .bind(school)
+                    .fetch_all($read)
+                    .await
+                    .map_err(store_error)?;
+                class_starts_from(rows)
+            }
+
+            async fn subject_days(
+                &self,
+                classes: &[shared::ClassId],
+                window: shared::Window,
+            ) -> $crate::db::StoreResult<$crate::db::SubjectDays> {
+                let rows = subject_day_rows(self, classes, window).await?;
+                Ok($crate::db::school_days::subject_days_from(rows))
+            }
+
+            async fn delete_report(
+                &self,
+                class: shared::ClassId,
+                date: chrono::NaiveDate,
+                expected_version: Option<i64>,
+                actor: &$crate::db::Actor,
+            ) -> $crate::db::StoreResult<$crate::db::DeleteOutcome> {
+                use $crate::db::DeleteOutcome;
+                use $crate::db::school_days::sql;
+                let $b = self;
+                let mut tx = $begin.await?;
+                class_turn(&mut tx, class).await?;
+                let Some(before) = report_in(&mut *tx, class, date).await? else {
+                    return Ok(DeleteOutcome::Missing);
+                };
+                if expected_version.is_some_and(|v| v != before.version) {
+                    return Ok(DeleteOutcome::Conflict(before));
+                }
+                sqlx::query(sql::DELETE_DAY)
+                    .bind(class)
+                    .bind(date)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                let target = format!("class {class} report {date}");
+                let snapshot = serde_json::to_value(&before).map_err(corrupt)?;
+                audit_in(&mut tx, actor, "report.delete", &target, Some(snapshot), None).await?;
+                tx.commit().await.map_err(store_error)?;
+                Ok(DeleteOutcome::Deleted(before))
+            }
+        }
+    };
+}
+pub(super) use school_days_impl;
+
 #[cfg(test)]
 mod tests {
     use super::*;

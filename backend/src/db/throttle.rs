@@ -102,3 +102,94 @@ pub trait Throttle: Send + Sync + 'static {
     /// throttle needs it. Returns how many went.
     async fn purge_attempts(&self, before: i64) -> StoreResult<u64>;
 }
+
+/// Binds an attempt's kind, account, address and network (`$1`..`$4`), each text as the
+/// database can hold it (`db_text`, resolved where [`throttle_impl!`] is used).
+macro_rules! bind_attempt {
+    ($query:expr, $attempt:expr) => {
+        $query
+            .bind($attempt.kind.as_str())
+            .bind(db_text(&$attempt.account))
+            .bind(db_text(&$attempt.address))
+            .bind(db_text(&$attempt.network))
+    };
+}
+pub(super) use bind_attempt;
+
+/// The implementation of [`Throttle`] for a store type, written once with the same SQL:
+/// `$read` is its reading pool, `$write` the pool that writes, `$begin` opens a writing
+/// transaction. What differs stays in the database module and is resolved where the macro is
+/// used: `count_turn` (counts one after the other: PostgreSQL takes an advisory lock, SQLite's
+/// writes already run one at a time), `db_text`, and `store_error`.
+macro_rules! throttle_impl {
+    ($store:ty, read = |$r:ident| $read:expr, write = |$w:ident| $write:expr,
+     begin = |$b:ident| $begin:expr) => {
+        #[async_trait::async_trait]
+        impl $crate::db::throttle::Throttle for $store {
+            async fn count_attempt(
+                &self,
+                attempt: &$crate::db::throttle::Attempt,
+                now: i64,
+                since: i64,
+            ) -> $crate::db::StoreResult<$crate::db::throttle::AttemptCounts> {
+                use $crate::db::throttle::*;
+                let $b = self;
+                let mut tx = $begin.await?;
+                count_turn(&mut tx).await?;
+                let id: i64 = bind_attempt!(sqlx::query_scalar(INSERT_ATTEMPT), attempt)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                let row: CountRow = bind_attempt!(sqlx::query_as(COUNT_ATTEMPTS), attempt)
+                    .bind(since)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(store_error)?;
+                tx.commit().await.map_err(store_error)?;
+                Ok(counts_of(id, row))
+            }
+
+            async fn peek_attempts(
+                &self,
+                attempt: &$crate::db::throttle::Attempt,
+                since: i64,
+            ) -> $crate::db::StoreResult<$crate::db::throttle::AttemptCounts> {
+                use $crate::db::throttle::*;
+                let $r = self;
+                let row: CountRow = bind_attempt!(sqlx::query_as(COUNT_ATTEMPTS), attempt)
+                    .bind(since)
+                    .fetch_one($read)
+                    .await
+                    .map_err(store_error)?;
+                let mut counts = counts_of(0, row);
+                // As if this attempt were recorded too.
+                counts.account += 1;
+                counts.address += 1;
+                counts.network += 1;
+                Ok(counts)
+            }
+
+            async fn forget_attempt(&self, id: i64) -> $crate::db::StoreResult<()> {
+                let $w = self;
+                sqlx::query($crate::db::throttle::FORGET_ATTEMPT)
+                    .bind(id)
+                    .execute($write)
+                    .await
+                    .map_err(store_error)?;
+                Ok(())
+            }
+
+            async fn purge_attempts(&self, before: i64) -> $crate::db::StoreResult<u64> {
+                let $w = self;
+                let done = sqlx::query($crate::db::throttle::PURGE_ATTEMPTS)
+                    .bind(before)
+                    .execute($write)
+                    .await
+                    .map_err(store_error)?;
+                Ok(done.rows_affected())
+            }
+        }
+    };
+}
+pub(super) use throttle_impl;

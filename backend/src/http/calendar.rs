@@ -1,6 +1,7 @@
 //! What every handler that counts school days shares: the school's calendar over a window
 //! (holidays and make-up days), each class's start, and a day report marked as a school day or
-//! weekend homework.
+//! weekend homework; and what the handlers of the calendar's own days (holidays, make-up days)
+//! share.
 
 use chrono::NaiveDate;
 use shared::api::DayReport;
@@ -9,8 +10,13 @@ use shared::{ClassId, Window};
 use std::collections::HashMap;
 
 use crate::AppState;
-use crate::db::{School, Store};
-use crate::error::AppResult;
+use crate::auth::{ClientAddress, CurrentUser};
+use crate::db::{Account, School, Store};
+use crate::error::{AppError, AppResult};
+use crate::http::classes::check_name;
+use crate::http::extract::{AppPath, RangeQuery, parse_date};
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
 
 /// The school's holidays and make-up days in a window.
 pub async fn school_calendar(
@@ -51,4 +57,66 @@ pub async fn marked(
     report.school_day =
         school_calendar(state.store.as_ref(), school, day).await?.is_school_day(report.date);
     Ok(report)
+}
+
+/// Without `from`, a list of calendar days (holidays, make-up days) shows the year around
+/// today: up to half a year ahead unless `to` says otherwise.
+const DEFAULT_SPAN_DAYS: u32 = 366;
+
+/// The window of a list of calendar days in the school's time zone ([`DEFAULT_SPAN_DAYS`]).
+pub fn listed_days(school: &School, range: RangeQuery) -> AppResult<Window> {
+    let today = crate::clock::today_in(school);
+    let range = RangeQuery {
+        to: range
+            .to
+            .or_else(|| today.checked_add_days(chrono::Days::new(183)).map(|d| d.to_string())),
+        ..range
+    };
+    range.window(today, DEFAULT_SPAN_DAYS)
+}
+
+/// The name given to a calendar day: empty when blank, else a checked name.
+pub fn day_name(name: &str) -> AppResult<String> {
+    if name.trim().is_empty() { Ok(String::new()) } else { check_name(name, 60) }
+}
+
+/// The answer to removing a calendar day: `204`, or `404 not_found` when `date` was not `what`.
+pub fn removed(found: bool, date: NaiveDate, what: &str) -> AppResult<StatusCode> {
+    if found {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::not_found("not_found", format!("{date} is not {what}")))
+    }
+}
+
+/// A change of one day of the school's calendar (`…/{date}`): who asks (401 first), from
+/// where, and the day as written, extracted in this order; [`DayChange::admin_day`] then
+/// checks the rights and the date.
+pub struct DayChange {
+    pub user: Account,
+    pub actor: crate::db::Actor,
+    date: String,
+}
+
+impl FromRequestParts<AppState> for DayChange {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await?;
+        let ClientAddress(address) = ClientAddress::from_request_parts(parts, state).await?;
+        let AppPath(date) = AppPath::<String>::from_request_parts(parts, state).await?;
+        let actor = crate::db::Actor::of(&user, &address);
+        Ok(DayChange { user, actor, date })
+    }
+}
+
+impl DayChange {
+    /// The day an admin changes: 403 for others, 400 for a bad date.
+    pub fn admin_day(&self) -> AppResult<NaiveDate> {
+        self.user.require_admin()?;
+        parse_date(&self.date)
+    }
 }

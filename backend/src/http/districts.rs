@@ -6,9 +6,9 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use crate::http::calendar::school_calendar;
-use crate::http::summary::judge_grade;
+use crate::http::summary::{comparison_rows, judge_grade};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -29,8 +29,8 @@ use crate::db::districts::District;
 use crate::db::{Account, Actor, NewAccount, School};
 use crate::error::{AppError, AppResult};
 use crate::http::classes::check_name;
+use crate::http::extract::GradeRequest;
 use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
-use crate::http::summary::json_or_csv;
 use crate::http::users::check_username;
 
 /// District endpoints' `from`/`to` default to this many days ending today.
@@ -44,8 +44,8 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/districts/{district_id}/schools", get(schools).post(add_school))
-        .route("/districts/{district_id}/grades/{grade}/comparison", get(comparison))
-        .route("/districts/{district_id}/grades/{grade}/comparison.csv", get(comparison_csv))
+        .route("/districts/{district_id}/grades/{grade}/comparison", get(comparison::<false>))
+        .route("/districts/{district_id}/grades/{grade}/comparison.csv", get(comparison::<true>))
         .route("/districts/{district_id}/coverage", get(coverage))
         .route("/districts/{district_id}/events", get(events))
 }
@@ -177,20 +177,7 @@ async fn build_comparison(
         let judged = judge_grade(state, &school, grade, window, &policy, None).await?;
         let classes_reporting =
             judged.evaluation.classes.iter().filter(|e| e.days_reported > 0).count() as u32;
-        let rows: Vec<ComparisonRow> = judged
-            .classes
-            .iter()
-            .zip(judged.evaluation.classes)
-            .map(|(class, e)| ComparisonRow {
-                class_id: class.id,
-                name: class.name.clone(),
-                days_reported: e.days_reported,
-                average_daily_minutes: e.average_daily_minutes,
-                deviation_minutes: e.deviation_minutes,
-                deviation_ratio: e.deviation_ratio,
-                flags: e.flags,
-            })
-            .collect();
+        let rows: Vec<ComparisonRow> = comparison_rows(&judged.classes, judged.evaluation.classes);
         schools.push(SchoolGradePart {
             school_id: school.id,
             name: school.name,
@@ -212,26 +199,14 @@ async fn build_comparison(
     })
 }
 
-async fn comparison(
+/// The comparison as JSON (or CSV when the client accepts it); as CSV on the `.csv` path (`CSV`).
+async fn comparison<const CSV: bool>(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    AppPath((district_id, grade)): AppPath<(DistrictId, String)>,
-    AppQuery(range): AppQuery<RangeQuery>,
-    headers: HeaderMap,
+    request: GradeRequest<DistrictId>,
 ) -> AppResult<Response> {
-    let report = build_comparison(&state, &user, district_id, &grade, &range).await?;
-    Ok(json_or_csv(&headers, range.lang(&headers), &report, false, comparison_table))
-}
-
-async fn comparison_csv(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    AppPath((district_id, grade)): AppPath<(DistrictId, String)>,
-    AppQuery(range): AppQuery<RangeQuery>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
-    let report = build_comparison(&state, &user, district_id, &grade, &range).await?;
-    Ok(json_or_csv(&headers, range.lang(&headers), &report, true, comparison_table))
+    let GradeRequest { user, id, grade, range, .. } = &request;
+    let report = build_comparison(&state, user, *id, grade, range).await?;
+    Ok(request.answer(&report, CSV, comparison_table))
 }
 
 /// One row per school: its numbers against its limit and the district's average.

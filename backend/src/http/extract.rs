@@ -135,6 +135,47 @@ pub fn day_before(d: NaiveDate) -> NaiveDate {
     d.checked_sub_days(Days::new(1)).unwrap_or(d)
 }
 
+/// A grade report's request, `…/{id}/grades/{grade}` with `?from=&to=&lang=`: who asks (401
+/// first), the path (400 `bad_query`), the range (400 `bad_query`), and the headers that choose
+/// JSON or CSV and the language, extracted in this order for every grade report alike.
+pub struct GradeRequest<Id> {
+    pub user: crate::db::Account,
+    pub id: Id,
+    pub grade: String,
+    pub range: RangeQuery,
+    pub headers: axum::http::HeaderMap,
+}
+
+impl<Id: DeserializeOwned + Send> FromRequestParts<crate::AppState> for GradeRequest<Id> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &crate::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let crate::auth::CurrentUser(user) =
+            crate::auth::CurrentUser::from_request_parts(parts, state).await?;
+        let AppPath((id, grade)) =
+            AppPath::<(Id, String)>::from_request_parts(parts, state).await?;
+        let AppQuery(range) = AppQuery::<RangeQuery>::from_request_parts(parts, state).await?;
+        Ok(GradeRequest { user, id, grade, range, headers: parts.headers.clone() })
+    }
+}
+
+impl<Id> GradeRequest<Id> {
+    /// The report as JSON, or as CSV on the `.csv` path (`csv_path`) or when the client accepts
+    /// CSV, in the language asked for.
+    pub fn answer<T: serde::Serialize>(
+        &self,
+        report: &T,
+        csv_path: bool,
+        table: impl FnOnce(&T, shared::Lang) -> (String, String),
+    ) -> axum::response::Response {
+        let lang = self.range.lang(&self.headers);
+        crate::http::summary::json_or_csv(&self.headers, lang, report, csv_path, table)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

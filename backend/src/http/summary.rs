@@ -20,13 +20,14 @@ use crate::db::{Account, School, Store, school_day_sums};
 use crate::error::{AppError, AppResult};
 use crate::http::calendar::{class_starts, school_calendar};
 use crate::http::classes::summarised_class;
+use crate::http::extract::GradeRequest;
 use crate::http::extract::{AppPath, AppQuery, RangeQuery};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/classes/{class_id}/summary", get(class_summary))
-        .route("/schools/{school_id}/grades/{grade}/comparison", get(comparison))
-        .route("/schools/{school_id}/grades/{grade}/comparison.csv", get(comparison_csv))
+        .route("/schools/{school_id}/grades/{grade}/comparison", get(comparison::<false>))
+        .route("/schools/{school_id}/grades/{grade}/comparison.csv", get(comparison::<true>))
 }
 
 /// The classes of one grade judged together over a window, and the school's calendar there.
@@ -36,6 +37,26 @@ pub struct JudgedGrade {
     pub calendar: SchoolCalendar,
     /// Expected against actual, for the classes with plans in the window.
     pub expected: std::collections::HashMap<ClassId, shared::plans::ExpectedEvaluation>,
+}
+
+/// The comparison's row of each judged class ([`JudgedGrade`]'s classes and their evaluations).
+pub fn comparison_rows(
+    classes: &[ClassInfo],
+    evaluations: Vec<ClassEvaluation>,
+) -> Vec<ComparisonRow> {
+    classes
+        .iter()
+        .zip(evaluations)
+        .map(|(class, e)| ComparisonRow {
+            class_id: class.id,
+            name: class.name.clone(),
+            days_reported: e.days_reported,
+            average_daily_minutes: e.average_daily_minutes,
+            deviation_minutes: e.deviation_minutes,
+            deviation_ratio: e.deviation_ratio,
+            flags: e.flags,
+        })
+        .collect()
 }
 
 /// Runs the flag engine over a grade's active classes (and `also`, an archived class whose own
@@ -222,20 +243,7 @@ async fn build_comparison(
     let policy = state.store.policy(school.id).await?;
     let window = range.window(today_in(&school), policy.window_days)?;
     let judged = judge_grade(state, &school, grade, window, &policy, None).await?;
-    let rows = judged
-        .classes
-        .iter()
-        .zip(judged.evaluation.classes)
-        .map(|(class, e)| ComparisonRow {
-            class_id: class.id,
-            name: class.name.clone(),
-            days_reported: e.days_reported,
-            average_daily_minutes: e.average_daily_minutes,
-            deviation_minutes: e.deviation_minutes,
-            deviation_ratio: e.deviation_ratio,
-            flags: e.flags,
-        })
-        .collect();
+    let rows = comparison_rows(&judged.classes, judged.evaluation.classes);
     Ok(GradeComparison {
         school_id: school.id,
         grade,
@@ -247,26 +255,14 @@ async fn build_comparison(
     })
 }
 
-async fn comparison(
+/// The comparison as JSON (or CSV when the client accepts it); as CSV on the `.csv` path (`CSV`).
+async fn comparison<const CSV: bool>(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    AppPath((school_id, grade)): AppPath<(SchoolId, String)>,
-    AppQuery(range): AppQuery<RangeQuery>,
-    headers: HeaderMap,
+    request: GradeRequest<SchoolId>,
 ) -> AppResult<Response> {
-    let report = build_comparison(&state, &user, school_id, &grade, &range).await?;
-    Ok(json_or_csv(&headers, range.lang(&headers), &report, false, comparison_table))
-}
-
-async fn comparison_csv(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    AppPath((school_id, grade)): AppPath<(SchoolId, String)>,
-    AppQuery(range): AppQuery<RangeQuery>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
-    let report = build_comparison(&state, &user, school_id, &grade, &range).await?;
-    Ok(json_or_csv(&headers, range.lang(&headers), &report, true, comparison_table))
+    let GradeRequest { user, id, grade, range, .. } = &request;
+    let report = build_comparison(&state, user, *id, grade, range).await?;
+    Ok(request.answer(&report, CSV, comparison_table))
 }
 
 fn comparison_table(report: &GradeComparison, lang: Lang) -> (String, String) {

@@ -1,83 +1,28 @@
-//! The log-in throttle's attempts in PostgreSQL: the row and its count in one transaction that
-//! holds a transaction-level advisory lock, so attempts are counted one after the other (as
-//! SQLite's single writer does), also across several servers on one database. Without it,
-//! forty attempts at once each count all forty and all are refused, none judged.
+//! The log-in throttle's attempts in PostgreSQL: the shared implementation
+//! ([`crate::db::throttle`]). The row and its count in one transaction that holds a
+//! transaction-level advisory lock, so attempts are counted one after the other (as SQLite's
+//! single writer does), also across several servers on one database. Without it, forty
+//! attempts at once each count all forty and all are refused, none judged.
 
+use super::pg_text as db_text;
 use super::*;
-use crate::db::throttle::{
-    Attempt, AttemptCounts, COUNT_ATTEMPTS, CountRow, FORGET_ATTEMPT, INSERT_ATTEMPT,
-    PURGE_ATTEMPTS, Throttle, counts_of,
-};
-use async_trait::async_trait;
 
 /// The advisory lock's key: "throttle" in ASCII.
 const THROTTLE_LOCK: i64 = 0x7468_726f_7474_6c65;
 
-#[async_trait]
-impl Throttle for PgStore {
-    async fn count_attempt(
-        &self,
-        attempt: &Attempt,
-        now: i64,
-        since: i64,
-    ) -> StoreResult<AttemptCounts> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(THROTTLE_LOCK)
-            .execute(&mut *tx)
-            .await
-            .map_err(store_error)?;
-        let id: i64 = sqlx::query_scalar(INSERT_ATTEMPT)
-            .bind(attempt.kind.as_str())
-            .bind(pg_text(&attempt.account))
-            .bind(pg_text(&attempt.address))
-            .bind(pg_text(&attempt.network))
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(store_error)?;
-        let row: CountRow = sqlx::query_as(COUNT_ATTEMPTS)
-            .bind(attempt.kind.as_str())
-            .bind(pg_text(&attempt.account))
-            .bind(pg_text(&attempt.address))
-            .bind(pg_text(&attempt.network))
-            .bind(since)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(store_error)?;
-        tx.commit().await.map_err(store_error)?;
-        Ok(counts_of(id, row))
-    }
-
-    async fn peek_attempts(&self, attempt: &Attempt, since: i64) -> StoreResult<AttemptCounts> {
-        let row: CountRow = sqlx::query_as(COUNT_ATTEMPTS)
-            .bind(attempt.kind.as_str())
-            .bind(pg_text(&attempt.account))
-            .bind(pg_text(&attempt.address))
-            .bind(pg_text(&attempt.network))
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(store_error)?;
-        let mut counts = counts_of(0, row);
-        // As if this attempt were recorded too.
-        counts.account += 1;
-        counts.address += 1;
-        counts.network += 1;
-        Ok(counts)
-    }
-
-    async fn forget_attempt(&self, id: i64) -> StoreResult<()> {
-        sqlx::query(FORGET_ATTEMPT).bind(id).execute(&self.pool).await.map_err(store_error)?;
-        Ok(())
-    }
-
-    async fn purge_attempts(&self, before: i64) -> StoreResult<u64> {
-        let done = sqlx::query(PURGE_ATTEMPTS)
-            .bind(before)
-            .execute(&self.pool)
-            .await
-            .map_err(store_error)?;
-        Ok(done.rows_affected())
-    }
+/// Holds the throttle's advisory lock until the transaction ends.
+async fn count_turn(conn: &mut PgConnection) -> StoreResult<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(THROTTLE_LOCK)
+        .execute(conn)
+        .await
+        .map_err(store_error)?;
+    Ok(())
 }
+
+crate::db::throttle::throttle_impl!(
+    PgStore,
+    read = |s| &s.pool,
+    write = |s| &s.pool,
+    begin = |s| async { s.pool.begin().await.map_err(store_error) }
+);
