@@ -47,15 +47,27 @@ pub fn mark_school_days(reports: &mut [DayReport], calendar: &SchoolCalendar) {
     }
 }
 
+/// Whether one date is a school day, in one read (a day report's write asks it): only one
+/// table can change what a date is — make-up days a weekend (they are weekends only), holidays
+/// a weekday — so only that one is read; the rule itself stays `SchoolCalendar::is_school_day`.
+pub async fn is_school_day(store: &dyn Store, school: &School, date: NaiveDate) -> AppResult<bool> {
+    let day = Window::ending(date, 1);
+    let calendar = if shared::calendar::is_weekend(date) {
+        let makeup = store.makeup_day_list(school.id, day).await?.into_iter().map(|m| m.date);
+        SchoolCalendar::new(Default::default(), makeup.collect())
+    } else {
+        SchoolCalendar::new(store.holidays(school.id, day).await?, Default::default())
+    };
+    Ok(calendar.is_school_day(date))
+}
+
 /// One report marked, reading the calendar of its day.
 pub async fn marked(
     state: &AppState,
     school: &School,
     mut report: DayReport,
 ) -> AppResult<DayReport> {
-    let day = Window::ending(report.date, 1);
-    report.school_day =
-        school_calendar(state.store.as_ref(), school, day).await?.is_school_day(report.date);
+    report.school_day = is_school_day(state.store.as_ref(), school, report.date).await?;
     Ok(report)
 }
 

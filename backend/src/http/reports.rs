@@ -7,14 +7,14 @@ use axum::{Json, Router};
 use shared::api::{DayReport, PutDayReport, PutDayReportResponse};
 use shared::flags::day_flags;
 use shared::report::{check_report_date, validate_entries, validate_note};
-use shared::{ClassId, Policy, Window};
+use shared::{ClassId, Policy};
 
 use crate::AppState;
 use crate::auth::{ClientAddress, CurrentUser};
 use crate::clock::{now_rfc3339, today_in};
 use crate::db::{Actor, ReportWrite, WriteOutcome};
 use crate::error::{AppError, AppResult};
-use crate::http::calendar::{mark_school_days, school_calendar};
+use crate::http::calendar::{is_school_day, mark_school_days, school_calendar};
 use crate::http::classes::readable_class;
 use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
 use crate::http::report_delete::remove_day;
@@ -49,10 +49,7 @@ async fn replace_day(
     }
     // Whether the day is a school day, read while the report is written: only a school day's
     // report raises a flag (weekend homework is kept and shown, DESIGN.md).
-    let school_day = async {
-        let day = Window::ending(date, 1);
-        Ok::<_, AppError>(state.store.calendar(school.id, day).await?.is_school_day(date))
-    };
+    let school_day = is_school_day(state.store.as_ref(), &school, date);
     let respond = |mut report: DayReport, policy: &Policy, school_day: bool| {
         report.school_day = school_day;
         let flags = if school_day {
