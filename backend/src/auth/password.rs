@@ -8,10 +8,11 @@
 //! nothing is counted or stored).
 //!
 //! Two lanes: a log-in for a username, or from an address or network, with recent attempts
-//! ([`Lane::Suspect`]) may
-//! use all threads but one, so that under a flood of guesses someone logging in from a clean
-//! network waits for at most the hash in progress, not for the attackers' queue. Whether a
-//! username exists plays no part in it (that would tell it by the time taken).
+//! ([`Lane::Suspect`]) may use all threads but one and the queue's places but a quarter
+//! (at least one a thread), so that under a flood of guesses someone logging in from a clean
+//! network finds a place in the queue and waits for at most the hashes in progress, not for
+//! the attackers' queue. Whether a username exists plays no part in it (that would tell it by
+//! the time taken).
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, SaltString};
@@ -161,8 +162,10 @@ struct Pool {
     threads: Semaphore,
     /// The threads suspect log-ins may take: all but one (at least one).
     suspect: Semaphore,
-    /// One permit a place in the queue (waiting or running).
+    /// One permit a place in the queue (waiting or running), for every lane.
     places: Semaphore,
+    /// The places suspect log-ins may take: all but the clear lane's reserve.
+    suspect_places: Semaphore,
     wait: Duration,
     jobs: Mutex<mpsc::Sender<Job>>,
 }
@@ -199,14 +202,22 @@ fn pool_with(settings: PoolSettings) -> &'static Pool {
                 tracing::error!(error = %e, "cannot start a password-hashing thread");
             }
         }
+        let places = settings.queue.max(threads);
         Pool {
             threads: Semaphore::new(threads),
             suspect: Semaphore::new(threads.saturating_sub(1).max(1)),
-            places: Semaphore::new(settings.queue.max(threads)),
+            places: Semaphore::new(places),
+            suspect_places: Semaphore::new(suspect_places(places, threads)),
             wait: settings.wait,
             jobs: Mutex::new(tx),
         }
     })
+}
+
+/// How many of the queue's `places` suspect log-ins may take: all but a quarter, and never
+/// fewer than one a thread, nor so many that a clear log-in finds no place.
+fn suspect_places(places: usize, threads: usize) -> usize {
+    (places - places / 4).max(threads.min(places)).min(places.saturating_sub(1)).max(1)
 }
 
 /// Runs `work` on a hashing thread once one is free, or refuses with `503 server_busy`.
@@ -216,6 +227,18 @@ async fn on_pool<T: Send + 'static>(
 ) -> Result<T, AppError> {
     let pool = pool_with(PoolSettings::default());
     let busy = || AppError::Busy(1 + pool.wait.as_secs());
+    // A suspect log-in takes a place of its lane first, so that it never takes the last
+    // places, which are kept for log-ins from clean networks.
+    let suspect_place = match lane {
+        Lane::Suspect => match pool.suspect_places.try_acquire() {
+            Ok(p) => Some(p),
+            Err(_) => {
+                tracing::warn!(lane = "suspect", "password hashing queue full; refusing");
+                return Err(busy());
+            }
+        },
+        Lane::Clear => None,
+    };
     let Ok(place) = pool.places.try_acquire() else {
         tracing::warn!("password hashing queue full; refusing");
         return Err(busy());
@@ -241,7 +264,7 @@ async fn on_pool<T: Send + 'static>(
     let job: Job = Box::new(move || {
         // Both permits go when the hash is done, even if the request was dropped meanwhile:
         // an abandoned hash still holds its thread, so the pool never runs more than its size.
-        let _held = (thread, place);
+        let _held = (thread, place, suspect_place);
         let _ = tx.send(work());
     });
     pool.jobs
@@ -290,6 +313,23 @@ mod tests {
         let theirs = Argon2::default().hash_password(b"battery staple", &salt).unwrap().to_string();
         assert!(verify_now("battery staple", &theirs).unwrap());
         assert!(!verify_now("battery stapler", &theirs).unwrap());
+    }
+
+    #[test]
+    fn suspect_log_ins_leave_places_for_clear_ones() {
+        assert_eq!(suspect_places(128, 2), 96);
+        assert_eq!(suspect_places(4, 2), 3);
+        assert_eq!(suspect_places(2, 2), 1);
+        assert_eq!(suspect_places(1, 1), 1);
+        for places in 1..300 {
+            for threads in 1..=places.min(16) {
+                let s = suspect_places(places, threads);
+                assert!(s >= 1 && s <= places, "{places} {threads} -> {s}");
+                if places > 1 {
+                    assert!(s < places, "{places} {threads}: no place left for a clear log-in");
+                }
+            }
+        }
     }
 
     #[test]

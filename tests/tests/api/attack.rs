@@ -370,3 +370,125 @@ async fn login_latency_of_a_real_user_while_200_attackers_hammer_log_in() {
     );
     assert_eq!(failures, 0, "the real user was refused");
 }
+
+/// One failed guess after another from `address`, with new unknown usernames, until `judged`
+/// of them were judged (`401`); a guess refused as busy (`503`) is not counted and is tried
+/// again. Returns every answer's `(status, code, Retry-After)`.
+async fn guesses_from(
+    api: &Api,
+    address: &str,
+    judged: usize,
+    until: Option<std::time::Instant>,
+) -> Vec<(u16, String, Option<String>)> {
+    let mut answers = Vec::new();
+    let mut n = 0;
+    while answers.iter().filter(|a: &&(u16, String, Option<String>)| a.0 == 401).count() < judged
+        && until.is_none_or(|u| std::time::Instant::now() < u)
+    {
+        n += 1;
+        let username = format!("nobody-{address}-{n}");
+        let answer = login_from(api, address, &username, "guess-password-1").await;
+        let retry = answer.header("retry-after").map(str::to_owned);
+        answers.push((answer.status, answer.code().unwrap_or_default().to_owned(), retry));
+    }
+    answers
+}
+
+#[tokio::test]
+async fn a_full_hashing_queue_answers_503_server_busy_with_retry_after_and_changes_nothing() {
+    // Arrange: one hashing thread, two places in its queue, a short wait; the request that
+    // succeeds first.
+    let school =
+        behind_a_proxy(&[("HASH_THREADS", "1"), ("HASH_QUEUE", "2"), ("HASH_WAIT_MS", "200")])
+            .await;
+    school.admin.create_user("teacher-busy", PASSWORD, "school_admin", Scope::School).await;
+    let api = school.server.api();
+    login_from(&api, "198.51.100.20", "teacher-busy", PASSWORD).await.expect_status(200, "log-in");
+
+    // Act: forty log-ins at once for unknown usernames, each from its own network (none is
+    // throttled, every one wants a hash).
+    let guesses: Vec<_> = (0..40)
+        .map(|n| {
+            let api = school.server.api();
+            tokio::spawn(async move {
+                login_from(&api, &format!("203.0.{n}.7"), &format!("nobody-{n}"), "guess-it-1")
+                    .await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for g in guesses {
+        answers.push(g.await.expect("a guess task"));
+    }
+
+    // Assert: the queue's overflow is refused as busy, with when to try again; the rest judged.
+    let counts = tally(&answers);
+    let busy = counts.get(&(503, "server_busy".to_owned())).copied().unwrap_or(0);
+    let judged = counts.get(&(401, "invalid_credentials".to_owned())).copied().unwrap_or(0);
+    assert!(busy >= 10, "too few refused as busy: {counts:?}");
+    assert_eq!(busy + judged, 40, "only 401 or 503: {counts:?}");
+    for a in answers.iter().filter(|a| a.status == 503) {
+        let retry = a.header("retry-after").and_then(|r| r.parse::<u64>().ok());
+        assert!(retry.is_some_and(|s| (1..=60).contains(&s)), "Retry-After {retry:?}");
+        assert!(a.text.contains("busy"), "a person reads why: {}", a.text);
+    }
+    // A guess refused as busy was never judged, so it counts against no one: the same
+    // address may still try its 50.
+    let again = guesses_from(&api, "203.0.0.7", 1, None).await;
+    assert!(again.iter().any(|a| a.0 == 401), "{again:?}");
+    // And the server still serves a real user.
+    login_from(&api, "198.51.100.20", "teacher-busy", PASSWORD).await.expect_status(200, "log-in");
+}
+
+#[tokio::test]
+async fn a_log_in_from_a_clean_network_finds_a_place_while_suspect_guesses_fill_the_queue() {
+    // Arrange: one hashing thread and eight places; a real teacher who logs in.
+    let school =
+        behind_a_proxy(&[("HASH_THREADS", "1"), ("HASH_QUEUE", "8"), ("HASH_WAIT_MS", "20000")])
+            .await;
+    school.admin.create_user("teacher-clean", PASSWORD, "school_admin", Scope::School).await;
+    let api = school.server.api();
+    login_from(&api, "198.51.100.30", "teacher-clean", PASSWORD).await.expect_status(200, "log-in");
+
+    // Act: sixteen attackers, each from its own network, first fail four times (which makes
+    // their address suspect), then guess on without pause for three seconds, more at once than
+    // the queue has places; meanwhile the teacher logs in ten times.
+    let ready = std::sync::Arc::new(tokio::sync::Barrier::new(17));
+    let until = std::time::Instant::now() + Duration::from_secs(30);
+    let attackers: Vec<_> = (0..16)
+        .map(|a| {
+            let api = school.server.api();
+            let ready = ready.clone();
+            tokio::spawn(async move {
+                let address = format!("172.16.{a}.1");
+                guesses_from(&api, &address, 4, None).await;
+                ready.wait().await;
+                let until = std::time::Instant::now() + Duration::from_secs(3);
+                guesses_from(&api, &address, 40, Some(until)).await
+            })
+        })
+        .collect();
+    ready.wait().await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut teacher = Vec::new();
+    for _ in 0..10 {
+        let answer = login_from(&api, "198.51.100.30", "teacher-clean", PASSWORD).await;
+        teacher.push((answer.status, answer.code().unwrap_or_default().to_owned()));
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    let mut attacks = std::collections::BTreeMap::<u16, usize>::new();
+    for a in attackers {
+        for (status, _, _) in a.await.expect("an attacker") {
+            *attacks.entry(status).or_default() += 1;
+        }
+    }
+    assert!(std::time::Instant::now() < until, "the attack ran too long");
+
+    // Assert: the attack did fill the queue (some guesses refused as busy), and every one of
+    // the teacher's log-ins got through.
+    assert!(attacks.get(&503).copied().unwrap_or(0) > 0, "the queue never filled: {attacks:?}");
+    assert!(
+        teacher.iter().all(|t| t.0 == 200),
+        "the teacher was refused: {teacher:?} (attack: {attacks:?})"
+    );
+}
