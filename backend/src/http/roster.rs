@@ -402,16 +402,13 @@ async fn import(
         }])
     })?;
     let mut problems = Problems(Vec::new());
-    let rows = read_rows(&text, &mut problems);
+    let mut rows = read_rows(&text, &mut problems);
 
     // Across rows and against what the school has.
-    let existing: HashMap<String, Grade> = state
-        .store
-        .all_classes(admin.school_id)
-        .await?
-        .into_iter()
-        .map(|c| (c.name, c.grade))
-        .collect();
+    let school_classes = state.store.all_classes(admin.school_id).await?;
+    same_spelling(&mut rows, school_classes.iter().map(|c| c.name.as_str()));
+    let existing: HashMap<String, Grade> =
+        school_classes.into_iter().map(|c| (c.name, c.grade)).collect();
     let mut new_classes: BTreeMap<String, Grade> = BTreeMap::new();
     let mut usernames = HashSet::new();
     let mut subject_teachers = HashSet::new();
@@ -565,6 +562,19 @@ async fn import(
     }))
 }
 
+/// Writes every row's class as the school already spells it, or as its first row does, when
+/// the two are the same name compared in NFKC (`shared::text::name_key`: "９（１）" is
+/// "9(1)"), so that a roster never makes a second class of one the school has.
+fn same_spelling<'a>(rows: &mut [Row], known: impl IntoIterator<Item = &'a str>) {
+    let mut spelling: HashMap<String, String> =
+        known.into_iter().map(|n| (shared::text::name_key(n), n.to_owned())).collect();
+    for class in rows.iter_mut().filter_map(|r| r.class.as_mut()) {
+        let key = shared::text::name_key(class);
+        let known = spelling.entry(key).or_insert_with(|| class.clone());
+        class.clone_from(known);
+    }
+}
+
 /// The bytes of the `file` field (or the only field) of the upload.
 async fn read_file(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
@@ -656,5 +666,16 @@ mod tests {
                 (Some(5), "class_required"),
             ]
         );
+    }
+
+    #[test]
+    fn a_class_written_in_full_width_or_with_invisible_characters_is_the_school_s_class() {
+        let text = "年级,班级,角色,用户名\n9,９（１）,monitor,m1\n9,9(2)\u{200b},teacher,t1\n9,9（2）,monitor,m2\n";
+        let mut problems = Problems(Vec::new());
+        let mut rows = read_rows(text, &mut problems);
+        assert!(problems.0.is_empty());
+        same_spelling(&mut rows, ["9(1)"]);
+        let classes: Vec<_> = rows.iter().map(|r| r.class.as_deref().unwrap_or("")).collect();
+        assert_eq!(classes, ["9(1)", "9(2)", "9(2)"]);
     }
 }

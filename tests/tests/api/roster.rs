@@ -231,6 +231,42 @@ async fn a_plain_file_without_a_byte_order_mark_with_english_headers_imports_too
     assert_eq!(me["class_id"], class_id(&school.admin, "9(1)").await);
 }
 
+#[tokio::test]
+async fn a_class_written_full_width_or_with_invisible_characters_is_the_school_s_own_class() {
+    // Arrange: the school has 9(1); the control imports into it as it is spelt.
+    let school = School::new().await;
+    let nine_one = school.class(9, "9(1)").await.id;
+    let control =
+        format!("role,username,class,grade,password\nmonitor,m-control,9(1),9,{PASSWORD}\n");
+    let result = import(&school.admin, control.as_bytes(), false).await;
+    assert_eq!(
+        sorted_strings(&result.expect_status(200, "the control").json["classes_created"]),
+        Vec::<String>::new()
+    );
+
+    // Act: the same class in full-width brackets, and with a zero-width space, as a typist's
+    // spreadsheet may have it.
+    let file = format!(
+        "role,username,class,grade,password\n\
+         monitor,m-full-width,９（１）,9,{PASSWORD}\n\
+         teacher,t-zero-width,9(1)\u{200b},9,{PASSWORD}\n"
+    );
+    let response = import(&school.admin, file.as_bytes(), false).await;
+
+    // Assert: no second class; both accounts belong to 9(1).
+    let result = response.expect_status(200, "importing").json;
+    assert_eq!(sorted_strings(&result["classes_created"]), Vec::<String>::new(), "{result}");
+    for username in ["m-full-width", "t-zero-width"] {
+        let me = school.server.login(username, PASSWORD).await.me().await;
+        assert_eq!(me["class_id"], nine_one, "{username}: {me}");
+    }
+    let classes =
+        school.admin.get("classes?include_archived=true").await.expect_status(200, "classes").json;
+    let names: Vec<_> =
+        classes.as_array().into_iter().flatten().map(|c| c["name"].clone()).collect();
+    assert_eq!(names, [json!("9(1)")], "one class");
+}
+
 /// A file with one good row, then one bad row of each kind, a blank line, and a good row.
 const BAD_FILE: &str = "grade,class,role,username,display_name,password\n\
     7,7(5),monitor,fine-monitor,,\n\
