@@ -143,3 +143,53 @@ async fn a_thousand_slow_connections_do_not_stop_the_server_answering_real_users
     }
     assert_eq!(open, slow.len(), "slow connections closed before the end of the test");
 }
+
+/// How many sockets the process `pid` has open (its listeners included).
+fn open_sockets(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|fds| {
+            fds.filter_map(Result::ok)
+                .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+                .filter(|target| target.to_string_lossy().starts_with("socket:"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn past_max_connections_the_server_accepts_no_more_until_one_closes() {
+    // Arrange: room for 20 connections, heads cut off after a second; the control first: a real
+    // request answered at once.
+    let server =
+        server_with(&[("MAX_CONNECTIONS", "20"), ("HEADER_READ_TIMEOUT_SECONDS", "1")]).await;
+    let pid = server.pid().expect("the server's process id");
+    server.api().get("health").await.expect_status(200, "health");
+    let idle = open_sockets(pid);
+
+    // Act: sixty connections that each send part of a head and hold on, all at once.
+    let mut slow = Vec::new();
+    for n in 0..60 {
+        let mut stream = TcpStream::connect(authority(&server))
+            .await
+            .unwrap_or_else(|e| panic!("slow connection {n}: {e}"));
+        stream.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: te").await.expect("dripping");
+        slow.push(stream);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let held = open_sockets(pid);
+    // A real request waits its turn behind them (the kernel's queue), and is answered once the
+    // slow ones before it are cut off.
+    let started = Instant::now();
+    let answered = tokio::time::timeout(Duration::from_secs(20), server.api().get("health")).await;
+
+    // Assert: never more than 20 connections of the sixty taken in at once, and the server
+    // went on serving.
+    assert!(
+        held <= idle + 20,
+        "{held} sockets open with 60 slow connections ({idle} before): the cap did not hold"
+    );
+    assert!(held >= idle + 15, "only {held} sockets ({idle} before): the slow ones were not held");
+    let answered = answered.expect("a real request was never answered");
+    answered.expect_status(200, "health after the slow connections");
+    assert!(started.elapsed() < Duration::from_secs(15), "answered after {:?}", started.elapsed());
+}
