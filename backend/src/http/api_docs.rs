@@ -85,7 +85,9 @@ pub fn render(doc: &Value) -> String {
             }
         }
     }
-    let mut tags: Vec<&str> = Vec::new();
+    // The document's order of tags first, then any other in order of first use.
+    let mut tags: Vec<&str> =
+        doc["tags"].as_array().into_iter().flatten().filter_map(|t| t["name"].as_str()).collect();
     for (tag, ..) in &ops {
         if !tags.contains(&tag.as_str()) {
             tags.push(tag);

@@ -602,7 +602,20 @@ fn build() -> OpenApi {
         )))
         .paths(paths)
         .components(Some(components()))
+        .tags(Some(tags()))
         .build()
+}
+
+/// The tags in the order of [`ROUTES`] (paths are sorted by name in the document; this says in
+/// which order a reader meets the API's parts).
+fn tags() -> Vec<utoipa::openapi::tag::Tag> {
+    let mut names: Vec<&str> = Vec::new();
+    for route in ROUTES {
+        if !names.contains(&route.tag) {
+            names.push(route.tag);
+        }
+    }
+    names.into_iter().map(|n| utoipa::openapi::tag::TagBuilder::new().name(n).build()).collect()
 }
 
 /// The document, built once.
