@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What an account may do; see the table in API.md.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -49,6 +50,7 @@ impl Role {
 }
 
 /// `POST /api/v1/auth/login`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
@@ -57,6 +59,7 @@ pub struct LoginRequest {
 }
 
 /// An account as the API shows it (`GET /me`, `POST /users`): never with its password.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
     pub id: UserId,
@@ -66,6 +69,7 @@ pub struct User {
     /// `null` on the wire for an account without a school (a district admin), 0 in Rust: no
     /// school has id 0, so every "same school" comparison refuses it.
     #[serde(with = "crate::district::no_school_as_null")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub school_id: SchoolId,
     /// The class of a monitor or teacher.
     pub class_id: Option<ClassId>,
@@ -85,6 +89,7 @@ pub struct User {
 }
 
 /// A teaching assignment: a subject of a class that an account teaches and files plans for.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Teaching {
@@ -94,6 +99,7 @@ pub struct Teaching {
 
 /// `GET /api/v1/me`: the account of the session, its school's and class's names, and today's
 /// date in the school's time zone (what "today" means for the edit window and the flags).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Me {
     #[serde(flatten)]
@@ -105,6 +111,7 @@ pub struct Me {
 }
 
 /// `POST /api/v1/users`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
@@ -123,6 +130,7 @@ pub struct NewUser {
 }
 
 /// A class as `GET /api/v1/classes` lists it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClassInfo {
     pub id: ClassId,
@@ -135,6 +143,7 @@ pub struct ClassInfo {
 }
 
 /// `POST /api/v1/classes`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewClass {
@@ -143,6 +152,7 @@ pub struct NewClass {
 }
 
 /// One class's homework on one date.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayReport {
     pub class_id: ClassId,
@@ -161,6 +171,7 @@ pub struct DayReport {
 }
 
 /// `PUT /api/v1/classes/{class_id}/reports/{date}`: the whole day, replacing what was there.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PutDayReport {
@@ -177,6 +188,7 @@ pub struct PutDayReport {
 }
 
 /// The answer to a stored day report: the report and the flags that day raises.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PutDayReportResponse {
     pub report: DayReport,
@@ -184,6 +196,7 @@ pub struct PutDayReportResponse {
 }
 
 /// `GET /api/v1/classes/{class_id}/summary`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassSummary {
     pub class_id: ClassId,
@@ -203,6 +216,7 @@ pub struct ClassSummary {
 }
 
 /// `GET /api/v1/schools/{school_id}/grades/{grade}/comparison`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GradeComparison {
     pub school_id: SchoolId,
@@ -215,6 +229,7 @@ pub struct GradeComparison {
 }
 
 /// One class in a grade comparison.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComparisonRow {
     pub class_id: ClassId,
@@ -227,12 +242,14 @@ pub struct ComparisonRow {
 }
 
 /// Every error the API returns: `{"error": {"code", "message"}}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 /// The stable machine code, a human sentence, and for validation errors every problem found.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorDetail {
     pub code: String,
@@ -242,6 +259,7 @@ pub struct ErrorDetail {
 }
 
 /// One problem of a rejected request; for an uploaded file, where it is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
     pub code: String,
@@ -254,6 +272,7 @@ pub struct Problem {
 }
 
 /// The body of a `409`: the error and the report as it stands now.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConflictBody {
     pub error: ErrorDetail,
@@ -261,6 +280,7 @@ pub struct ConflictBody {
 }
 
 /// `PATCH /api/v1/classes/{id}`: rename or archive a class.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClassPatch {
@@ -271,6 +291,7 @@ pub struct ClassPatch {
 }
 
 /// `PATCH /api/v1/users/{id}`: change an account.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
@@ -288,6 +309,7 @@ pub struct UserPatch {
 }
 
 /// `POST /api/v1/users/{id}/password`: an admin sets a new password.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordReset {
@@ -295,6 +317,7 @@ pub struct PasswordReset {
 }
 
 /// `PUT /api/v1/me/password`: an account changes its own password.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
@@ -303,6 +326,7 @@ pub struct PasswordChange {
 }
 
 /// A school holiday: a weekday on which no report is expected.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Holiday {
     pub date: NaiveDate,
@@ -310,6 +334,7 @@ pub struct Holiday {
 }
 
 /// A make-up school day (调休): a Saturday or Sunday the school keeps as a school day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MakeupDay {
     pub date: NaiveDate,
@@ -317,6 +342,7 @@ pub struct MakeupDay {
 }
 
 /// `PUT /api/v1/holidays/{date}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HolidayName {
@@ -325,6 +351,7 @@ pub struct HolidayName {
 }
 
 /// `POST /api/v1/classes/{id}/tablet-codes`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewTabletCode {
@@ -336,6 +363,7 @@ pub struct NewTabletCode {
 }
 
 /// A device code for a class tablet; `code` only in the answer that created it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TabletCode {
     pub id: i64,
@@ -354,6 +382,7 @@ pub struct TabletCode {
 }
 
 /// `POST /api/v1/auth/tablet`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TabletSignIn {
@@ -361,6 +390,7 @@ pub struct TabletSignIn {
 }
 
 /// What a roster import did (or, with `dry_run`, would do).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterResult {
     pub dry_run: bool,
@@ -370,6 +400,7 @@ pub struct RosterResult {
 }
 
 /// An account a roster import created; `password` only where the server generated it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterAccount {
     pub username: String,
@@ -389,6 +420,7 @@ pub struct RosterAccount {
 }
 
 /// One row of the audit log.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: i64,
@@ -403,6 +435,7 @@ pub struct AuditEntry {
 }
 
 /// `GET /api/v1/audit`: a page of entries, newest first.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
@@ -410,6 +443,7 @@ pub struct AuditPage {
 }
 
 /// `GET /api/v1/schools/{id}/grades/{g}/days`: the class × day totals behind the heat map.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GradeDays {
     pub school_id: SchoolId,
@@ -424,6 +458,7 @@ pub struct GradeDays {
 }
 
 /// One class's reported day totals, oldest first.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassDayTotals {
     pub class_id: ClassId,
@@ -435,6 +470,7 @@ pub struct ClassDayTotals {
 }
 
 /// A reported day's total.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayTotal {
     pub date: NaiveDate,
@@ -442,6 +478,7 @@ pub struct DayTotal {
 }
 
 /// `GET /api/v1/schools/{id}/grades/{g}/subjects`: which subject drives each class's load.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GradeSubjects {
     pub school_id: SchoolId,
@@ -453,6 +490,7 @@ pub struct GradeSubjects {
 }
 
 /// A class's average minutes per subject over its reported days.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassSubjects {
     pub class_id: ClassId,
@@ -462,6 +500,7 @@ pub struct ClassSubjects {
 }
 
 /// `GET /api/v1/schools/{id}/overview`: every grade at a glance and who needs attention first.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SchoolOverview {
     pub school_id: SchoolId,
@@ -472,6 +511,7 @@ pub struct SchoolOverview {
 }
 
 /// One grade of the overview.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GradeGlance {
     pub grade: Grade,
@@ -482,6 +522,7 @@ pub struct GradeGlance {
 }
 
 /// A class with flags, for the "needs attention" list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttentionClass {
     pub class_id: ClassId,

@@ -29,6 +29,7 @@ pub const FLAG_CASE_KINDS: &[&str] = &[
 pub const SUBJECT_KIND: &str = "actual_above_expected";
 
 /// Where a case stands.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
@@ -62,6 +63,7 @@ impl CaseStatus {
 }
 
 /// A case's window: the flag's window when it was opened.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseWindow {
     pub from: NaiveDate,
@@ -69,6 +71,7 @@ pub struct CaseWindow {
 }
 
 /// What someone did about a case, and from which day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseAction {
     /// When it was recorded (RFC 3339, UTC).
@@ -83,6 +86,7 @@ pub struct CaseAction {
 }
 
 /// What the latest recheck found.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recheck {
     pub from: NaiveDate,
@@ -97,6 +101,7 @@ pub struct Recheck {
 pub const SYSTEM: &str = "system";
 
 /// A case (API.md "Cases").
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Case {
     pub id: i64,
@@ -126,6 +131,7 @@ pub struct Case {
 }
 
 /// `POST /api/v1/cases`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewCase {
@@ -138,6 +144,7 @@ pub struct NewCase {
 }
 
 /// `PATCH /api/v1/cases/{id}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CasePatch {
@@ -148,6 +155,7 @@ pub struct CasePatch {
 }
 
 /// `POST /api/v1/cases/{id}/actions`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewAction {
@@ -158,6 +166,7 @@ pub struct NewAction {
 
 /// The grade's half-monthly report of its cases: those opened, acted on, resolved and escalated
 /// in the period (a case may appear under several).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CasesReport {
     pub school_id: SchoolId,

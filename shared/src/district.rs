@@ -12,6 +12,7 @@ pub type DistrictId = i64;
 
 /// `POST /api/v1/districts/{district_id}/schools`: a new school of the district and its first
 /// admin.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewDistrictSchool {
@@ -20,6 +21,7 @@ pub struct NewDistrictSchool {
 }
 
 /// The first admin of a school a district admin adds.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewSchoolAdmin {
@@ -29,6 +31,7 @@ pub struct NewSchoolAdmin {
 }
 
 /// The answer to [`NewDistrictSchool`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedSchool {
     pub school_id: SchoolId,
@@ -36,6 +39,7 @@ pub struct CreatedSchool {
 }
 
 /// One school of `GET /api/v1/districts/{district_id}/schools`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DistrictSchool {
     pub school_id: SchoolId,
@@ -45,6 +49,7 @@ pub struct DistrictSchool {
 }
 
 /// `GET /api/v1/districts/{district_id}/grades/{grade}/comparison`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DistrictComparison {
     pub district_id: DistrictId,
@@ -57,6 +62,7 @@ pub struct DistrictComparison {
 }
 
 /// One school's part of a district comparison: as that school's own grade comparison answers it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SchoolGradePart {
     pub school_id: SchoolId,
@@ -73,6 +79,7 @@ pub struct SchoolGradePart {
 }
 
 /// `GET /api/v1/districts/{district_id}/coverage?date=`: which classes reported on a date.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coverage {
     pub date: NaiveDate,
@@ -84,6 +91,7 @@ pub struct Coverage {
 
 /// One school's coverage on a date; a school for which the date is not a school day has
 /// `school_day: false`, no classes counted and nobody missing.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SchoolCoverage {
     pub school_id: SchoolId,
@@ -96,6 +104,7 @@ pub struct SchoolCoverage {
 }
 
 /// The data of a `report` event of `GET /api/v1/districts/{district_id}/events`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportEvent {
     pub school_id: SchoolId,

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 const EPSILON: f64 = 1e-9;
 
 /// How urgently a flag asks for action.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -21,6 +22,7 @@ pub enum Severity {
 
 /// What raised a flag, with the numbers behind it. The variant's snake-case name is the flag's
 /// `kind` on the wire.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FlagReason {
@@ -89,6 +91,7 @@ impl FlagReason {
 
 /// A flag raised on a class: its severity, its reason with the numbers, and the reason in words
 /// (`message` in English, `message_zh` in Chinese).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Flag {
     pub class_id: ClassId,

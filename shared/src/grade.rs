@@ -5,6 +5,7 @@ use std::fmt;
 
 /// A grade of compulsory education, 1 (first year of primary) to 9 (last year of junior
 /// secondary). [`Grade::new`] is the only way in, so a `Grade` is always valid.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
 pub struct Grade(u8);

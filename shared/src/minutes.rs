@@ -8,6 +8,7 @@ pub const MAX_SUBJECT_MINUTES: u32 = 240;
 pub const MAX_DAY_TOTAL: u32 = 600;
 
 /// Minutes one subject's homework took on one day, 0 to [`MAX_SUBJECT_MINUTES`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u32", into = "u32")]
 pub struct Minutes(u16);

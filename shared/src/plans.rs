@@ -20,6 +20,7 @@ pub const PLAN_DAYS_BACK: u64 = 7;
 pub const PLAN_DAYS_AHEAD: u64 = 14;
 
 /// What kind of homework an item is; only `written` counts against the limit.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
@@ -63,6 +64,7 @@ impl ItemKind {
 }
 
 /// One piece of homework of a subject's plan.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanItem {
     pub content: String,
@@ -74,6 +76,7 @@ pub struct PlanItem {
 }
 
 /// One item as a client sends it: not yet checked.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanItemInput {
@@ -151,6 +154,7 @@ pub fn expected_minutes(items: &[PlanItem]) -> u32 {
 }
 
 /// A day's status (DESIGN.md "Plans").
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DayStatus {
@@ -217,6 +221,7 @@ pub fn status_after_change<'a>(
 }
 
 /// A review's decision.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
@@ -252,6 +257,7 @@ pub fn status_after_review(current: DayStatus, decision: Decision) -> Option<Day
 }
 
 /// A subject's plan for a class's day, as the API shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SubjectPlan {
     pub class_id: ClassId,
@@ -266,6 +272,7 @@ pub struct SubjectPlan {
 }
 
 /// Who reviewed a day, when, and what they decided.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Review {
     /// The reviewer's display name.
@@ -276,6 +283,7 @@ pub struct Review {
 }
 
 /// A class's day of plans.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DayPlan {
     pub class_id: ClassId,
@@ -313,6 +321,7 @@ impl DayPlan {
 }
 
 /// `PUT /api/v1/classes/{class_id}/plans/{date}/{subject}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PutSubjectPlan {
@@ -322,6 +331,7 @@ pub struct PutSubjectPlan {
 }
 
 /// The answer to a filed subject plan: the plan (null when removed) and its day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PutSubjectPlanResponse {
     pub plan: Option<SubjectPlan>,
@@ -329,6 +339,7 @@ pub struct PutSubjectPlanResponse {
 }
 
 /// `POST /api/v1/classes/{class_id}/plans/{date}/review`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewRequest {
@@ -338,6 +349,7 @@ pub struct ReviewRequest {
 }
 
 /// One subject on the public notice.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NoticeSubject {
     pub subject: String,
@@ -347,6 +359,7 @@ pub struct NoticeSubject {
 
 /// `GET /api/v1/public/notices/{token}`: the day's homework as parents see it, with nobody's
 /// name.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicNotice {
     pub school_name: String,
@@ -390,6 +403,7 @@ impl PublicNotice {
 }
 
 /// A class's public notice link; the token itself only in the answer that created it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeLink {
     pub id: i64,
@@ -405,6 +419,7 @@ pub struct NoticeLink {
 // Expected against actual.
 
 /// One subject's paired days: what was expected and what it took, on average.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExpectedActual {
     pub subject: String,

@@ -11,6 +11,7 @@ pub const MAX_WINDOW_DAYS: u32 = 366;
 pub const MAX_SUBJECTS_PER_GRADE: usize = 20;
 
 /// A school's policy, exactly as `GET /api/v1/policy` returns it and `PUT` takes it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
@@ -55,6 +56,7 @@ fn default_expected_min_minutes() -> u32 {
 /// The body of `PUT /api/v1/policy`: a [`Policy`] whose fields added with plans may be left out
 /// (a client written before them), keeping their current values. Its own type, not a JSON value
 /// patched afterwards, so that a duplicate or unknown field is refused as for any body.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyPut {

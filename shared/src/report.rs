@@ -15,6 +15,7 @@ pub const MONITOR_EDIT_DAYS: u32 = 7;
 const MAX_REPORTED_PROBLEMS: usize = 20;
 
 /// One subject's minutes as the client sent them: not yet checked.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntryInput {
@@ -23,6 +24,7 @@ pub struct EntryInput {
 }
 
 /// One subject's minutes on one day, checked against the grade's subjects and the range.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub subject: Subject,

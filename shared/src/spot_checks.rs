@@ -26,6 +26,7 @@ pub fn is_discrepancy(reported: Option<u32>, observed: Option<u32>) -> bool {
 }
 
 /// What an inspector found in a class.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Observation {
     pub entries: Vec<Entry>,
@@ -35,6 +36,7 @@ pub struct Observation {
 }
 
 /// One drawn class of a spot check, its report set against the observation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpotCheckClass {
     pub class_id: ClassId,
@@ -63,6 +65,7 @@ impl SpotCheckClass {
 }
 
 /// A spot check: the draw and what was found.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpotCheck {
     pub id: i64,
@@ -75,6 +78,7 @@ pub struct SpotCheck {
 }
 
 /// `POST /api/v1/spot-checks`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewSpotCheck {
@@ -85,6 +89,7 @@ pub struct NewSpotCheck {
 }
 
 /// `PUT /api/v1/spot-checks/{id}/classes/{class_id}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PutObservation {

@@ -9,6 +9,7 @@ pub const MAX_SUBJECT_KEY_LEN: usize = 32;
 /// A subject key: 1–32 characters of lowercase ASCII letters, digits, `_` or `-`, starting with a
 /// letter. Keys are what the API and the database store; [`crate::i18n`] turns the well-known
 /// ones into Chinese and English names.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Subject(String);

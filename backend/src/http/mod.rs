@@ -2,6 +2,7 @@
 //! web app's static files with a fallback to `index.html`, and the layers every request passes:
 //! the request id and log line ([`observe`]), security headers, the cross-origin guard and the body limit.
 
+pub mod api_docs;
 pub mod audit;
 pub mod calendar;
 pub mod cases;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .merge(probe::router())
         .route("/openapi.json", get(openapi::serve))
+        .merge(api_docs::router())
         .merge(session::router())
         .merge(policy::router())
         .merge(classes::router())

@@ -206,6 +206,8 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ep(GET,    "/api/v1/health",                             Empty, Public,       200),
     ep(GET,    "/api/v1/ready",                              Empty, Public,       200),
     ep(GET,    "/api/v1/openapi.json",                       Empty, Public,       200),
+    ep(GET,    "/api/v1/docs",                               Empty, Public,       200),
+    ep(GET,    "/api/v1/docs.js",                            Empty, Public,       200),
     ep(GET,    "me",                                         Empty, AnySession,   200),
     ep(GET,    "policy",                                     Empty, AnySession,   200),
     ep(PUT,    "policy",                                     Policy, SetUp,       200),

@@ -3,6 +3,7 @@
 
 mod access;
 mod access_matrix;
+mod api_docs;
 mod attack;
 mod audit;
 mod auth;
@@ -23,6 +24,7 @@ mod makeup_days;
 mod notice;
 mod observability;
 mod openapi;
+mod openapi_schemas;
 mod plans;
 mod policy;
 mod reports;

@@ -3,6 +3,7 @@
 
 use crate::access_matrix::{declared_routes, normalise};
 use crate::helpers::School;
+use crate::openapi_schemas::mismatches;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use tests::TestServer;
@@ -43,43 +44,6 @@ async fn the_document_names_every_route_the_server_declares_and_no_other() {
     assert!(undocumented.is_empty(), "routes the document lacks: {undocumented:#?}");
     let invented: Vec<_> = in_doc.difference(&declared).collect();
     assert!(invented.is_empty(), "the document names routes that do not exist: {invented:#?}");
-}
-
-/// The problems of `value` against a schema of the document (type, required properties, and
-/// the same for each property and item that has a schema), following `$ref`s.
-fn mismatches(doc: &Value, schema: &Value, value: &Value, at: &str) -> Vec<String> {
-    if let Some(reference) = schema["$ref"].as_str() {
-        let name = reference.rsplit('/').next().unwrap_or_default();
-        return mismatches(doc, &doc["components"]["schemas"][name], value, at);
-    }
-    let mut problems = Vec::new();
-    let fits = match schema["type"].as_str() {
-        Some("object") => value.is_object(),
-        Some("array") => value.is_array(),
-        Some("string") => value.is_string(),
-        Some("integer") => value.is_i64() || value.is_u64(),
-        _ => true,
-    };
-    if !fits && !value.is_null() {
-        problems.push(format!("{at}: {value} is not a {}", schema["type"]));
-        return problems;
-    }
-    for name in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
-        if value.get(name).is_none() {
-            problems.push(format!("{at}: lacks the required {name:?}"));
-        }
-    }
-    for (name, property) in schema["properties"].as_object().into_iter().flatten() {
-        if let Some(v) = value.get(name) {
-            problems.extend(mismatches(doc, property, v, &format!("{at}.{name}")));
-        }
-    }
-    if let (Some(items), Some(list)) = (schema.get("items"), value.as_array()) {
-        for (i, v) in list.iter().enumerate() {
-            problems.extend(mismatches(doc, items, v, &format!("{at}[{i}]")));
-        }
-    }
-    problems
 }
 
 /// The schema the document gives the answer of `method path` with `status`.
