@@ -11,7 +11,7 @@ use shared::{ClassId, Policy};
 
 use crate::AppState;
 use crate::auth::{ClientAddress, CurrentUser};
-use crate::clock::{now_rfc3339, today_in};
+use crate::clock::today_in;
 use crate::db::{Actor, ReportWrite, WriteOutcome};
 use crate::error::{AppError, AppResult};
 use crate::http::calendar::{is_school_day, mark_school_days, school_calendar};
@@ -100,7 +100,7 @@ async fn replace_day(
             client_id: body.client_id,
             expected_version: body.version,
             recorded_by: user.username.clone(),
-            updated_at: now_rfc3339(),
+            updated_at: actor.at.clone(),
         },
         &actor,
     );

@@ -9,7 +9,7 @@ use shared::api::{Me, User};
 
 use crate::AppState;
 use crate::auth::{self, throttle};
-use crate::clock::today_in;
+use crate::clock::{now_rfc3339, today_in};
 use crate::db::throttle::AttemptKind;
 use crate::db::{Account, Actor, School};
 use crate::error::{AppError, AppResult};
@@ -47,7 +47,7 @@ pub async fn stranger(state: &AppState, username: &str, address: &str) -> Actor 
     };
     let username =
         shared::text::truncate_chars(username, throttle::MAX_KEPT_USERNAME_CHARS).to_owned();
-    Actor { user_id: None, username, school_id, address: address.to_owned() }
+    Actor { user_id: None, username, school_id, address: address.to_owned(), at: now_rfc3339() }
 }
 
 /// Starts a session for an account: a new token (the old one of this browser ends), the
