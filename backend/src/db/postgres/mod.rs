@@ -233,9 +233,7 @@ async fn class_in(conn: &mut PgConnection, id: ClassId) -> StoreResult<Option<Cl
     row.map(ClassRow::class).transpose()
 }
 
-async fn insert_account(tx: &mut PgConnection, a: &NewAccount,
-    at: &str,
-) -> StoreResult<UserId> {
+async fn insert_account(tx: &mut PgConnection, a: &NewAccount, at: &str) -> StoreResult<UserId> {
     sqlx::query_scalar(
         "INSERT INTO users (school_id, username, display_name, role, class_id, grade, password_hash, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",

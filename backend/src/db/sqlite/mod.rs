@@ -310,7 +310,9 @@ async fn class_in(conn: &mut SqliteConnection, id: ClassId) -> StoreResult<Optio
     row.map(ClassRow::class).transpose()
 }
 
-async fn insert_account(tx: &mut SqliteConnection, a: &NewAccount,
+async fn insert_account(
+    tx: &mut SqliteConnection,
+    a: &NewAccount,
     at: &str,
 ) -> StoreResult<UserId> {
     sqlx::query_scalar(

@@ -43,7 +43,8 @@ impl Schools for SqliteStore {
         .fetch_one(&mut *tx)
         .await
         .map_err(store_error)?;
-        let id = insert_account(&mut tx, &NewAccount { school_id: school.id, ..admin }, &actor.at).await?;
+        let id = insert_account(&mut tx, &NewAccount { school_id: school.id, ..admin }, &actor.at)
+            .await?;
         let account = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no new admin"))?;
         let actor = Actor { school_id: Some(school.id), ..actor.clone() };
         let after = json!({"name": school.name, "admin": account.username});

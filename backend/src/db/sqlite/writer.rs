@@ -238,11 +238,7 @@ fn touch(conn: &Connection, token_hash: &[u8], now: i64) -> StoreResult<()> {
 
 /// One day report: the replay check, the version check, the day (its total is the class × day
 /// rollup), its entries, the client id and the audit entry.
-fn put_report(
-    conn: &Connection,
-    write: &ReportWrite,
-    actor: &Actor,
-) -> StoreResult<WriteOutcome> {
+fn put_report(conn: &Connection, write: &ReportWrite, actor: &Actor) -> StoreResult<WriteOutcome> {
     let date = write.date.to_string();
     if let Some(client_id) = &write.client_id {
         let replayed: Option<String> = conn
