@@ -1,17 +1,86 @@
-//! `Schools::grade_across_schools`, the few-query read behind a comparison of one grade across
-//! a district's schools, on a real SQLite file and, where `TEST_POSTGRES_URL` names a server
-//! (as `cargo xtask test` does), on a new PostgreSQL database too. It has no HTTP endpoint yet
-//! (there are no district accounts), so it is tested here, through the library.
+//! The contract of the `Store` trait, one suite for both databases: every check below runs on
+//! a new SQLite file and on a new PostgreSQL database on the server that `TEST_POSTGRES_URL`
+//! names (`cargo xtask test` sets it; `postgres://postgres@127.0.0.1:5432/postgres` by hand).
+//! A new store method is tested once, here, and so on both. Without `TEST_POSTGRES_URL` the
+//! PostgreSQL half does not pass in silence: it fails in CI and says so elsewhere
+//! (`tests::skip`). The HTTP API's own suite is `tests/tests/api`.
 
 // The set-up helpers below are not `#[test]` functions, where clippy already allows `unwrap`:
 // here too a step that fails should fail the test, with its error.
 #![allow(clippy::unwrap_used)]
 
-use backend::db::{Actor, NewAccount, SchoolGrade, Store};
+use backend::db::{Actor, AuditFilter, NewAccount, ReportWrite, SchoolGrade, Store, WriteOutcome};
 use chrono::NaiveDate;
 use shared::api::{Holiday, MakeupDay, Role};
-use shared::{Grade, Policy, Window};
+use shared::{Entry, Grade, Minutes, Policy, Subject, Window};
+use std::future::Future;
 use std::sync::Arc;
+
+/// Each check, as a test on SQLite (`sqlite::name`) and one on PostgreSQL (`postgres::name`).
+macro_rules! contract {
+    ($($check:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $check() {
+                super::on_sqlite(stringify!($check), super::$check).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $check() {
+                super::on_postgres(stringify!($check), super::$check).await
+            })*
+        }
+    };
+}
+
+contract!(
+    grade_across_schools,
+    a_resend_is_answered_from_the_earlier_write,
+    a_stale_version_is_a_conflict,
+    a_write_is_stamped_with_its_callers_time,
+);
+
+/// Runs `check` on a new SQLite file, removed afterwards even if the check fails.
+async fn on_sqlite<F, Fut>(name: &str, check: F)
+where
+    F: FnOnce(Arc<dyn Store>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let dir = std::env::temp_dir().join(format!("hw-contract-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}", dir.join("store.db").display());
+    let store = backend::db::connect(&url).await.unwrap();
+    let checked = tokio::spawn(check(store)).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    checked.unwrap();
+}
+
+/// Runs `check` on a new PostgreSQL database, dropped afterwards even if the check fails.
+async fn on_postgres<F, Fut>(name: &str, check: F)
+where
+    F: FnOnce(Arc<dyn Store>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(admin_url) = std::env::var("TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
+        tests::skip::cannot_run(
+            &format!("store_contract::postgres::{name}"),
+            "TEST_POSTGRES_URL is not set (cargo xtask test sets it)",
+        );
+        return;
+    };
+    let db = format!("hw_contract_{name}_{}", std::process::id());
+    let admin = sqlx::PgPool::connect(&admin_url).await.expect("TEST_POSTGRES_URL answers");
+    let drop_it = format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+    sqlx::query(&drop_it).execute(&admin).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {db}")).execute(&admin).await.unwrap();
+    let (base, _) = admin_url.rsplit_once('/').expect("a URL with a database");
+    let store = backend::db::connect(&format!("{base}/{db}")).await.unwrap();
+    let checked = tokio::spawn(check(store)).await;
+    sqlx::query(&drop_it).execute(&admin).await.unwrap();
+    checked.unwrap();
+}
 
 fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -33,9 +102,10 @@ fn admin(username: &str) -> NewAccount {
     }
 }
 
-/// Three schools: A teaches grade 7 (two classes, a third archived) and grade 3; B only grade 3;
+/// `Schools::grade_across_schools`, the few-query read behind a comparison of one grade across
+/// a district's schools. Three schools: A teaches grade 7 (two classes, a third archived) and grade 3; B only grade 3;
 /// C grade 7 with a policy and holidays of its own. Grade 7 over 1–14 November is A and C.
-async fn check(store: Arc<dyn Store>) {
+async fn grade_across_schools(store: Arc<dyn Store>) {
     let cli = Actor::system(None);
     let (a, _) = store.create_school("A", admin("admin-a"), &cli).await.unwrap();
     let (b, _) = store.create_school("B", admin("admin-b"), &cli).await.unwrap();
@@ -104,44 +174,78 @@ async fn check(store: Arc<dyn Store>) {
     assert!(store.grade_across_schools(grade(9), window).await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn a_grade_across_schools_on_sqlite() {
-    let dir = std::env::temp_dir().join(format!("hw-district-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}", dir.join("district.db").display());
-    let checked =
-        tokio::spawn(async move { check(backend::db::connect(&url).await.unwrap()).await }).await;
-    let _ = std::fs::remove_dir_all(&dir);
-    checked.unwrap();
+/// A school with one class of grade 7, and who writes for it.
+async fn one_class(store: &dyn Store) -> (shared::ClassId, Actor) {
+    let cli = Actor::system(None);
+    let (school, _) = store.create_school("S", admin("admin-s"), &cli).await.unwrap();
+    let class = store.create_class(school.id, grade(7), "7(1)", &cli).await.unwrap();
+    (class.id, Actor::system(Some(school.id)))
 }
 
-#[tokio::test]
-async fn a_grade_across_schools_on_postgres() {
-    let Some(admin_url) = std::env::var("TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
-        let line = "grade_across_schools was NOT tested on PostgreSQL: TEST_POSTGRES_URL is not \
-                    set (cargo xtask test sets it)";
-        // In CI every test must run; elsewhere the line reaches the end of `cargo xtask test`.
-        assert!(
-            std::env::var("CI").is_err() || std::env::var("CI").as_deref() == Ok("false"),
-            "{line}"
-        );
-        eprintln!("\n!!! {line} !!!\n");
-        if let Some(notes) = std::env::var_os("HOMEWORK_SKIP_NOTES") {
-            use std::io::Write;
-            let file = std::fs::OpenOptions::new().create(true).append(true).open(notes);
-            let _ = file.and_then(|mut f| writeln!(f, "{line}"));
-        }
-        return;
-    };
-    let name = format!("hw_district_{}", std::process::id());
-    let admin = sqlx::PgPool::connect(&admin_url).await.expect("TEST_POSTGRES_URL answers");
-    let drop_it = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-    sqlx::query(&drop_it).execute(&admin).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await.unwrap();
-    let (base, _) = admin_url.rsplit_once('/').expect("a URL with a database");
-    let store = backend::db::connect(&format!("{base}/{name}")).await.unwrap();
-    let checked = tokio::spawn(check(store)).await;
-    sqlx::query(&drop_it).execute(&admin).await.unwrap();
-    checked.unwrap();
+fn write(class_id: shared::ClassId, minutes: i64, client_id: &str, version: i64) -> ReportWrite {
+    ReportWrite {
+        class_id,
+        date: day("2026-11-16"),
+        entries: vec![Entry {
+            subject: Subject::parse("math").unwrap(),
+            minutes: Minutes::new(minutes).unwrap(),
+        }],
+        note: String::new(),
+        client_id: Some(client_id.into()),
+        expected_version: Some(version),
+        recorded_by: "monitor".into(),
+        updated_at: "2026-11-16T12:00:00Z".into(),
+    }
+}
+
+fn stored(outcome: WriteOutcome) -> shared::api::DayReport {
+    match outcome {
+        WriteOutcome::Stored(report) => report,
+        other => panic!("not stored: {other:?}"),
+    }
+}
+
+/// A resend of a `client_id` already acknowledged gets the earlier answer, even when what it
+/// carries would now be a conflict; the store answers it to a request refused before the write
+/// too (`replayed_report`), and only for that class's day.
+async fn a_resend_is_answered_from_the_earlier_write(store: Arc<dyn Store>) {
+    let (class, actor) = one_class(store.as_ref()).await;
+    let first = stored(store.put_report(write(class, 30, "a", 0), &actor).await.unwrap());
+    assert_eq!((first.total_minutes, first.version), (30, 1));
+    let second = stored(store.put_report(write(class, 45, "b", 1), &actor).await.unwrap());
+    assert_eq!(second.version, 2);
+    // "a" again, with its old version: answered as it was then, nothing written.
+    let again = store.put_report(write(class, 30, "a", 0), &actor).await.unwrap();
+    assert_eq!(again, WriteOutcome::Replayed(first.clone()));
+    let now = store.report(class, day("2026-11-16")).await.unwrap().unwrap();
+    assert_eq!((now.total_minutes, now.version), (45, 2));
+    let replayed = store.replayed_report(class, day("2026-11-16"), "a").await.unwrap();
+    assert_eq!(replayed, Some(first));
+    assert_eq!(store.replayed_report(class, day("2026-11-17"), "a").await.unwrap(), None);
+    assert_eq!(store.replayed_report(class, day("2026-11-16"), "c").await.unwrap(), None);
+}
+
+/// A write that names a version other than the day's is a conflict carrying the day as it is.
+async fn a_stale_version_is_a_conflict(store: Arc<dyn Store>) {
+    let (class, actor) = one_class(store.as_ref()).await;
+    let first = stored(store.put_report(write(class, 30, "a", 0), &actor).await.unwrap());
+    let stale = store.put_report(write(class, 50, "b", 0), &actor).await.unwrap();
+    assert_eq!(stale, WriteOutcome::Conflict(Some(first)));
+}
+
+/// The store never reads the clock: the audit entry of a write carries the time its caller
+/// gave (`Actor::at`), here one long past.
+async fn a_write_is_stamped_with_its_callers_time(store: Arc<dyn Store>) {
+    let (class, actor) = one_class(store.as_ref()).await;
+    let school = actor.school_id.unwrap();
+    let then = Actor { at: "2001-02-03T04:05:06Z".into(), ..actor };
+    store.put_report(write(class, 30, "a", 0), &then).await.unwrap();
+    store.create_class(school, grade(8), "8(1)", &then).await.unwrap();
+    let filter =
+        AuditFilter { from: None, to: None, action: None, actor: None, before: None, limit: 10 };
+    let entries = store.audit_entries(school, &filter).await.unwrap();
+    let stamped: Vec<(&str, &str)> =
+        entries.iter().map(|e| (e.action.as_str(), e.at.as_str())).collect();
+    assert!(stamped.contains(&("report.put", "2001-02-03T04:05:06Z")), "{stamped:?}");
+    assert!(stamped.contains(&("class.create", "2001-02-03T04:05:06Z")), "{stamped:?}");
 }
