@@ -7,7 +7,7 @@ use crate::auth::password;
 use crate::config::{Cli, parse_credentials};
 use crate::db::districts::District;
 use crate::db::{self, Actor, NewAccount, School, Store};
-use crate::http::users::check_username;
+use crate::http::names::check_username;
 use shared::district::DistrictId;
 
 /// With an empty database and `BOOTSTRAP_ADMIN` set, creates the first school and its admin.

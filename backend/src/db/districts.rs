@@ -260,7 +260,7 @@ macro_rules! districts_impl {
                 let mut tx = $begin.await?;
                 let district: District = sqlx::query_as(INSERT_DISTRICT)
                     .bind(name)
-                    .bind($crate::clock::now_rfc3339())
+                    .bind(&actor.at)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(store_error)?;
@@ -269,7 +269,7 @@ macro_rules! districts_impl {
                     .bind(&admin.username)
                     .bind(&admin.display_name)
                     .bind(&admin.password_hash)
-                    .bind($crate::clock::now_rfc3339())
+                    .bind(&actor.at)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(store_error)?;
@@ -321,13 +321,14 @@ macro_rules! districts_impl {
                 let school: School = sqlx::query_as($insert_school)
                     .bind(name)
                     .bind(policy)
-                    .bind($crate::clock::now_rfc3339())
+                    .bind(&actor.at)
                     .bind(district)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(store_error)?;
                 let id =
-                    insert_account(&mut tx, &NewAccount { school_id: school.id, ..admin }).await?;
+                    insert_account(&mut tx, &NewAccount { school_id: school.id, ..admin }, &actor.at)
+                        .await?;
                 let account =
                     account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no new admin"))?;
                 let actor = Actor { school_id: Some(school.id), ..actor.clone() };

@@ -155,22 +155,9 @@ pub struct Actor {
     pub school_id: Option<SchoolId>,
     /// The client's IP address (`-` for the command line).
     pub address: String,
-}
-
-impl Actor {
-    pub fn of(account: &Account, address: &str) -> Self {
-        Actor {
-            user_id: Some(account.id),
-            username: account.username.clone(),
-            school_id: (account.school_id != 0).then_some(account.school_id),
-            address: address.to_owned(),
-        }
-    }
-
-    /// The server itself, acting for the command line or the demo loader.
-    pub fn system(school_id: Option<SchoolId>) -> Self {
-        Actor { user_id: None, username: "cli".into(), school_id, address: "-".into() }
-    }
+    /// When the write happens (RFC 3339, UTC, to the second), read by the caller
+    /// (`Actor::of`, `Actor::system` in `clock.rs`): the stores never read the wall clock.
+    pub at: String,
 }
 
 /// One school's part of a grade compared across schools: the school, its policy, its active

@@ -364,3 +364,21 @@ pub(super) fn roster_json(classes: &[(Grade, String)], accounts: &[RosterAccount
         "accounts": accounts.iter().map(|a| json!({"username": a.username, "role": a.role.as_str()})).collect::<Vec<_>>(),
     })
 }
+
+/// A moment given as seconds since 1970 (the sessions' clock), as the API writes timestamps.
+pub(crate) fn rfc3339_at(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+/// Whether a day report's write is answered from an earlier one, decided here for both stores
+/// and for a request refused before it reached a store (`Reports::replayed_report`): a write
+/// whose `client_id` was already acknowledged for its class's day (`acknowledged`, the answer
+/// kept in `client_writes`) gets that answer again, whatever it would become now (a tablet
+/// offline past the edit window, a version moved on since); any other write is judged by the
+/// version rule ([`next_report`]).
+pub(crate) fn replay_of(acknowledged: Option<&str>) -> StoreResult<Option<DayReport>> {
+    acknowledged.map(|json| serde_json::from_str(json).map_err(corrupt)).transpose()
+}

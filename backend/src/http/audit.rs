@@ -14,9 +14,9 @@ use crate::auth::CurrentUser;
 use crate::db::{AuditFilter, School};
 use crate::error::AppResult;
 use crate::http::csv;
-use crate::http::extract::{AppQuery, csv_lang, parse_date};
-use crate::http::session::school_of;
-use crate::http::summary::json_or_csv;
+use crate::http::extract::{AppQuery, parse_date};
+use crate::http::negotiate::Negotiation;
+use crate::http::scope::school_of;
 use chrono::{Duration, NaiveDate, NaiveTime};
 
 const DEFAULT_LIMIT: u32 = 100;
@@ -25,7 +25,7 @@ const MAX_LIMIT: u32 = 500;
 const MAX_EXPORT: u32 = 100_000;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/audit", get(page)).route("/audit.csv", get(export))
+    Router::new().route("/audit", get(page::<false>)).route("/audit.csv", get(page::<true>))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -66,35 +66,23 @@ impl AuditQuery {
     }
 }
 
-async fn page(
+/// A page of the log as JSON (or CSV when the client accepts it); on the `.csv` path (`CSV`) the
+/// whole export, up to [`MAX_EXPORT`] entries, as CSV.
+async fn page<const CSV: bool>(
     State(state): State<AppState>,
     CurrentUser(admin): CurrentUser,
     AppQuery(query): AppQuery<AuditQuery>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     admin.require_admin()?;
-    let lang = csv_lang(query.lang.as_deref(), &headers);
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let negotiation = Negotiation::new(&headers, query.lang.as_deref());
+    let limit =
+        if CSV { MAX_EXPORT } else { query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT) };
     let school = school_of(&state, &admin).await?;
     let entries =
         state.store.audit_entries(admin.school_id, &query.filter(limit, &school)?).await?;
     let next_before =
-        (entries.len() == limit as usize).then(|| entries.last().map(|e| e.id)).flatten();
+        (!CSV && entries.len() == limit as usize).then(|| entries.last().map(|e| e.id)).flatten();
     let page = AuditPage { entries, next_before };
-    Ok(json_or_csv(&headers, lang, &page, false, csv::audit))
-}
-
-async fn export(
-    State(state): State<AppState>,
-    CurrentUser(admin): CurrentUser,
-    AppQuery(query): AppQuery<AuditQuery>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
-    admin.require_admin()?;
-    let lang = csv_lang(query.lang.as_deref(), &headers);
-    let school = school_of(&state, &admin).await?;
-    let entries =
-        state.store.audit_entries(admin.school_id, &query.filter(MAX_EXPORT, &school)?).await?;
-    let page = AuditPage { entries, next_before: None };
-    Ok(json_or_csv(&headers, lang, &page, true, csv::audit))
+    Ok(negotiation.answer(&page, CSV, csv::audit))
 }

@@ -13,8 +13,8 @@ use crate::AppState;
 use crate::auth::{ClientAddress, CurrentUser};
 use crate::db::{Account, School, Store};
 use crate::error::{AppError, AppResult};
-use crate::http::classes::check_name;
 use crate::http::extract::{AppPath, RangeQuery, parse_date};
+use crate::http::names::check_name;
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 

@@ -5,12 +5,11 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, NaiveDate};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use shared::api::ClassInfo;
 use shared::cases::{
     Case, CaseAction, CasePatch, CaseRuleError, CaseStatus, CaseWindow, CasesReport, NewAction,
@@ -22,11 +21,12 @@ use crate::AppState;
 use crate::auth::{ClientAddress, CurrentUser};
 use crate::clock::{now_rfc3339, today_in};
 use crate::db::cases::{CaseFilter, Versioned};
-use crate::db::{Account, Actor, School, Store, StoreError};
+use crate::db::{Account, Actor, School, Store};
 use crate::error::AppError;
-use crate::http::classes::find_class;
+use crate::http::case_open::{CaseError, CaseResult, store_new_case, with_overdue};
 use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
-use crate::http::summary::{comparable, judge_class, school};
+use crate::http::judge::judge_class;
+use crate::http::scope::{comparable, find_class, school};
 
 /// How often a change that lost a race to another is tried again.
 const RETRIES: usize = 5;
@@ -43,42 +43,6 @@ pub fn router() -> Router<AppState> {
         .route("/schools/{school_id}/grades/{grade}/cases-report", get(report))
 }
 
-/// A refusal of the cases API: an [`AppError`], or a `409` whose body carries the case.
-#[derive(Debug)]
-pub enum CaseError {
-    App(AppError),
-    Conflict { code: &'static str, message: String, case: Box<Case> },
-}
-
-impl From<AppError> for CaseError {
-    fn from(e: AppError) -> Self {
-        CaseError::App(e)
-    }
-}
-
-impl From<StoreError> for CaseError {
-    fn from(e: StoreError) -> Self {
-        CaseError::App(e.into())
-    }
-}
-
-impl IntoResponse for CaseError {
-    fn into_response(self) -> Response {
-        match self {
-            CaseError::App(e) => e.into_response(),
-            CaseError::Conflict { code, message, case } => {
-                let body = json!({
-                    "error": {"code": code, "message": message, "problems": []},
-                    "case": case,
-                });
-                (StatusCode::CONFLICT, Json(body)).into_response()
-            }
-        }
-    }
-}
-
-pub type CaseResult<T> = Result<T, CaseError>;
-
 /// A rule of `shared::cases` broken by a request about `case`.
 fn rule(e: CaseRuleError, case: &Case) -> CaseError {
     match e {
@@ -89,11 +53,6 @@ fn rule(e: CaseRuleError, case: &Case) -> CaseError {
         },
         other => CaseError::App(AppError::invalid(other.code(), other.to_string())),
     }
-}
-
-fn with_overdue(mut case: Case, today: NaiveDate) -> Case {
-    case.overdue = shared::cases::is_overdue(case.status, case.due_date, today);
-    case
 }
 
 fn not_found(id: i64) -> AppError {
@@ -169,31 +128,6 @@ async fn open(
         overdue: false,
     };
     store_new_case(&state, case, &Actor::of(&user, &address), today).await
-}
-
-/// Stores a new case: `201`, or `409 case_exists` with the live case of that class, kind and
-/// subject.
-pub async fn store_new_case(
-    state: &AppState,
-    case: Case,
-    actor: &Actor,
-    today: NaiveDate,
-) -> CaseResult<(StatusCode, Json<Case>)> {
-    match state.store.open_case(&case, actor).await? {
-        Ok(stored) => {
-            tracing::info!(case = stored.id, class = stored.class_id, kind = %stored.kind, "case opened");
-            Ok((StatusCode::CREATED, Json(with_overdue(stored, today))))
-        }
-        Err(existing) => Err(CaseError::Conflict {
-            code: "case_exists",
-            message: format!(
-                "case {} of this class and kind is still {}",
-                existing.id,
-                existing.status.as_str()
-            ),
-            case: Box::new(with_overdue(existing, today)),
-        }),
-    }
 }
 
 /// The flag of that kind (and subject) the class has over the window, as JSON, if it has one:

@@ -11,9 +11,11 @@ use shared::{ClassId, Grade};
 
 use crate::AppState;
 use crate::auth::{ClientAddress, CurrentUser};
-use crate::db::{Account, Actor};
+use crate::db::Actor;
 use crate::error::{AppError, AppResult};
 use crate::http::extract::{AppJson, AppPath, AppQuery};
+use crate::http::names::check_name;
+use crate::http::scope::{find_class, named_school};
 
 /// The longest class name, in characters.
 const MAX_CLASS_NAME_CHARS: usize = 40;
@@ -44,7 +46,7 @@ async fn list(
     if let (None, Some(district)) = (query.school_id, user.district_id) {
         return Ok(Json(state.store.district_classes(district, query.include_archived).await?));
     }
-    let school = crate::http::districts::named_school(&state, &user, query.school_id).await?.id;
+    let school = named_school(&state, &user, query.school_id).await?.id;
     let classes = match user.visible_grade() {
         Some(None) if query.include_archived => state.store.all_classes(school).await?,
         Some(grade) => state.store.classes(school, grade).await?,
@@ -108,19 +110,6 @@ async fn change(
     Ok(Json(class))
 }
 
-/// A name of 1 to `max` characters with no control or bidirectional characters, in the form
-/// names are compared in (NFKC, invisible characters removed, trimmed: `shared::text`).
-pub fn check_name(name: &str, max: usize) -> AppResult<String> {
-    shared::text::clean_name(name, max).map_err(|e| {
-        AppError::invalid(
-            e.code(),
-            format!(
-                "a name needs 1 to {max} characters and no control or bidirectional characters"
-            ),
-        )
-    })
-}
-
 /// `422 class_name_taken` if another class of the school has this name as compared in NFKC
 /// (`shared::text::name_key`: "９（１）" is "9(1)"). The database's own uniqueness rule still
 /// catches two exact names written at once.
@@ -137,37 +126,4 @@ async fn name_free(
         return Err(AppError::invalid(taken.code(), taken.message()));
     }
     Ok(())
-}
-
-/// The class of a path, or `404 class_not_found`.
-pub async fn find_class(state: &AppState, id: ClassId) -> AppResult<ClassInfo> {
-    state
-        .store
-        .class(id)
-        .await?
-        .ok_or_else(|| AppError::not_found("class_not_found", format!("there is no class {id}")))
-}
-
-/// The class of a path that the caller may read (its reports and summary).
-pub async fn readable_class(state: &AppState, user: &Account, id: ClassId) -> AppResult<ClassInfo> {
-    summarised_class(state, user, id).await
-}
-
-/// The class of a path whose reports and summary the caller may read: whoever reads the class,
-/// and teachers of a subject in it (API.md: a subject teacher reads its classes' summaries,
-/// and sees what its homework really took there).
-pub async fn summarised_class(
-    state: &AppState,
-    user: &Account,
-    id: ClassId,
-) -> AppResult<ClassInfo> {
-    let class = find_class(state, id).await?;
-    if class.school_id == user.school_id && !user.can_read_class(&class) && user.may_teach() {
-        let teaching = state.store.teaching(user.id).await?;
-        if teaching.iter().any(|t| t.class_id == class.id) {
-            return Ok(class);
-        }
-    }
-    user.require_read(&class)?;
-    Ok(class)
 }

@@ -7,7 +7,7 @@ use shared::api::{AuditPage, GradeComparison, GradeDays, GradeSubjects, SchoolOv
 use shared::i18n::{grade_name, subject_name};
 use shared::{Lang, Subject};
 
-use super::dashboards::ClassDaysTable;
+use shared::api::DayReport;
 
 /// Writes rows of cells as CSV, starting with the byte-order mark.
 pub struct Csv {
@@ -201,6 +201,14 @@ pub fn school_overview(t: &SchoolOverview, lang: Lang) -> (String, String) {
         ]);
     }
     (format!("school-{}-{}-{}.csv", t.school_id, t.from, t.to), csv.finish())
+}
+
+/// A class's days with the window it covers, for the CSV.
+#[derive(serde::Serialize)]
+pub struct ClassDaysTable {
+    pub class_name: String,
+    pub subjects: Vec<String>,
+    pub reports: Vec<DayReport>,
 }
 
 /// A class's days: date, total, a column per subject, note, who recorded it.

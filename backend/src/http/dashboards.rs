@@ -1,58 +1,49 @@
 //! The tables behind the grade and school pages: class × day totals (the heat map), class ×
-//! subject averages, the school overview, and a class's days as CSV.
+//! subject averages, the school overview, and a class's days as CSV. Each is one handler for
+//! its JSON and its `.csv` path (`CSV`); the preamble is a [`crate::http::scope`] scope.
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 use shared::api::{
-    AttentionClass, ClassDayTotals, ClassSubjects, DayReport, DayTotal, GradeDays, GradeGlance,
-    GradeSubjects, SchoolOverview,
+    AttentionClass, ClassDayTotals, ClassSubjects, DayTotal, GradeDays, GradeGlance, GradeSubjects,
+    SchoolOverview,
 };
-use shared::{ClassId, Grade, SchoolId, Severity};
+use shared::{ClassId, Grade, Severity};
 use std::collections::{BTreeMap, HashMap};
 
 use crate::AppState;
-use crate::auth::CurrentUser;
-use crate::clock::today_in;
 use crate::db::school_day_sums;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::http::calendar::{class_starts, mark_school_days, school_calendar};
-use crate::http::classes::readable_class;
-use crate::http::csv;
-use crate::http::extract::{AppPath, AppQuery, RangeQuery};
-use crate::http::summary::{comparable, json_or_csv, judge_grade, school, subject_averages};
+use crate::http::csv::{self, ClassDaysTable};
+use crate::http::judge::{judge_grade, subject_averages};
+use crate::http::scope::{ClassScope, GradeScope, SchoolScope};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/schools/{school_id}/grades/{grade}/days", get(days))
-        .route("/schools/{school_id}/grades/{grade}/days.csv", get(days_csv))
-        .route("/schools/{school_id}/grades/{grade}/subjects", get(subjects))
-        .route("/schools/{school_id}/grades/{grade}/subjects.csv", get(subjects_csv))
-        .route("/schools/{school_id}/overview", get(overview))
-        .route("/schools/{school_id}/overview.csv", get(overview_csv))
+        .route("/schools/{school_id}/grades/{grade}/days", get(days::<false>))
+        .route("/schools/{school_id}/grades/{grade}/days.csv", get(days::<true>))
+        .route("/schools/{school_id}/grades/{grade}/subjects", get(subjects::<false>))
+        .route("/schools/{school_id}/grades/{grade}/subjects.csv", get(subjects::<true>))
+        .route("/schools/{school_id}/overview", get(overview::<false>))
+        .route("/schools/{school_id}/overview.csv", get(overview::<true>))
         .route("/classes/{class_id}/reports.csv", get(class_reports_csv))
 }
 
-type GradePath = AppPath<(SchoolId, String)>;
-
-async fn grade_days(
-    state: &AppState,
-    user: &crate::db::Account,
-    school_id: SchoolId,
-    grade: &str,
-    range: &RangeQuery,
-) -> AppResult<GradeDays> {
-    let (school, grade) = comparable(state, user, school_id, grade).await?;
-    let policy = state.store.policy(school.id).await?;
-    let window = range.window(today_in(&school), policy.window_days)?;
+/// The class × day totals of a grade (the heat map).
+async fn days<const CSV: bool>(
+    State(state): State<AppState>,
+    scope: GradeScope,
+) -> AppResult<Response> {
+    let GradeScope { school, of: grade, policy, window, negotiation, .. } = scope;
     let classes = state.store.classes(school.id, Some(grade)).await?;
     let ids: Vec<ClassId> = classes.iter().map(|c| c.id).collect();
     let mut totals = state.store.day_totals(&ids, window).await?;
     let calendar = school_calendar(state.store.as_ref(), &school, window).await?;
     let starts = class_starts(state.store.as_ref(), &school).await?;
-    Ok(GradeDays {
+    let table = GradeDays {
         school_id: school.id,
         grade,
         from: window.from(),
@@ -73,41 +64,16 @@ async fn grade_days(
                 name: c.name,
             })
             .collect(),
-    })
+    };
+    Ok(negotiation.answer(&table, CSV, csv::grade_days))
 }
 
-async fn days(
+/// Which subject drives each class's load: a grade's class × subject averages.
+async fn subjects<const CSV: bool>(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    AppPath((school_id, grade)): GradePath,
-    AppQuery(range): AppQuery<RangeQuery>,
-    headers: HeaderMap,
+    scope: GradeScope,
 ) -> AppResult<Response> {
-    let table = grade_days(&state, &user, school_id, &grade, &range).await?;
-    Ok(json_or_csv(&headers, range.lang(&headers), &table, false, csv::grade_days))
-}
-
-async fn days_csv(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    AppPath((school_id, grade)): GradePath,
-    AppQuery(range): AppQuery<RangeQuery>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
-    let table = grade_days(&state, &user, school_id, &grade, &range).await?;
-    Ok(json_or_csv(&headers, range.lang(&headers), &table, true, csv::grade_days))
-}
-
-async fn grade_subjects(
-    state: &AppState,
-    user: &crate::db::Account,
-    school_id: SchoolId,
-    grade: &str,
-    range: &RangeQuery,
-) -> AppResult<GradeSubjects> {
-    let (school, grade) = comparable(state, user, school_id, grade).await?;
-    let policy = state.store.policy(school.id).await?;
-    let window = range.window(today_in(&school), policy.window_days)?;
+    let GradeScope { school, of: grade, policy, window, negotiation, .. } = scope;
     let classes = state.store.classes(school.id, Some(grade)).await?;
     let ids: Vec<ClassId> = classes.iter().map(|c| c.id).collect();
     let totals = state.store.day_totals(&ids, window).await?;
@@ -122,7 +88,7 @@ async fn grade_subjects(
             subjects.push(found.clone());
         }
     }
-    Ok(GradeSubjects {
+    let table = GradeSubjects {
         school_id: school.id,
         grade,
         from: window.from(),
@@ -145,53 +111,23 @@ async fn grade_subjects(
                 }
             })
             .collect(),
-    })
+    };
+    Ok(negotiation.answer(&table, CSV, csv::grade_subjects))
 }
 
-async fn subjects(
+/// Every grade of a school at a glance, and the classes that need attention.
+async fn overview<const CSV: bool>(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    AppPath((school_id, grade)): GradePath,
-    AppQuery(range): AppQuery<RangeQuery>,
-    headers: HeaderMap,
+    scope: SchoolScope,
 ) -> AppResult<Response> {
-    let table = grade_subjects(&state, &user, school_id, &grade, &range).await?;
-    Ok(json_or_csv(&headers, range.lang(&headers), &table, false, csv::grade_subjects))
-}
-
-async fn subjects_csv(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    AppPath((school_id, grade)): GradePath,
-    AppQuery(range): AppQuery<RangeQuery>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
-    let table = grade_subjects(&state, &user, school_id, &grade, &range).await?;
-    Ok(json_or_csv(&headers, range.lang(&headers), &table, true, csv::grade_subjects))
-}
-
-async fn school_overview(
-    state: &AppState,
-    user: &crate::db::Account,
-    school_id: SchoolId,
-    range: &RangeQuery,
-) -> AppResult<SchoolOverview> {
-    let school = school(state, school_id).await?;
-    if !user.oversees(school.id) {
-        if school.id != user.school_id {
-            return Err(AppError::Forbidden("your account may not see this school"));
-        }
-        user.require_admin()?;
-    }
-    let policy = state.store.policy(school.id).await?;
-    let window = range.window(today_in(&school), policy.window_days)?;
+    let SchoolScope { school, policy, window, negotiation, .. } = scope;
     let mut present: Vec<Grade> =
         state.store.classes(school.id, None).await?.iter().map(|c| c.grade).collect();
     present.dedup();
     let mut grades = Vec::new();
     let mut attention = Vec::new();
     for grade in present {
-        let judged = judge_grade(state, &school, grade, window, &policy, None).await?;
+        let judged = judge_grade(&state, &school, grade, window, &policy, None).await?;
         let mut flag_counts: BTreeMap<String, u32> = BTreeMap::new();
         for (class, eval) in judged.classes.iter().zip(&judged.evaluation.classes) {
             for f in &eval.flags {
@@ -227,56 +163,22 @@ async fn school_overview(
             .then(over(b).total_cmp(&over(a)))
             .then(b.flags.len().cmp(&a.flags.len()))
     });
-    Ok(SchoolOverview {
+    let table = SchoolOverview {
         school_id: school.id,
         from: window.from(),
         to: window.to(),
         grades,
         attention,
-    })
+    };
+    Ok(negotiation.answer(&table, CSV, csv::school_overview))
 }
 
-async fn overview(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    AppPath(school_id): AppPath<SchoolId>,
-    AppQuery(range): AppQuery<RangeQuery>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
-    let table = school_overview(&state, &user, school_id, &range).await?;
-    Ok(json_or_csv(&headers, range.lang(&headers), &table, false, csv::school_overview))
-}
-
-async fn overview_csv(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    AppPath(school_id): AppPath<SchoolId>,
-    AppQuery(range): AppQuery<RangeQuery>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
-    let table = school_overview(&state, &user, school_id, &range).await?;
-    Ok(json_or_csv(&headers, range.lang(&headers), &table, true, csv::school_overview))
-}
-
-/// A class's days with the window it covers, for the CSV.
-#[derive(serde::Serialize)]
-pub struct ClassDaysTable {
-    pub class_name: String,
-    pub subjects: Vec<String>,
-    pub reports: Vec<DayReport>,
-}
-
+/// A class's days over the window, as CSV.
 async fn class_reports_csv(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    AppPath(class_id): AppPath<ClassId>,
-    AppQuery(range): AppQuery<RangeQuery>,
-    headers: HeaderMap,
+    scope: ClassScope,
 ) -> AppResult<Response> {
-    let class = readable_class(&state, &user, class_id).await?;
-    let school = school(&state, class.school_id).await?;
-    let policy = state.store.policy(school.id).await?;
-    let window = range.window(today_in(&school), policy.window_days)?;
+    let ClassScope { school, of: class, policy, window, negotiation, .. } = scope;
     let mut reports = state.store.reports(class.id, window).await?;
     mark_school_days(&mut reports, &school_calendar(state.store.as_ref(), &school, window).await?);
     let mut subjects: Vec<String> =
@@ -288,7 +190,5 @@ async fn class_reports_csv(
     }
     let table = ClassDaysTable { class_name: class.name, subjects, reports };
     let (from, to) = (window.from(), window.to());
-    Ok(json_or_csv(&headers, range.lang(&headers), &table, true, |t, lang| {
-        csv::class_days(t, lang, from, to)
-    }))
+    Ok(negotiation.answer(&table, true, |t, lang| csv::class_days(t, lang, from, to)))
 }

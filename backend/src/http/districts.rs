@@ -1,12 +1,11 @@
 //! Districts (区域监管看板): a district's schools, a grade compared across them, the day's
-//! coverage, and the live events of its wall screens, for the district's own admins only. Also
-//! the school a read names for a caller without a school of its own ([`named_school`]).
+//! coverage, and the live events of its wall screens, for the district's own admins only.
 
 use std::convert::Infallible;
 use std::time::Duration;
 
 use crate::http::calendar::school_calendar;
-use crate::http::summary::{comparison_rows, judge_grade};
+use crate::http::judge::{comparison_rows, judge_grade};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -17,9 +16,9 @@ use serde::Deserialize;
 use shared::api::{ComparisonRow, Role};
 use shared::district::{
     Coverage, CreatedSchool, DistrictComparison, DistrictId, DistrictSchool, NewDistrictSchool,
-    ReportEvent, SchoolCoverage, SchoolGradePart, flag_counts, mean_of_present,
+    SchoolCoverage, SchoolGradePart, flag_counts, mean_of_present,
 };
-use shared::{Grade, Lang, Policy, SchoolId};
+use shared::{Grade, Lang};
 use tokio::sync::broadcast;
 
 use crate::AppState;
@@ -28,10 +27,9 @@ use crate::clock::today_in;
 use crate::db::districts::District;
 use crate::db::{Account, Actor, NewAccount, School};
 use crate::error::{AppError, AppResult};
-use crate::http::classes::check_name;
 use crate::http::extract::GradeRequest;
 use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
-use crate::http::users::check_username;
+use crate::http::names::{check_name, check_username};
 
 /// District endpoints' `from`/`to` default to this many days ending today.
 const DEFAULT_WINDOW_DAYS: u32 = 14;
@@ -48,38 +46,6 @@ pub fn router() -> Router<AppState> {
         .route("/districts/{district_id}/grades/{grade}/comparison.csv", get(comparison::<true>))
         .route("/districts/{district_id}/coverage", get(coverage))
         .route("/districts/{district_id}/events", get(events))
-}
-
-/// `?school_id=`: the school a read of "the caller's school" is about.
-#[derive(Debug, Default, Deserialize)]
-pub struct SchoolQuery {
-    #[serde(default)]
-    pub school_id: Option<SchoolId>,
-}
-
-/// The school a read of "the caller's school" (`GET /policy`, `/classes`, `/holidays`) is about:
-/// the one named by `?school_id=` if the caller may read it (`403` else, `404` if there is no
-/// such school), else the caller's own. A district admin has none of its own and must name one
-/// (`400 school_required`).
-pub async fn named_school(
-    state: &AppState,
-    user: &Account,
-    school_id: Option<SchoolId>,
-) -> AppResult<School> {
-    match school_id {
-        Some(id) => {
-            let school = crate::http::summary::school(state, id).await?;
-            if user.can_read_school(school.id, true) {
-                Ok(school)
-            } else {
-                Err(AppError::Forbidden("your account may not see this school"))
-            }
-        }
-        None if user.role == Role::DistrictAdmin => Err(AppError::BadQuery(
-            "a district admin names the school: ?school_id=N (one of its district's)".into(),
-        )),
-        None => crate::http::session::school_of(state, user).await,
-    }
 }
 
 /// The district of a path that the caller may see: `403` for any account but a district
@@ -348,22 +314,4 @@ async fn events(
         }
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(KEEP_ALIVE)).into_response())
-}
-
-/// Tells the district screens of a day report just stored (never waits).
-pub fn publish_report(
-    state: &AppState,
-    class: &shared::api::ClassInfo,
-    policy: &Policy,
-    report: &shared::api::DayReport,
-) {
-    state.store.publish_report(ReportEvent {
-        school_id: class.school_id,
-        class_id: class.id,
-        class_name: class.name.clone(),
-        grade: class.grade,
-        date: report.date,
-        total_minutes: report.total_minutes,
-        over_limit: report.total_minutes > policy.limit(class.grade),
-    });
 }

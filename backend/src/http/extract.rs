@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use shared::Window;
 
 use crate::error::AppError;
+use crate::http::negotiate::Negotiation;
 
 /// A JSON body; a bad one is `400 bad_json`, a missing content type `415`, a huge one `413`.
 /// It must be a JSON object: serde would also fill a struct from an array of its fields in
@@ -87,18 +88,10 @@ pub struct RangeQuery {
     pub lang: Option<String>,
 }
 
-/// The language a CSV is written in: `lang` if it names one, else the `Accept-Language` header.
-pub fn csv_lang(lang: Option<&str>, headers: &axum::http::HeaderMap) -> shared::Lang {
-    match lang {
-        Some("zh") => shared::Lang::Zh,
-        Some("en") => shared::Lang::En,
-        _ => super::summary::lang_of(headers),
-    }
-}
-
 impl RangeQuery {
-    pub fn lang(&self, headers: &axum::http::HeaderMap) -> shared::Lang {
-        csv_lang(self.lang.as_deref(), headers)
+    /// JSON or CSV, and the CSV's language: `lang` if given, else the request's headers.
+    pub fn negotiation(&self, headers: &axum::http::HeaderMap) -> Negotiation {
+        Negotiation::new(headers, self.lang.as_deref())
     }
 
     /// The window asked for: missing ends default to the policy window ending today.
@@ -171,8 +164,7 @@ impl<Id> GradeRequest<Id> {
         csv_path: bool,
         table: impl FnOnce(&T, shared::Lang) -> (String, String),
     ) -> axum::response::Response {
-        let lang = self.range.lang(&self.headers);
-        crate::http::summary::json_or_csv(&self.headers, lang, report, csv_path, table)
+        self.range.negotiation(&self.headers).answer(report, csv_path, table)
     }
 }
 

@@ -12,6 +12,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::http::calendar::{DayChange, day_name, listed_days, removed};
 use crate::http::extract::{AppJson, AppQuery, RangeQuery};
+use crate::http::scope::named_school;
 
 /// `?from=&to=`, and `school_id` for a district admin (see `GET /classes`).
 #[derive(Debug, Default, serde::Deserialize)]
@@ -34,7 +35,7 @@ async fn list(
     CurrentUser(user): CurrentUser,
     AppQuery(query): AppQuery<HolidayQuery>,
 ) -> AppResult<Json<Vec<Holiday>>> {
-    let school = crate::http::districts::named_school(&state, &user, query.school_id).await?;
+    let school = named_school(&state, &user, query.school_id).await?;
     let range = RangeQuery { from: query.from, to: query.to, lang: None };
     let window = listed_days(&school, range)?;
     Ok(Json(state.store.holiday_list(school.id, window).await?))

@@ -13,7 +13,7 @@ use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::http::calendar::{DayChange, day_name, listed_days, removed};
 use crate::http::extract::{AppJson, AppQuery, RangeQuery};
-use crate::http::session::school_of;
+use crate::http::scope::school_of;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -2,26 +2,19 @@
 //! web app's static files with a fallback to `index.html`, and the layers every request passes:
 //! the request id and log line ([`observe`]), security headers, the cross-origin guard and the body limit.
 
+// Resources: each has a `router()` merged below, and none imports another.
 pub mod api_docs;
 pub mod audit;
-pub mod calendar;
 pub mod cases;
 pub mod classes;
-pub mod csv;
 pub mod dashboards;
 pub mod districts;
-pub mod expected;
-pub mod extract;
-pub mod guard;
 pub mod holidays;
 pub mod makeup_days;
 pub mod notice;
-pub mod observe;
-pub mod openapi;
 pub mod plans;
 pub mod policy;
 pub mod probe;
-pub mod report_delete;
 pub mod reports;
 pub mod roster;
 pub mod session;
@@ -29,6 +22,24 @@ pub mod spot_checks;
 pub mod summary;
 pub mod tablet;
 pub mod users;
+
+// Helpers the resources share: they import each other (never in a circle) and no resource.
+pub mod calendar;
+pub mod case_open;
+pub mod csv;
+pub mod events;
+pub mod expected;
+pub mod extract;
+pub mod guard;
+pub mod judge;
+pub mod names;
+pub mod negotiate;
+pub mod observe;
+pub mod openapi;
+pub mod report_delete;
+pub mod scope;
+pub mod sign_in;
+pub mod views;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -19,10 +19,9 @@ use crate::clock::{now_rfc3339, today_in};
 use crate::db::plans::NoticeLinkRecord;
 use crate::db::{Account, Actor};
 use crate::error::{AppError, AppResult};
-use crate::http::classes::find_class;
 use crate::http::extract::{AppPath, AppQuery, parse_date};
-use crate::http::plans::day_plan;
-use crate::http::summary::school;
+use crate::http::scope::{find_class, school};
+use crate::http::views::day_plan;
 
 pub fn router() -> Router<AppState> {
     Router::new()

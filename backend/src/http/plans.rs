@@ -19,20 +19,20 @@ use shared::{ClassId, Lang, Policy, Window};
 use crate::AppState;
 use crate::auth::{ClientAddress, CurrentUser};
 use crate::clock::{now_rfc3339, today_in};
-use crate::db::plans::{PlanOutcome, PlanWrite, StoredDay};
+use crate::db::plans::{PlanOutcome, PlanWrite};
 use crate::db::{Account, Actor, School};
 use crate::error::{AppError, AppResult};
-use crate::http::classes::find_class;
 use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
-use crate::http::summary::{json_or_csv, school};
+use crate::http::scope::{find_class, school};
+use crate::http::views::day_plan;
 
 /// The longest review reason, in characters.
 const MAX_REASON_CHARS: usize = 500;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/classes/{class_id}/plans", get(list))
-        .route("/classes/{class_id}/plans.csv", get(list_csv))
+        .route("/classes/{class_id}/plans", get(list::<false>))
+        .route("/classes/{class_id}/plans.csv", get(list::<true>))
         .route("/classes/{class_id}/plans/{date}", get(day))
         .route("/classes/{class_id}/plans/{date}/review", post(review))
         .route("/classes/{class_id}/plans/{date}/{subject}", put(file))
@@ -55,11 +55,6 @@ async fn class_context(
     let school = school(state, class.school_id).await?;
     let policy = state.store.policy(school.id).await?;
     Ok((class, school, policy, teaching))
-}
-
-/// A day as the API shows it.
-pub fn day_plan(class: &ClassInfo, policy: &Policy, date: NaiveDate, day: StoredDay) -> DayPlan {
-    DayPlan::new(class.id, date, policy.limit(class.grade), day.subjects, day.status, day.review)
 }
 
 async fn file(
@@ -204,7 +199,8 @@ async fn days_of(
     Ok((class, days))
 }
 
-async fn list(
+/// A class's plans as JSON (or CSV when the client accepts it); as CSV on the `.csv` path (`CSV`).
+async fn list<const CSV: bool>(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     AppPath(class_id): AppPath<ClassId>,
@@ -212,18 +208,8 @@ async fn list(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let (class, days) = days_of(&state, &user, class_id, &range).await?;
-    Ok(json_or_csv(&headers, range.lang(&headers), &days, false, |d, lang| table(&class, d, lang)))
-}
-
-async fn list_csv(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    AppPath(class_id): AppPath<ClassId>,
-    AppQuery(range): AppQuery<RangeQuery>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
-    let (class, days) = days_of(&state, &user, class_id, &range).await?;
-    Ok(json_or_csv(&headers, range.lang(&headers), &days, true, |d, lang| table(&class, d, lang)))
+    let negotiation = range.negotiation(&headers);
+    Ok(negotiation.answer(&days, CSV, |d, lang| table(&class, d, lang)))
 }
 
 fn table(class: &ClassInfo, days: &[DayPlan], lang: Lang) -> (String, String) {

@@ -12,6 +12,7 @@ use crate::auth::{ClientAddress, CurrentUser};
 use crate::db::Actor;
 use crate::error::{AppError, AppResult};
 use crate::http::extract::{AppJson, AppQuery};
+use crate::http::scope::{SchoolQuery, named_school};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/policy", get(read).put(replace))
@@ -20,9 +21,9 @@ pub fn router() -> Router<AppState> {
 async fn read(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    AppQuery(query): AppQuery<crate::http::districts::SchoolQuery>,
+    AppQuery(query): AppQuery<SchoolQuery>,
 ) -> AppResult<Json<Policy>> {
-    let school = crate::http::districts::named_school(&state, &user, query.school_id).await?;
+    let school = named_school(&state, &user, query.school_id).await?;
     Ok(Json(state.store.policy(school.id).await?))
 }
 

@@ -11,13 +11,14 @@ use shared::{ClassId, Policy};
 
 use crate::AppState;
 use crate::auth::{ClientAddress, CurrentUser};
-use crate::clock::{now_rfc3339, today_in};
+use crate::clock::today_in;
 use crate::db::{Actor, ReportWrite, WriteOutcome};
 use crate::error::{AppError, AppResult};
 use crate::http::calendar::{is_school_day, mark_school_days, school_calendar};
-use crate::http::classes::readable_class;
+use crate::http::events::publish_report;
 use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
 use crate::http::report_delete::remove_day;
+use crate::http::scope::{readable_class, school};
 
 /// The longest `client_id` accepted (a UUID has 36 characters).
 const MAX_CLIENT_ID_CHARS: usize = 64;
@@ -99,7 +100,7 @@ async fn replace_day(
             client_id: body.client_id,
             expected_version: body.version,
             recorded_by: user.username.clone(),
-            updated_at: now_rfc3339(),
+            updated_at: actor.at.clone(),
         },
         &actor,
     );
@@ -108,7 +109,7 @@ async fn replace_day(
     match outcome {
         WriteOutcome::Stored(report) => {
             tracing::info!(class = class.id, %date, total = report.total_minutes, version = report.version, by = %user.username, "day report stored");
-            crate::http::districts::publish_report(&state, &class, &policy, &report);
+            publish_report(&state, &class, &policy, &report);
             Ok(respond(report, &policy, school_day))
         }
         WriteOutcome::Replayed(report) => Ok(respond(report, &policy, school_day)),
@@ -139,7 +140,7 @@ async fn list(
     AppQuery(range): AppQuery<RangeQuery>,
 ) -> AppResult<Json<Vec<DayReport>>> {
     let class = readable_class(&state, &user, class_id).await?;
-    let school = crate::http::summary::school(&state, class.school_id).await?;
+    let school = school(&state, class.school_id).await?;
     let policy = state.store.policy(class.school_id).await?;
     let window = range.window(today_in(&school), policy.window_days)?;
     let mut reports = state.store.reports(class.id, window).await?;

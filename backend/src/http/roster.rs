@@ -15,11 +15,10 @@ use crate::AppState;
 use crate::auth::{ClientAddress, CurrentUser, password};
 use crate::db::{Actor, RosterAccountRow};
 use crate::error::{AppError, AppResult};
-use crate::http::classes::check_name;
 use crate::http::csv::Csv;
 use crate::http::extract::AppQuery;
-use crate::http::summary::lang_of;
-use crate::http::users::check_username;
+use crate::http::names::{check_name, check_username};
+use crate::http::negotiate::lang_of;
 
 /// The largest roster file accepted.
 const MAX_ROSTER_BYTES: usize = 2 * 1024 * 1024;

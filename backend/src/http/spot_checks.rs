@@ -17,10 +17,9 @@ use crate::auth::{ClientAddress, CurrentUser};
 use crate::clock::{now_rfc3339, today_in};
 use crate::db::{Account, Actor, School};
 use crate::error::{AppError, AppResult};
-use crate::http::cases::{CaseResult, store_new_case};
-use crate::http::classes::find_class;
+use crate::http::case_open::{CaseResult, store_new_case};
 use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
-use crate::http::summary::school;
+use crate::http::scope::{find_class, school};
 
 const RETRIES: usize = 5;
 

@@ -16,9 +16,10 @@ use crate::auth::{self, ClientAddress, CurrentUser};
 use crate::db::throttle::AttemptKind;
 use crate::db::{Account, Actor, TabletCodeRecord};
 use crate::error::{AppError, AppResult};
-use crate::http::classes::find_class;
 use crate::http::extract::{AppJson, AppPath};
-use crate::http::session::{open_session, refuse, stranger};
+use crate::http::names::check_name;
+use crate::http::scope::find_class;
+use crate::http::sign_in::{open_session, refuse, stranger};
 
 /// Digits in a device code: 12, so that guessing one among a city's codes stays hopeless
 /// under the log-in throttle.
@@ -134,7 +135,7 @@ async fn issue(
     {
         String::new()
     } else {
-        crate::http::classes::check_name(&body.label, 60)?
+        check_name(&body.label, 60)?
     };
     let expires_at = expiry(body.expires_at.as_deref(), chrono::Utc::now().timestamp())?;
     let code = new_code()?;

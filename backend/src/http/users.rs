@@ -12,9 +12,10 @@ use crate::AppState;
 use crate::auth::{ClientAddress, CurrentUser, password};
 use crate::db::{Account, AccountChanges, Actor, NewAccount};
 use crate::error::{AppError, AppResult};
-use crate::http::classes::check_name;
 use crate::http::extract::{AppJson, AppPath};
-use crate::http::session::{school_of, user_of};
+use crate::http::names::{check_name, check_username};
+use crate::http::scope::school_of;
+use crate::http::views::user_of;
 
 const MAX_DISPLAY_NAME_CHARS: usize = 60;
 
@@ -241,21 +242,4 @@ async fn reset_password(
     let hash = password::hash(body.password).await?;
     state.store.set_password(account.id, &hash, None, &Actor::of(&admin, &address)).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Usernames: 2 to 40 letters, digits, `.`, `_` or `-`, compared without case. `tablet-` is
-/// kept for class tablets.
-pub fn check_username(username: &str) -> AppResult<String> {
-    let u = username.trim().to_lowercase();
-    let ok = (2..=40).contains(&u.chars().count())
-        && u.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        && !u.starts_with("tablet-");
-    if ok {
-        Ok(u)
-    } else {
-        Err(AppError::invalid(
-            "invalid_username",
-            "a username needs 2 to 40 letters, digits, '.', '_' or '-' (and may not start with tablet-)",
-        ))
-    }
 }

@@ -1,7 +1,7 @@
 //! Accounts, sessions, failed log-ins and tablet codes in PostgreSQL.
 
 use super::*;
-use crate::clock::now_rfc3339;
+use crate::db::rows::rfc3339_at;
 use crate::db::rows::{SessionRow, TABLET_CODE_COLUMNS, account_json};
 use crate::db::{
     Account, AccountChanges, Accounts, Actor, NewAccount, Session, StoreResult, TabletCodeRecord,
@@ -15,7 +15,7 @@ use shared::{ClassId, SchoolId, UserId};
 impl Accounts for PgStore {
     async fn create_account(&self, account: NewAccount, actor: &Actor) -> StoreResult<Account> {
         let mut tx = self.pool.begin().await.map_err(store_error)?;
-        let id = insert_account(&mut tx, &account).await?;
+        let id = insert_account(&mut tx, &account, &actor.at).await?;
         let created = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no new account"))?;
         let target = format!("user {}", created.username);
         audit_in(&mut tx, actor, "user.create", &target, None, Some(account_json(&created)))
@@ -62,7 +62,7 @@ impl Accounts for PgStore {
         take_turn(&mut tx, Turn::Account(id)).await?;
         let before = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no such account"))?;
         let disabled_at = match changes.disabled {
-            Some(true) if !before.disabled => Some(Some(now_rfc3339())),
+            Some(true) if !before.disabled => Some(Some(actor.at.clone())),
             Some(false) => Some(None),
             _ => None,
         };
@@ -227,7 +227,7 @@ impl Accounts for PgStore {
         .bind(label)
         .bind(code_hash)
         .bind(&actor.username)
-        .bind(now_rfc3339())
+        .bind(&actor.at)
         .bind(expires_at)
         .fetch_one(&mut *tx)
         .await
@@ -260,7 +260,7 @@ impl Accounts for PgStore {
             "UPDATE tablet_codes SET revoked_at = COALESCE(revoked_at, $1) \
              WHERE id = $2 AND class_id = $3",
         )
-        .bind(now_rfc3339())
+        .bind(&actor.at)
         .bind(id)
         .bind(class)
         .execute(&mut *tx)
@@ -288,6 +288,7 @@ impl Accounts for PgStore {
         now: i64,
         unusable_hash: &str,
     ) -> StoreResult<Option<(i64, Account)>> {
+        let at = rfc3339_at(now);
         let mut tx = self.pool.begin().await.map_err(store_error)?;
         let code: Option<(i64, ClassId)> = sqlx::query_as(
             "SELECT t.id, t.class_id FROM tablet_codes t JOIN classes c ON c.id = t.class_id \
@@ -325,7 +326,7 @@ impl Accounts for PgStore {
                     grade: None,
                     password_hash: unusable_hash.to_owned(),
                 };
-                let id = insert_account(&mut tx, &account).await?;
+                let id = insert_account(&mut tx, &account, &at).await?;
                 sqlx::query("UPDATE users SET tablet = TRUE WHERE id = $1")
                     .bind(id)
                     .execute(&mut *tx)
@@ -336,7 +337,7 @@ impl Accounts for PgStore {
         };
         // A code stored before the keyed hash gets it now.
         sqlx::query("UPDATE tablet_codes SET last_used_at = $1, code_hash = $2 WHERE id = $3")
-            .bind(now_rfc3339())
+            .bind(&at)
             .bind(code_hash)
             .bind(code_id)
             .execute(&mut *tx)

@@ -12,7 +12,6 @@ use super::rows::{
     REPORT_FROM, corrupt, reports_from_rows,
 };
 use super::{Account, Actor, NewAccount, StoreError, StoreResult, Taken};
-use crate::clock::now_rfc3339;
 use chrono::NaiveDate;
 use serde_json::Value;
 use shared::api::{ClassInfo, DayReport};
@@ -199,7 +198,7 @@ async fn audit_in(
         "INSERT INTO audit_log (at, school_id, actor_id, actor, address, action, target, before, after) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)",
     )
-    .bind(now_rfc3339())
+    .bind(&actor.at)
     .bind(actor.school_id)
     .bind(actor.user_id)
     .bind(pg_text(&actor.username))
@@ -234,7 +233,7 @@ async fn class_in(conn: &mut PgConnection, id: ClassId) -> StoreResult<Option<Cl
     row.map(ClassRow::class).transpose()
 }
 
-async fn insert_account(tx: &mut PgConnection, a: &NewAccount) -> StoreResult<UserId> {
+async fn insert_account(tx: &mut PgConnection, a: &NewAccount, at: &str) -> StoreResult<UserId> {
     sqlx::query_scalar(
         "INSERT INTO users (school_id, username, display_name, role, class_id, grade, password_hash, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -246,7 +245,7 @@ async fn insert_account(tx: &mut PgConnection, a: &NewAccount) -> StoreResult<Us
     .bind(a.class_id)
     .bind(a.grade.map(|g| i32::from(g.get())))
     .bind(&a.password_hash)
-    .bind(now_rfc3339())
+    .bind(at)
     .fetch_one(tx)
     .await
     .map_err(store_error)
@@ -257,6 +256,7 @@ async fn insert_class(
     school: SchoolId,
     grade: Grade,
     name: &str,
+    at: &str,
 ) -> StoreResult<ClassInfo> {
     let row: ClassRow = sqlx::query_as(&format!(
         "INSERT INTO classes (school_id, grade, name, created_at) VALUES ($1, $2, $3, $4) \
@@ -265,7 +265,7 @@ async fn insert_class(
     .bind(school)
     .bind(i32::from(grade.get()))
     .bind(name)
-    .bind(now_rfc3339())
+    .bind(at)
     .fetch_one(tx)
     .await
     .map_err(store_error)?;
@@ -292,7 +292,7 @@ where
     .fetch_optional(executor)
     .await
     .map_err(store_error)?;
-    json.map(|j| serde_json::from_str(&j).map_err(corrupt)).transpose()
+    crate::db::rows::replay_of(json.as_deref())
 }
 
 mod accounts;

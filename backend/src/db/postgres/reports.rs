@@ -55,7 +55,7 @@ async fn put_report_in(
         .bind(&minutes)
         .bind(write.client_id.as_deref())
         .bind(&after)
-        .bind(now_rfc3339())
+        .bind(&actor.at)
         .bind(actor.school_id)
         .bind(actor.user_id)
         .bind(pg_text(&actor.username))
@@ -99,8 +99,7 @@ async fn day_and_replay_in(
         .fetch_all(conn)
         .await
         .map_err(store_error)?;
-    let replayed = rows.first().and_then(|r| r.replayed.as_deref());
-    let replayed = replayed.map(|j| serde_json::from_str(j).map_err(corrupt)).transpose()?;
+    let replayed = crate::db::rows::replay_of(rows.first().and_then(|r| r.replayed.as_deref()))?;
     let before = reports_from_rows(rows.into_iter().map(|r| r.report).collect())?.pop();
     Ok((before, replayed))
 }

@@ -1,7 +1,6 @@
 //! Schools, policies, holidays, classes and roster imports in PostgreSQL.
 
 use super::*;
-use crate::clock::now_rfc3339;
 use crate::db::rows::{ClassSchoolRow, SchoolPolicyRow, class_json, roster_json, school_grades};
 use crate::db::school_days::{class_starts_from, sql};
 use crate::db::{
@@ -38,11 +37,12 @@ impl Schools for PgStore {
         )
         .bind(name)
         .bind(policy)
-        .bind(now_rfc3339())
+        .bind(&actor.at)
         .fetch_one(&mut *tx)
         .await
         .map_err(store_error)?;
-        let id = insert_account(&mut tx, &NewAccount { school_id: school.id, ..admin }).await?;
+        let id = insert_account(&mut tx, &NewAccount { school_id: school.id, ..admin }, &actor.at)
+            .await?;
         let account = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no new admin"))?;
         let actor = Actor { school_id: Some(school.id), ..actor.clone() };
         let after = json!({"name": school.name, "admin": account.username});
@@ -302,7 +302,7 @@ impl Schools for PgStore {
         // After a roster import of the school that is under way, not beside it: the import
         // would find the new class's name taken instead of the class.
         take_turn(&mut tx, Turn::School(school)).await?;
-        let class = insert_class(&mut tx, school, grade, name).await?;
+        let class = insert_class(&mut tx, school, grade, name, &actor.at).await?;
         let target = format!("class {}", class.id);
         audit_in(&mut tx, actor, "class.create", &target, None, Some(class_json(&class))).await?;
         tx.commit().await.map_err(store_error)?;
@@ -320,7 +320,7 @@ impl Schools for PgStore {
         take_turn(&mut tx, Turn::Class(id)).await?;
         let before = class_in(&mut tx, id).await?.ok_or_else(|| corrupt("no such class"))?;
         let archived_at = match archived {
-            Some(true) if !before.archived => Some(Some(now_rfc3339())),
+            Some(true) if !before.archived => Some(Some(actor.at.clone())),
             Some(false) => Some(None),
             _ => None,
         };
@@ -366,7 +366,7 @@ impl Schools for PgStore {
         }
         for (grade, name) in classes {
             if !ids.contains_key(name) {
-                let class = insert_class(&mut tx, school, *grade, name).await?;
+                let class = insert_class(&mut tx, school, *grade, name, &actor.at).await?;
                 ids.insert(class.name, class.id);
             }
         }
@@ -384,7 +384,7 @@ impl Schools for PgStore {
                 grade: a.grade,
                 password_hash: a.password_hash.clone(),
             };
-            insert_account(&mut tx, &new).await?;
+            insert_account(&mut tx, &new, &actor.at).await?;
         }
         let after = roster_json(classes, accounts);
         audit_in(&mut tx, actor, "roster.import", "roster", None, Some(after)).await?;

@@ -1,7 +1,7 @@
 //! Accounts, sessions, failed log-ins and tablet codes in SQLite.
 
 use super::*;
-use crate::clock::now_rfc3339;
+use crate::db::rows::rfc3339_at;
 use crate::db::rows::{TABLET_CODE_COLUMNS, account_json};
 use crate::db::{
     Account, AccountChanges, Accounts, Actor, NewAccount, Session, StoreResult, TabletCodeRecord,
@@ -17,7 +17,7 @@ use std::sync::LazyLock;
 impl Accounts for SqliteStore {
     async fn create_account(&self, account: NewAccount, actor: &Actor) -> StoreResult<Account> {
         let mut tx = self.begin_write().await?;
-        let id = insert_account(&mut tx, &account).await?;
+        let id = insert_account(&mut tx, &account, &actor.at).await?;
         let created = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no new account"))?;
         let target = format!("user {}", created.username);
         audit_in(&mut tx, actor, "user.create", &target, None, Some(account_json(&created)))
@@ -68,7 +68,7 @@ impl Accounts for SqliteStore {
         let mut tx = self.begin_write().await?;
         let before = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no such account"))?;
         let disabled_at = match changes.disabled {
-            Some(true) if !before.disabled => Some(Some(now_rfc3339())),
+            Some(true) if !before.disabled => Some(Some(actor.at.clone())),
             Some(false) => Some(None),
             _ => None,
         };
@@ -232,7 +232,7 @@ impl Accounts for SqliteStore {
         .bind(label)
         .bind(code_hash)
         .bind(&actor.username)
-        .bind(now_rfc3339())
+        .bind(&actor.at)
         .bind(expires_at)
         .fetch_one(&mut *tx)
         .await
@@ -264,7 +264,7 @@ impl Accounts for SqliteStore {
         let revoked = sqlx::query(
             "UPDATE tablet_codes SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND class_id = ?",
         )
-        .bind(now_rfc3339())
+        .bind(&actor.at)
         .bind(id)
         .bind(class)
         .execute(&mut *tx)
@@ -292,6 +292,7 @@ impl Accounts for SqliteStore {
         now: i64,
         unusable_hash: &str,
     ) -> StoreResult<Option<(i64, Account)>> {
+        let at = rfc3339_at(now);
         let mut tx = self.begin_write().await?;
         let code: Option<(i64, ClassId)> = sqlx::query_as(
             "SELECT t.id, t.class_id FROM tablet_codes t JOIN classes c ON c.id = t.class_id \
@@ -326,7 +327,7 @@ impl Accounts for SqliteStore {
                     grade: None,
                     password_hash: unusable_hash.to_owned(),
                 };
-                let id = insert_account(&mut tx, &account).await?;
+                let id = insert_account(&mut tx, &account, &at).await?;
                 sqlx::query("UPDATE users SET tablet = 1 WHERE id = ?")
                     .bind(id)
                     .execute(&mut *tx)
@@ -337,7 +338,7 @@ impl Accounts for SqliteStore {
         };
         // A code stored before the keyed hash gets it now.
         sqlx::query("UPDATE tablet_codes SET last_used_at = ?, code_hash = ? WHERE id = ?")
-            .bind(now_rfc3339())
+            .bind(&at)
             .bind(code_hash)
             .bind(code_id)
             .execute(&mut *tx)

@@ -11,7 +11,6 @@ use super::rows::{
     REPORT_FROM, corrupt, reports_from_rows,
 };
 use super::{Account, Actor, NewAccount, StoreError, StoreResult, Taken};
-use crate::clock::now_rfc3339;
 use chrono::NaiveDate;
 use serde_json::Value;
 use shared::api::{ClassInfo, DayReport};
@@ -276,7 +275,7 @@ async fn audit_in(
         "INSERT INTO audit_log (at, school_id, actor_id, actor, address, action, target, before, after) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(now_rfc3339())
+    .bind(&actor.at)
     .bind(actor.school_id)
     .bind(actor.user_id)
     .bind(&actor.username)
@@ -311,7 +310,11 @@ async fn class_in(conn: &mut SqliteConnection, id: ClassId) -> StoreResult<Optio
     row.map(ClassRow::class).transpose()
 }
 
-async fn insert_account(tx: &mut SqliteConnection, a: &NewAccount) -> StoreResult<UserId> {
+async fn insert_account(
+    tx: &mut SqliteConnection,
+    a: &NewAccount,
+    at: &str,
+) -> StoreResult<UserId> {
     sqlx::query_scalar(
         "INSERT INTO users (school_id, username, display_name, role, class_id, grade, password_hash, created_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -323,7 +326,7 @@ async fn insert_account(tx: &mut SqliteConnection, a: &NewAccount) -> StoreResul
     .bind(a.class_id)
     .bind(a.grade.map(|g| i64::from(g.get())))
     .bind(&a.password_hash)
-    .bind(now_rfc3339())
+    .bind(at)
     .fetch_one(tx)
     .await
     .map_err(store_error)
@@ -334,6 +337,7 @@ async fn insert_class(
     school: SchoolId,
     grade: Grade,
     name: &str,
+    at: &str,
 ) -> StoreResult<ClassInfo> {
     let row: ClassRow = sqlx::query_as(&format!(
         "INSERT INTO classes (school_id, grade, name, created_at) VALUES (?, ?, ?, ?) \
@@ -342,7 +346,7 @@ async fn insert_class(
     .bind(school)
     .bind(i64::from(grade.get()))
     .bind(name)
-    .bind(now_rfc3339())
+    .bind(at)
     .fetch_one(tx)
     .await
     .map_err(store_error)?;
@@ -371,7 +375,7 @@ where
         .fetch_optional(executor)
         .await
         .map_err(store_error)?;
-    json.map(|j| serde_json::from_str(&j).map_err(corrupt)).transpose()
+    crate::db::rows::replay_of(json.as_deref())
 }
 
 /// Several classes as one parameter, for `IN (SELECT value FROM json_each(?))`.

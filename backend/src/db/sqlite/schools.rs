@@ -1,7 +1,6 @@
 //! Schools, policies, holidays, classes and roster imports in SQLite.
 
 use super::*;
-use crate::clock::now_rfc3339;
 use crate::db::rows::{SchoolPolicyRow, class_json, roster_json, school_grades};
 use crate::db::school_days::{class_starts_from, sql};
 use crate::db::{
@@ -40,11 +39,12 @@ impl Schools for SqliteStore {
         )
         .bind(name)
         .bind(policy)
-        .bind(now_rfc3339())
+        .bind(&actor.at)
         .fetch_one(&mut *tx)
         .await
         .map_err(store_error)?;
-        let id = insert_account(&mut tx, &NewAccount { school_id: school.id, ..admin }).await?;
+        let id = insert_account(&mut tx, &NewAccount { school_id: school.id, ..admin }, &actor.at)
+            .await?;
         let account = account_in(&mut tx, id).await?.ok_or_else(|| corrupt("no new admin"))?;
         let actor = Actor { school_id: Some(school.id), ..actor.clone() };
         let after = json!({"name": school.name, "admin": account.username});
@@ -306,7 +306,7 @@ impl Schools for SqliteStore {
         actor: &Actor,
     ) -> StoreResult<ClassInfo> {
         let mut tx = self.begin_write().await?;
-        let class = insert_class(&mut tx, school, grade, name).await?;
+        let class = insert_class(&mut tx, school, grade, name, &actor.at).await?;
         let target = format!("class {}", class.id);
         audit_in(&mut tx, actor, "class.create", &target, None, Some(class_json(&class))).await?;
         tx.commit().await.map_err(store_error)?;
@@ -323,7 +323,7 @@ impl Schools for SqliteStore {
         let mut tx = self.begin_write().await?;
         let before = class_in(&mut tx, id).await?.ok_or_else(|| corrupt("no such class"))?;
         let archived_at = match archived {
-            Some(true) if !before.archived => Some(Some(now_rfc3339())),
+            Some(true) if !before.archived => Some(Some(actor.at.clone())),
             Some(false) => Some(None),
             _ => None,
         };
@@ -367,7 +367,7 @@ impl Schools for SqliteStore {
         }
         for (grade, name) in classes {
             if !ids.contains_key(name) {
-                let class = insert_class(&mut tx, school, *grade, name).await?;
+                let class = insert_class(&mut tx, school, *grade, name, &actor.at).await?;
                 ids.insert(class.name, class.id);
             }
         }
@@ -385,7 +385,7 @@ impl Schools for SqliteStore {
                 grade: a.grade,
                 password_hash: a.password_hash.clone(),
             };
-            insert_account(&mut tx, &new).await?;
+            insert_account(&mut tx, &new, &actor.at).await?;
         }
         let after = roster_json(classes, accounts);
         audit_in(&mut tx, actor, "roster.import", "roster", None, Some(after)).await?;

@@ -19,8 +19,7 @@
 //! other's commit in the way half-way through (`SQLITE_BUSY_SNAPSHOT`); the busy timeout waits.
 
 use super::{REPLAY_SELECT, corrupt, rusqlite_error, shared_failure};
-use crate::clock::now_rfc3339;
-use crate::db::rows::next_report;
+use crate::db::rows::{next_report, replay_of};
 use crate::db::{Actor, ReportWrite, StoreError, StoreResult, WriteOutcome};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
@@ -34,6 +33,9 @@ use tokio::sync::{mpsc, oneshot};
 const MAX_BATCH: usize = 512;
 
 /// A write waiting for the writer, and where to send what became of it.
+// Nearly every job is a report: boxing it would add an allocation to each and shrink nothing
+// that is common.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Job {
     Report {
         write: ReportWrite,
@@ -123,10 +125,9 @@ enum Outcome {
 /// is rolled back and the batch written again with a savepoint around each report. The second
 /// time starts from the same database, so every report becomes what it became the first time.
 fn write_batch(conn: &mut Connection, batch: &mut Vec<Job>) {
-    let at = now_rfc3339();
     let started = std::time::Instant::now();
-    let written = match write_all(conn, batch, &at, Savepoints::None) {
-        Err(Failed::Report) => write_all(conn, batch, &at, Savepoints::Each),
+    let written = match write_all(conn, batch, Savepoints::None) {
+        Err(Failed::Report) => write_all(conn, batch, Savepoints::Each),
         written => written,
     };
     let written = written.map_err(|failed| match failed {
@@ -174,7 +175,6 @@ impl From<StoreError> for Failed {
 fn write_all(
     conn: &mut Connection,
     batch: &[Job],
-    at: &str,
     savepoints: Savepoints,
 ) -> Result<Vec<Outcome>, Failed> {
     // Dropped without its commit, the transaction is rolled back.
@@ -185,7 +185,7 @@ fn write_all(
         outcomes.push(match job {
             Job::Report { write, actor, .. } if savepoints == Savepoints::Each => {
                 statement(&tx, "SAVEPOINT report")?;
-                let outcome = put_report(&tx, write, actor, at);
+                let outcome = put_report(&tx, write, actor);
                 if outcome.is_err() {
                     // This report is undone, and only it; if even that fails, nothing of the
                     // batch may be committed (the `?`), rather than half a report.
@@ -194,7 +194,7 @@ fn write_all(
                 statement(&tx, "RELEASE report")?;
                 Outcome::Report(outcome)
             }
-            Job::Report { write, actor, .. } => match put_report(&tx, write, actor, at) {
+            Job::Report { write, actor, .. } => match put_report(&tx, write, actor) {
                 Ok(outcome) => Outcome::Report(Ok(outcome)),
                 Err(_) => return Err(Failed::Report),
             },
@@ -238,12 +238,7 @@ fn touch(conn: &Connection, token_hash: &[u8], now: i64) -> StoreResult<()> {
 
 /// One day report: the replay check, the version check, the day (its total is the class × day
 /// rollup), its entries, the client id and the audit entry.
-fn put_report(
-    conn: &Connection,
-    write: &ReportWrite,
-    actor: &Actor,
-    at: &str,
-) -> StoreResult<WriteOutcome> {
+fn put_report(conn: &Connection, write: &ReportWrite, actor: &Actor) -> StoreResult<WriteOutcome> {
     let date = write.date.to_string();
     if let Some(client_id) = &write.client_id {
         let replayed: Option<String> = conn
@@ -252,8 +247,8 @@ fn put_report(
                 s.query_row(params![write.class_id, date, client_id], |r| r.get(0)).optional()
             })
             .map_err(rusqlite_error)?;
-        if let Some(json) = replayed {
-            return Ok(WriteOutcome::Replayed(serde_json::from_str(&json).map_err(corrupt)?));
+        if let Some(report) = replay_of(replayed.as_deref())? {
+            return Ok(WriteOutcome::Replayed(report));
         }
     }
     let before = day(conn, write.class_id, write.date, &date)?;
@@ -317,7 +312,7 @@ fn put_report(
     )
     .and_then(|mut s| {
         s.execute(params![
-            at,
+            actor.at,
             actor.school_id,
             actor.user_id,
             actor.username,
