@@ -9,6 +9,12 @@
 // here too a step that fails should fail the test, with its error.
 #![allow(clippy::unwrap_used)]
 
+// The black-box suite's own "cannot run" rule, the same file (a dependency on the `tests`
+// crate would build a second tokio and sqlx with other features for this one test).
+#[path = "../../tests/src/skip.rs"]
+#[allow(dead_code)]
+mod skip;
+
 use backend::db::{Actor, AuditFilter, NewAccount, ReportWrite, SchoolGrade, Store, WriteOutcome};
 use chrono::NaiveDate;
 use shared::api::{Holiday, MakeupDay, Role};
@@ -64,7 +70,7 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let Some(admin_url) = std::env::var("TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
-        tests::skip::cannot_run(
+        skip::cannot_run(
             &format!("store_contract::postgres::{name}"),
             "TEST_POSTGRES_URL is not set (cargo xtask test sets it)",
         );
