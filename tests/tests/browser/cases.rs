@@ -159,7 +159,7 @@ async fn a_grade_leader_opens_a_case_from_a_flag_the_teacher_acts_on_a_phone_and
         "the resolved case reads: {resolved}"
     );
     assert!(!leader.exists(&format!("#case-{id}-act")).await, "a resolved case takes actions");
-    leader.screenshot("cases-board").await;
+    leader.screenshot("cases-leader-board").await;
 
     // Act: the half-monthly report of grade 7, from the board.
     leader.click("a.cases-report-link").await;
