@@ -15,6 +15,7 @@ use shared::{ClassId, Grade, Lang, Policy, SchoolId};
 pub mod cases;
 pub mod district;
 pub mod setup;
+pub mod spot_checks;
 
 const BASE: &str = "/api/v1";
 

@@ -91,6 +91,13 @@ fn full_app_screen(route: &Route) -> Html {
             html! { <crate::pages::district_wall::DistrictWallPage id={*id} /> }
         }
         Route::Cases => html! { <crate::pages::cases::CasesPage /> },
+        Route::CasesReport { school, grade } => {
+            html! { <crate::pages::cases_report::CasesReportPage school={*school} grade={*grade} /> }
+        }
+        Route::SpotChecks => html! { <crate::pages::spot_checks::SpotChecksPage /> },
+        Route::SpotCheckSheet { id } => {
+            html! { <crate::pages::spot_checks::SpotCheckSheetPage id={*id} /> }
+        }
         Route::ClassPlans { id } => html! { <crate::pages::plans::PlansPage id={*id} /> },
         Route::Notice { token } => {
             html! { <crate::pages::public_notice::PublicNoticePage token={token.clone()} /> }

@@ -54,6 +54,15 @@ pub enum Route {
     /// A class's public notice (作业公示), for parents: no log-in.
     #[at("/notice/:token")]
     Notice { token: String },
+    /// A grade's half-monthly case report, printable on A4.
+    #[at("/schools/:school/grades/:grade/cases-report")]
+    CasesReport { school: SchoolId, grade: u8 },
+    /// The school admin's spot checks (随机抽查).
+    #[at("/spot-checks")]
+    SpotChecks,
+    /// A spot check's inspection sheet, printable on A4.
+    #[at("/spot-checks/:id/sheet")]
+    SpotCheckSheet { id: i64 },
     #[not_found]
     #[at("/404")]
     NotFound,

@@ -10,6 +10,7 @@
 pub mod api;
 pub mod calendar;
 pub mod cases;
+pub mod data_quality;
 pub mod district;
 pub mod flags;
 pub mod grade;

@@ -15,6 +15,10 @@ pub struct FlagListProps {
     /// Compact badges for a table cell instead of a full-width list.
     #[prop_or(false)]
     pub compact: bool,
+    /// The class and period shown: grade leaders and admins get "open a case" beside each flag
+    /// that may become one (the full app only).
+    #[prop_or_default]
+    pub origin: Option<crate::components::open_case::CaseOrigin>,
 }
 
 /// All flags of a class, alerts first; many "day over the limit" flags are folded together.
@@ -31,7 +35,8 @@ pub fn flag_list(props: &FlagListProps) -> Html {
             <p class="no-flags"><span aria-hidden="true">{"✓ "}</span>{ texts(lang).no_flags }</p>
         };
     }
-    let day_items = days.iter().map(|f| flag_item(f, lang));
+    let origin = props.origin;
+    let day_items = days.iter().map(|f| flag_item(f, lang, origin));
     let days_html = if days.len() > FOLD_DAY_FLAGS_OVER {
         let summary = format!("{} × {}", flag_label("over_daily_limit", lang), days.len());
         html! {
@@ -47,13 +52,17 @@ pub fn flag_list(props: &FlagListProps) -> Html {
     };
     html! {
         <ul class={class}>
-            { for others.iter().map(|f| flag_item(f, lang)) }
+            { for others.iter().map(|f| flag_item(f, lang, origin)) }
             { days_html }
         </ul>
     }
 }
 
-fn flag_item(flag: &Flag, lang: Lang) -> Html {
+fn flag_item(
+    flag: &Flag,
+    lang: Lang,
+    origin: Option<crate::components::open_case::CaseOrigin>,
+) -> Html {
     let (severity, icon) = match flag.severity {
         Severity::Alert => ("alert", "!"),
         Severity::Warning => ("warning", "⚠"),
@@ -63,6 +72,23 @@ fn flag_item(flag: &Flag, lang: Lang) -> Html {
             <span class="flag-icon" aria-hidden="true">{ icon }</span>
             <span class="flag-label">{ flag_label(flag.kind(), lang) }</span>
             <span class="flag-message">{ flag.message_in(lang).to_owned() }</span>
+            { open_case(flag, origin) }
         </li>
     }
+}
+
+/// The "open a case" button of a flag, where the page gives the class and period.
+#[cfg(feature = "full")]
+fn open_case(flag: &Flag, origin: Option<crate::components::open_case::CaseOrigin>) -> Html {
+    use crate::components::open_case::OpenCase;
+    match origin {
+        Some(origin) => html! { <OpenCase flag={flag.clone()} {origin} /> },
+        None => html! {},
+    }
+}
+
+/// The tablet's build opens no cases.
+#[cfg(not(feature = "full"))]
+fn open_case(_: &Flag, _: Option<crate::components::open_case::CaseOrigin>) -> Html {
+    html! {}
 }

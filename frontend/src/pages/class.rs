@@ -19,6 +19,7 @@ use crate::components::csv_link::CsvLink;
 use crate::components::day_chart::{DayChart, DayStack};
 use crate::components::flags::FlagList;
 use crate::components::notice;
+use crate::components::open_case::CaseOrigin;
 use crate::components::period::{Period, PeriodPicker, use_period};
 use crate::components::print::PrintButton;
 use crate::components::week_trend::{WeekTrend, weekly_averages};
@@ -275,7 +276,8 @@ fn overview(v: &Shown<'_>, today: chrono::NaiveDate, lang: Lang) -> Html {
                 if s.days_reported == 0 && s.flags.is_empty() {
                     <p class="no-data" id="no-data">{ no_data(lang) }</p>
                 } else {
-                    <FlagList flags={s.flags.clone()} {lang} />
+                    <FlagList flags={s.flags.clone()} {lang}
+                              origin={Some(CaseOrigin { class_id: s.class_id, from: s.from, to: s.to })} />
                 }
             </section>
             <section class="card" id="day-chart-card">

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod cases;
+pub mod cases_report;
 pub mod class;
 pub mod class_tablets;
 pub mod comparison;
@@ -15,4 +16,5 @@ pub mod plans;
 pub mod public_notice;
 pub mod school;
 pub mod school_report;
+pub mod spot_checks;
 pub mod tablet;

@@ -1,6 +1,7 @@
 //! The real page in headless Chromium against the real server: what a monitor, a teacher and a
 //! grade leader see and do. Screenshots of every page visited go to `target/screenshots/`.
 
+mod cases;
 mod dashboards;
 mod offline;
 mod print_report;

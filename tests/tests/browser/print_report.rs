@@ -11,7 +11,7 @@ use std::process::Command;
 use tests::browser::{Browser, BrowserOptions};
 
 /// Prints the page as it is now to PDF (A4, the page's own `@page` size honoured).
-async fn print_to_pdf(b: &Browser) -> Vec<u8> {
+pub async fn print_to_pdf(b: &Browser) -> Vec<u8> {
     let params = json!({
         "printBackground": true,
         "preferCSSPageSize": true,
@@ -55,7 +55,7 @@ fn tool(name: &str) -> PathBuf {
 }
 
 /// The PDF's page count and page size in points, as `pdfinfo` reads them.
-fn pdf_pages(pdf: &Path) -> (u32, String) {
+pub fn pdf_pages(pdf: &Path) -> (u32, String) {
     let out = Command::new(tool("pdfinfo")).arg(pdf).output().expect("pdfinfo runs");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
@@ -74,7 +74,7 @@ fn pdf_pages(pdf: &Path) -> (u32, String) {
 }
 
 /// Saves the PDF and its pages as PNG under `target/screenshots/`, and returns the PDF's path.
-fn keep(pdf: &[u8], name: &str) -> PathBuf {
+pub fn keep(pdf: &[u8], name: &str) -> PathBuf {
     let dir = tests::server::workspace_root().join("target").join("screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     let path = dir.join(format!("{name}.pdf"));

@@ -15,13 +15,15 @@ mod table;
 use crate::api;
 use crate::components::class_bars::{ClassBar, ClassBars};
 use crate::components::csv_link::CsvLink;
+use crate::components::data_quality::DataQuality;
 use crate::components::grade_report::GradeReport;
 use crate::components::heat_map::HeatMap;
 use crate::components::notice;
-use crate::components::period::{PeriodPicker, use_period};
+use crate::components::period::{Period, PeriodPicker, use_period};
 use crate::components::print::PrintButton;
 use crate::i18n::{grade_name, texts};
 use crate::load::{Load, use_load};
+use crate::route::Route;
 use crate::state::use_session;
 use shared::api::{GradeComparison, Me};
 use shared::{Grade, Policy, SchoolId};
@@ -29,6 +31,7 @@ use std::rc::Rc;
 use subjects::SubjectsTable;
 use table::ComparisonTable;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ComparisonPageProps {
@@ -118,6 +121,10 @@ fn comparison_view(props: &ViewProps) -> Html {
             None => html! {},
         },
     };
+    let quality = match days.data.value().as_deref() {
+        Some(Some(d)) => html! { <DataQuality days={Rc::new(d.clone())} {lang} /> },
+        _ => html! {},
+    };
     let subject_table = match &subjects.data {
         Load::Loading => notice::loading(lang),
         Load::Failed(e) => notice::failed(e, lang),
@@ -148,12 +155,17 @@ fn comparison_view(props: &ViewProps) -> Html {
                         <p class="sub">{ t.comparison_lead }</p>
                     </div>
                     <div class="button-row">
+                        <Link<Route, Period> to={Route::CasesReport { school, grade: grade.get() }} query={Some(period)}
+                                             classes="button ghost cases-report-link">
+                            { if lang == shared::Lang::Zh { "半月整改报告" } else { "Half-monthly case report" } }
+                        </Link<Route, Period>>
                         <PrintButton {lang} />
                     </div>
                 </header>
                 <PeriodPicker {period} {today} window_days={props.policy.window_days}
                               on_change={set_period} {lang} />
                 { summary }
+                { quality }
                 <section class="card" id="heat-map-card">
                     <div class="card-head">
                         <h2>{ t.heat_map_title }</h2>

@@ -6,6 +6,7 @@
 //! `.average`, `.deviation`, `.flag[data-kind][data-severity]`.
 
 use crate::components::flags::FlagList;
+use crate::components::open_case::CaseOrigin;
 use crate::components::period::Period;
 use crate::i18n::texts;
 use crate::route::Route;
@@ -219,7 +220,8 @@ fn row(r: &ComparisonRow, limit: u32, scale: f64, period: Period, lang: Lang) ->
             <td class="average" data-label={t.average_vs_limit}>{ average }</td>
             <td class="num deviation" data-label={t.deviation}>{ deviation }</td>
             <td class="flags-cell" data-label={t.flags_title}>
-                <FlagList flags={r.flags.clone()} {lang} compact=true />
+                <FlagList flags={r.flags.clone()} {lang} compact=true
+                          origin={Some(CaseOrigin { class_id: r.class_id, from: period.from, to: period.to })} />
             </td>
         </tr>
     }
