@@ -2,6 +2,7 @@
 //! grade leader see and do. Screenshots of every page visited go to `target/screenshots/`.
 
 mod dashboards;
+mod district;
 mod offline;
 mod print_report;
 mod screenshots;
