@@ -9,9 +9,9 @@
 
 use crate::api;
 use crate::components::notice;
-use crate::pages::district_charts::{CoverageHeat, DistrictTrend, SpotCheckList};
 use crate::components::period::{Period, PeriodPicker, use_period};
 use crate::load::{Load, use_load};
+use crate::pages::district_charts::{CoverageHeat, DistrictTrend, SpotCheckList};
 use crate::route::Route;
 use crate::state::use_session;
 use shared::district::{Coverage, DistrictComparison, DistrictId, SchoolGradePart};
@@ -62,7 +62,11 @@ pub fn district_page(props: &DistrictProps) -> Html {
     let coverage = use_load((id, today), |(id, day)| api::district::coverage(id, day));
     let schools = use_load(id, api::district::schools);
     let names: std::rc::Rc<std::collections::BTreeMap<shared::SchoolId, String>> = std::rc::Rc::new(
-        schools.data.value().map(|l| l.iter().map(|s| (s.school_id, s.name.clone())).collect()).unwrap_or_default(),
+        schools
+            .data
+            .value()
+            .map(|l| l.iter().map(|s| (s.school_id, s.name.clone())).collect())
+            .unwrap_or_default(),
     );
     let on_grade = {
         let grade = grade.clone();

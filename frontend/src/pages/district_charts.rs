@@ -229,7 +229,8 @@ pub struct SpotCheckListProps {
 #[function_component(SpotCheckList)]
 pub fn spot_check_list(props: &SpotCheckListProps) -> Html {
     let lang = props.lang;
-    let checks = use_load((props.from, props.to), |(from, to)| api::district::spot_checks(from, to));
+    let checks =
+        use_load((props.from, props.to), |(from, to)| api::district::spot_checks(from, to));
     let checks = match &checks.data {
         Load::Loading => return notice::loading(lang),
         Load::Failed(e) => return notice::failed(e, lang),

@@ -107,8 +107,12 @@ impl Day {
 
     /// The schools still missing classes, most missing first.
     fn missing_schools(&self) -> Vec<(SchoolId, &SchoolToday)> {
-        let mut schools: Vec<(SchoolId, &SchoolToday)> =
-            self.schools.iter().filter(|(_, s)| !s.missing.is_empty()).map(|(id, s)| (*id, s)).collect();
+        let mut schools: Vec<(SchoolId, &SchoolToday)> = self
+            .schools
+            .iter()
+            .filter(|(_, s)| !s.missing.is_empty())
+            .map(|(id, s)| (*id, s))
+            .collect();
         schools.sort_by(|a, b| b.1.missing.len().cmp(&a.1.missing.len()).then(a.0.cmp(&b.0)));
         schools
     }
@@ -186,7 +190,10 @@ fn read_day(id: DistrictId, wall: UseReducerDispatcher<Wall>) {
 }
 
 /// Listens to a window event for as long as the returned closure is kept.
-fn on_window(name: &str, f: impl FnMut(web_sys::Event) + 'static) -> Option<Closure<dyn FnMut(web_sys::Event)>> {
+fn on_window(
+    name: &str,
+    f: impl FnMut(web_sys::Event) + 'static,
+) -> Option<Closure<dyn FnMut(web_sys::Event)>> {
     let window = web_sys::window()?;
     let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
     window.add_event_listener_with_callback(name, closure.as_ref().unchecked_ref()).ok()?;

@@ -186,4 +186,3 @@ async fn the_wall_starts_from_the_days_state_updates_live_counts_a_rewrite_once_
     wall_shows(&b, (after.0 + 1, after.1, after.2), "the report stored while away").await;
     b.close().await;
 }
-
