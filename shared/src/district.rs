@@ -101,6 +101,11 @@ pub struct SchoolCoverage {
     pub reported: u32,
     /// The names of the classes that did not report, in name order.
     pub missing: Vec<String>,
+    /// The names of the classes whose report of the date is over the daily limit of its grade
+    /// (by the school's policy), in name order: what a wall screen starts from (an addition to
+    /// API.md's fields).
+    #[serde(default)]
+    pub over_limit: Vec<String>,
 }
 
 /// The data of a `report` event of `GET /api/v1/districts/{district_id}/events`.

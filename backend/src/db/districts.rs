@@ -44,6 +44,9 @@ pub struct SchoolDay {
     pub classes: Vec<ClassInfo>,
     pub holidays: BTreeSet<NaiveDate>,
     pub reported: BTreeSet<ClassId>,
+    /// Those of `reported` whose total is over the daily limit of its grade, by the school's
+    /// policy.
+    pub over_limit: BTreeSet<ClassId>,
 }
 
 /// A report event with its school's district, as it travels between copies.
@@ -138,8 +141,6 @@ pub(super) const DISTRICT_GRADE_CLASSES: &str = "SELECT id, school_id, grade, na
     AND school_id IN (SELECT id FROM schools WHERE district_id = $2) ORDER BY school_id, name";
 pub(super) const DISTRICT_HOLIDAYS: &str = "SELECT school_id, date FROM holidays \
     WHERE date BETWEEN $1 AND $2 AND school_id IN (SELECT id FROM schools WHERE district_id = $3)";
-pub(super) const DISTRICT_SCHOOLS_PLAIN: &str =
-    "SELECT id, name, utc_offset_minutes FROM schools WHERE district_id = $1 ORDER BY id";
 pub(super) const DISTRICT_ACTIVE_CLASSES: &str = "SELECT id, school_id, grade, name, \
     archived_at IS NOT NULL AS archived FROM classes WHERE archived_at IS NULL \
     AND school_id IN (SELECT id FROM schools WHERE district_id = $1) ORDER BY school_id, name";
@@ -147,7 +148,7 @@ pub(super) const DISTRICT_CLASSES: &str = "SELECT id, school_id, grade, name, \
     archived_at IS NOT NULL AS archived FROM classes \
     WHERE school_id IN (SELECT id FROM schools WHERE district_id = $1) \
     AND ($2 OR archived_at IS NULL) ORDER BY school_id, grade, name";
-pub(super) const DISTRICT_REPORTED: &str = "SELECT r.class_id FROM day_reports r \
+pub(super) const DISTRICT_REPORTED: &str = "SELECT r.class_id, r.total_minutes FROM day_reports r \
     JOIN classes c ON c.id = r.class_id JOIN schools s ON s.id = c.school_id \
     WHERE s.district_id = $1 AND r.date = $2";
 /// `pg_notify` of a batch of events (PostgreSQL only).
@@ -192,28 +193,35 @@ pub(super) fn district_grade_parts(
 
 /// Puts together [`Districts::district_day`]'s answer.
 pub(super) fn district_day_parts(
-    schools: Vec<School>,
+    schools: Vec<(School, shared::Policy)>,
     classes: Vec<ClassInfo>,
     holidays: Vec<(SchoolId, NaiveDate)>,
-    reported: Vec<ClassId>,
+    reported: Vec<(ClassId, i32)>,
 ) -> Vec<SchoolDay> {
-    let reported: BTreeSet<ClassId> = reported.into_iter().collect();
+    let reported: HashMap<ClassId, i32> = reported.into_iter().collect();
+    let mut policies: HashMap<SchoolId, shared::Policy> = HashMap::new();
     let mut by_school: BTreeMap<SchoolId, SchoolDay> = schools
         .into_iter()
-        .map(|school| {
+        .map(|(school, policy)| {
+            policies.insert(school.id, policy);
             let day = SchoolDay {
                 school: school.clone(),
                 classes: Vec::new(),
                 holidays: BTreeSet::new(),
                 reported: BTreeSet::new(),
+                over_limit: BTreeSet::new(),
             };
             (school.id, day)
         })
         .collect();
     for class in classes {
         if let Some(d) = by_school.get_mut(&class.school_id) {
-            if reported.contains(&class.id) {
+            if let Some(&total) = reported.get(&class.id) {
                 d.reported.insert(class.id);
+                let limit = policies.get(&class.school_id).map(|p| p.limit(class.grade));
+                if limit.is_some_and(|limit| i64::from(total) > i64::from(limit)) {
+                    d.over_limit.insert(class.id);
+                }
             }
             d.classes.push(class);
         }
@@ -482,7 +490,7 @@ macro_rules! districts_impl {
                 use $crate::db::{School, StoreResult};
                 let $s = self;
                 let mut tx = $snapshot.await?;
-                let schools: Vec<School> = sqlx::query_as(DISTRICT_SCHOOLS_PLAIN)
+                let schools: Vec<SchoolPolicy> = sqlx::query_as(DISTRICT_SCHOOL_POLICIES)
                     .bind(district)
                     .fetch_all(&mut *tx)
                     .await
@@ -500,13 +508,25 @@ macro_rules! districts_impl {
                         .fetch_all(&mut *tx)
                         .await
                         .map_err(store_error)?;
-                let reported: Vec<shared::ClassId> = sqlx::query_scalar(DISTRICT_REPORTED)
+                let reported: Vec<(shared::ClassId, i32)> = sqlx::query_as(DISTRICT_REPORTED)
                     .bind(district)
                     .bind(date)
                     .fetch_all(&mut *tx)
                     .await
                     .map_err(store_error)?;
                 tx.rollback().await.map_err(store_error)?;
+                let schools = schools
+                    .into_iter()
+                    .map(|s| {
+                        let policy = self.policies.policy(&s.policy)?;
+                        let school = School {
+                            id: s.id,
+                            name: s.name,
+                            utc_offset_minutes: s.utc_offset_minutes,
+                        };
+                        Ok((school, shared::Policy::clone(&policy)))
+                    })
+                    .collect::<StoreResult<Vec<_>>>()?;
                 let classes =
                     classes.into_iter().map(ClassRow::class).collect::<StoreResult<Vec<_>>>()?;
                 Ok(district_day_parts(schools, classes, holidays, reported))

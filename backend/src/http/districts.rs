@@ -269,12 +269,16 @@ async fn coverage(
             classes: 0,
             reported: 0,
             missing: Vec::new(),
+            over_limit: Vec::new(),
         };
         if school_day {
             for class in &day.classes {
                 part.classes += 1;
                 if day.reported.contains(&class.id) {
                     part.reported += 1;
+                    if day.over_limit.contains(&class.id) {
+                        part.over_limit.push(class.name.clone());
+                    }
                 } else {
                     part.missing.push(class.name.clone());
                 }

@@ -131,17 +131,26 @@ async fn list(
     CurrentUser(user): CurrentUser,
     AppQuery(range): AppQuery<RangeQuery>,
 ) -> AppResult<Json<Vec<SpotCheck>>> {
-    // merge: a district admin reads the spot checks of every school of the district.
-    if !user.can_read_spot_checks(user.school_id) {
+    // A district admin reads the spot checks of every school of its district, each school's
+    // default window its own policy's.
+    let schools: Vec<shared::SchoolId> = if user.role == shared::api::Role::DistrictAdmin {
+        user.district_schools.iter().copied().collect()
+    } else if user.can_read_spot_checks(user.school_id) {
+        vec![user.school_id]
+    } else {
         return Err(AppError::Forbidden("your account may not see spot checks"));
-    }
-    let school: School = school(&state, user.school_id).await?;
-    let policy = state.store.policy(school.id).await?;
-    let window = range.window(today_in(&school), policy.window_days)?;
+    };
     let mut out = Vec::new();
-    for check in state.store.spot_checks(school.id, window.from(), window.to()).await? {
-        out.push(judged(&state, check).await?);
+    for id in schools {
+        let school: School = school(&state, id).await?;
+        let policy = state.store.policy(school.id).await?;
+        let window = range.window(today_in(&school), policy.window_days)?;
+        for check in state.store.spot_checks(school.id, window.from(), window.to()).await? {
+            out.push(judged(&state, check).await?);
+        }
     }
+    // Newest first across schools, as one school's list is.
+    out.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
     Ok(Json(out))
 }
 

@@ -31,6 +31,20 @@ pub async fn coverage(district: DistrictId, date: NaiveDate) -> Result<Coverage,
     get(&format!("/districts/{district}/coverage?date={date}")).await
 }
 
+/// The spot checks of every school of the district (`GET /spot-checks`, a district admin's),
+/// newest first.
+pub async fn spot_checks(
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<shared::spot_checks::SpotCheck>, super::ApiError> {
+    get(&format!("/spot-checks?from={from}&to={to}")).await
+}
+
+/// Today's coverage (today where the district is, as the server says).
+pub async fn coverage_today(district: DistrictId) -> Result<Coverage, super::ApiError> {
+    get(&format!("/districts/{district}/coverage")).await
+}
+
 /// The wall screen's event stream.
 pub fn events_url(district: DistrictId) -> String {
     format!("/api/v1/districts/{district}/events")

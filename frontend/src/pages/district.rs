@@ -11,6 +11,7 @@ use crate::api;
 use crate::components::notice;
 use crate::components::period::{Period, PeriodPicker, use_period};
 use crate::load::{Load, use_load};
+use crate::pages::district_charts::{CoverageHeat, DistrictTrend, SpotCheckList};
 use crate::route::Route;
 use crate::state::use_session;
 use shared::district::{Coverage, DistrictComparison, DistrictId, SchoolGradePart};
@@ -59,6 +60,14 @@ pub fn district_page(props: &DistrictProps) -> Html {
         }
     });
     let coverage = use_load((id, today), |(id, day)| api::district::coverage(id, day));
+    let schools = use_load(id, api::district::schools);
+    let names: std::rc::Rc<std::collections::BTreeMap<shared::SchoolId, String>> = std::rc::Rc::new(
+        schools
+            .data
+            .value()
+            .map(|l| l.iter().map(|s| (s.school_id, s.name.clone())).collect())
+            .unwrap_or_default(),
+    );
     let on_grade = {
         let grade = grade.clone();
         Callback::from(move |e: Event| {
@@ -121,8 +130,22 @@ pub fn district_page(props: &DistrictProps) -> Html {
                 { board }
             </section>
             <section class="card table-card">
+                <h2>{ w(lang, "填报覆盖：学校 × 日（无死角）", "Coverage, school by day (no dead corners)") }</h2>
+                <CoverageHeat {id} from={period.from} to={period.to} {today} {lang} />
+            </section>
+            if let Ok(grade) = Grade::new(i64::from(*grade)) {
+                <section class="card">
+                    <h2>{ w(lang, "区域年级平均逐周趋势", "The district's grade average, week by week") }</h2>
+                    <DistrictTrend {id} {grade} {today} {lang} />
+                </section>
+            }
+            <section class="card table-card">
                 <h2>{ w(lang, "今日填报覆盖（无死角）", "Today's coverage (no dead corners)") }</h2>
                 { coverage_card }
+            </section>
+            <section class="card table-card">
+                <h2>{ w(lang, "各校随机抽查", "The schools' spot checks") }</h2>
+                <SpotCheckList names={names} from={period.from} to={period.to} {lang} />
             </section>
         </main>
     }
@@ -148,15 +171,15 @@ fn schools_table(c: &DistrictComparison, period: Period, lang: Lang) -> Html {
                 { w(lang, " 分钟/天", " min/day") }
             </p>
             <div class="table-wrap">
-                <table id="schools-table">
+                <table id="schools-table" class="data-table">
                     <thead><tr>
                         <th>{ w(lang, "学校", "School") }</th>
-                        <th>{ w(lang, "年级平均", "Grade average") }</th>
-                        <th>{ w(lang, "上限", "Limit") }</th>
-                        <th>{ w(lang, "班级", "Classes") }</th>
-                        <th>{ w(lang, "已填报", "Reporting") }</th>
-                        <th>{ w(lang, "超限班级", "Over limit") }</th>
-                        <th>{ w(lang, "偏离班级", "Drifting") }</th>
+                        <th class="num">{ w(lang, "年级平均", "Grade average") }</th>
+                        <th class="num">{ w(lang, "上限", "Limit") }</th>
+                        <th class="num">{ w(lang, "班级", "Classes") }</th>
+                        <th class="num">{ w(lang, "已填报", "Reporting") }</th>
+                        <th class="num">{ w(lang, "超限班级", "Over limit") }</th>
+                        <th class="num">{ w(lang, "偏离班级", "Drifting") }</th>
                     </tr></thead>
                     <tbody>
                         { for schools.iter().map(|s| {
@@ -169,12 +192,12 @@ fn schools_table(c: &DistrictComparison, period: Period, lang: Lang) -> Html {
                                             { s.name.clone() }
                                         </Link<Route, Period>>
                                     </td>
-                                    <td>{ minutes(s.grade_average_minutes) }</td>
-                                    <td>{ s.limit_minutes }</td>
-                                    <td>{ s.class_count }</td>
-                                    <td>{ s.classes_reporting }</td>
-                                    <td>{ count(s, &OVER) }</td>
-                                    <td>{ count(s, &DRIFT) }</td>
+                                    <td class="num">{ minutes(s.grade_average_minutes) }</td>
+                                    <td class="num">{ s.limit_minutes }</td>
+                                    <td class="num">{ s.class_count }</td>
+                                    <td class="num">{ s.classes_reporting }</td>
+                                    <td class="num">{ count(s, &OVER) }</td>
+                                    <td class="num">{ count(s, &DRIFT) }</td>
                                 </tr>
                             }
                         }) }
@@ -190,7 +213,7 @@ fn coverage_table(c: &Coverage, lang: Lang) -> Html {
         <>
             <p class="stat">{ format!("{} / {} ", c.reported, c.classes) }{ w(lang, "个班级已填报", "classes reported") }</p>
             <div class="table-wrap">
-                <table id="coverage-table">
+                <table id="coverage-table" class="data-table">
                     <thead><tr>
                         <th>{ w(lang, "学校", "School") }</th>
                         <th>{ w(lang, "已填报", "Reported") }</th>

@@ -8,6 +8,7 @@ pub mod class;
 pub mod class_tablets;
 pub mod comparison;
 pub mod district;
+pub mod district_charts;
 pub mod district_wall;
 pub mod entry;
 pub mod login;

@@ -560,6 +560,73 @@ async fn coverage_counts_every_active_class_on_a_school_day_by_each_schools_cale
 }
 
 #[tokio::test]
+async fn coverage_names_the_classes_over_their_grades_limit_by_their_schools_policy_for_a_wall_to_start_from()
+ {
+    // Arrange: east keeps the national 90 minutes for grade 7; west allows 120.
+    let d = District::new().await;
+    let day = weekday_before(d.outside.today, 2);
+    let over = d.east.admin.create_class(7, "7(1)").await;
+    let under = d.east.admin.create_class(7, "7(2)").await;
+    let rewritten = d.east.admin.create_class(7, "7(3)").await;
+    d.east.admin.create_class(7, "7(4)").await;
+    d.east.admin.put_report(over.id, day, &[("math", 60), ("chinese", 50)]).await;
+    d.east.admin.put_report(under.id, day, &[("math", 30)]).await;
+    d.east.admin.put_report(rewritten.id, day, &[("math", 60), ("chinese", 50)]).await;
+    d.east.admin.put_report(rewritten.id, day, &[("math", 40)]).await;
+    let mut policy = d.west.admin.get("policy").await.expect_status(200, "west's policy").json;
+    policy["limits"]["7"] = json!(120);
+    d.west.admin.put("policy", &policy).await.expect_status(200, "west allows 120 in grade 7");
+    let west_class = d.west.admin.create_class(7, "7(1)").await;
+    d.west.admin.put_report(west_class.id, day, &[("math", 60), ("chinese", 50)]).await;
+
+    // Act
+    let coverage = d
+        .bureau
+        .get(&d.path(&format!("coverage?date={day}")))
+        .await
+        .expect_status(200, "coverage")
+        .json;
+
+    // Assert
+    let east = &coverage["schools"][0];
+    assert_eq!(east["school_id"], d.east.id);
+    assert_eq!(east["over_limit"], json!(["7(1)"]), "110 > 90; 7(3) written again at 40");
+    assert_eq!(east["missing"], json!(["7(4)"]));
+    let west = &coverage["schools"][1];
+    assert_eq!(west["over_limit"], json!([]), "110 is within west's own 120");
+    assert_eq!(west["reported"], 1);
+}
+
+#[tokio::test]
+async fn a_district_admin_lists_the_spot_checks_of_every_school_of_its_district_and_no_other() {
+    // Arrange
+    let d = District::new().await;
+    let day = weekday_before(d.outside.today, 1);
+    d.east.admin.create_class(7, "7(1)").await;
+    d.west.admin.create_class(8, "8(1)").await;
+    d.outside.admin.create_class(9, "9(1)").await;
+    let draw = json!({"date": day, "count": 1});
+    let mut drawn = Vec::new();
+    for admin in [&d.east.admin, &d.west.admin, &d.outside.admin] {
+        let check = admin.post("spot-checks", &draw).await.expect_status(201, "a draw").json;
+        drawn.push(check["id"].as_i64().expect("an id"));
+    }
+
+    // Act
+    let listed = d.bureau.get("spot-checks").await.expect_status(200, "the district's list").json;
+
+    // Assert: east's and west's, newest first, not the school outside the district.
+    let ids: Vec<i64> =
+        listed.as_array().expect("a list").iter().filter_map(|c| c["id"].as_i64()).collect();
+    assert_eq!(ids, vec![drawn[1], drawn[0]], "{listed}");
+    let schools: Vec<i64> =
+        listed.as_array().unwrap().iter().filter_map(|c| c["school_id"].as_i64()).collect();
+    assert_eq!(schools, vec![d.west.id, d.east.id]);
+    // Drawing is still a school admin's: the district admin reads only.
+    d.bureau.post("spot-checks", &draw).await.expect_error(403, "forbidden");
+}
+
+#[tokio::test]
 async fn a_school_admin_cannot_make_a_district_admin() {
     // Arrange
     let d = District::new().await;

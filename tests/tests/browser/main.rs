@@ -3,6 +3,7 @@
 
 mod cases;
 mod dashboards;
+mod district;
 mod offline;
 mod print_report;
 mod screenshots;
