@@ -87,7 +87,8 @@ async fn classes(store: &Arc<dyn Store>, n: usize) -> (Vec<i64>, Actor) {
     let (school, _) = store.create_school("A", admin, &cli).await.unwrap();
     let mut ids = Vec::new();
     for i in 0..n {
-        let class = store.create_class(school.id, Grade::new(7).unwrap(), &format!("7({i})"), &cli);
+        let name = format!("7({i})");
+        let class = store.create_class(school.id, Grade::new(7).unwrap(), &name, &cli);
         ids.push(class.await.unwrap().id);
     }
     (ids, Actor::system(Some(school.id)))
