@@ -227,7 +227,7 @@ async fn a_report_the_database_refuses_fails_alone_among_reports_sent_with_it() 
     assert_eq!(one.report(class, date).await.unwrap().unwrap().version, 39);
     assert_eq!(one.report(no_class, date).await.unwrap(), None);
     let audit: i64 =
-        sqlx::query_scalar(&format!("SELECT count(*) FROM audit_log WHERE action = 'report.put'"))
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'report.put'")
             .fetch_one(
                 &sqlx::PgPool::connect(&format!(
                     "{}/{name}",
