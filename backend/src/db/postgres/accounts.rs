@@ -173,13 +173,10 @@ impl Accounts for PgStore {
     }
 
     async fn touch_session(&self, token_hash: &[u8], now: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-            .bind(now)
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await
-            .map_err(store_error)?;
-        Ok(())
+        // With the day reports and other sessions' use of the moment ([`super::batch`]): a
+        // morning's first requests each record it, a commit each otherwise.
+        let token_hash = token_hash.to_vec();
+        self.by_writer(|reply| super::batch::Job::Touch { token_hash, now, reply }).await
     }
 
     async fn delete_session(&self, token_hash: &[u8], actor: Option<&Actor>) -> StoreResult<()> {

@@ -37,6 +37,8 @@ pub struct PgStore {
     policies: super::rows::PolicyCache,
     /// The district screens' live events ([`super::districts`]).
     events: std::sync::Arc<super::districts::Events>,
+    /// The writer tasks' queue: day reports and sessions' use, written in groups ([`batch`]).
+    writes: tokio::sync::mpsc::Sender<batch::Job>,
 }
 
 impl PgStore {
@@ -74,7 +76,20 @@ impl PgStore {
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_lazy_with(options);
         MIGRATOR.run(&pool).await.map_err(|e| format!("cannot migrate {name}: {e}"))?;
-        Ok(PgStore { pool, policies: Default::default(), events: Default::default() })
+        let writes = batch::start(pool.clone());
+        Ok(PgStore { pool, policies: Default::default(), events: Default::default(), writes })
+    }
+
+    /// Hands a write to the writer tasks and waits for what became of it, after its batch's
+    /// commit.
+    async fn by_writer<T>(
+        &self,
+        job: impl FnOnce(tokio::sync::oneshot::Sender<StoreResult<T>>) -> batch::Job,
+    ) -> StoreResult<T> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let stopped = || StoreError::Unavailable("the writer stopped".into());
+        self.writes.send(job(reply)).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 }
 
@@ -297,6 +312,7 @@ where
 
 mod accounts;
 mod audit;
+mod batch;
 mod cases;
 mod districts;
 mod health;

@@ -19,7 +19,7 @@ use std::sync::LazyLock;
 /// the client id and the audit entry. Holding the turn, no other write of the class can slip in
 /// between the checks and the writes: two resends of one `client_id`, or two first reports of
 /// one day, follow one another and the second sees the first (a replay, or a stale version).
-async fn put_report_in(
+pub(super) async fn put_report_in(
     conn: &mut PgConnection,
     mut write: ReportWrite,
     actor: &Actor,
@@ -134,10 +134,9 @@ VALUES ($12, $13, $14, $15, $16, 'report.put', $17, $18::jsonb, $11::jsonb)";
 #[async_trait]
 impl Reports for PgStore {
     async fn put_report(&self, write: ReportWrite, actor: &Actor) -> StoreResult<WriteOutcome> {
-        let mut tx = self.pool.begin().await.map_err(store_error)?;
-        let outcome = put_report_in(&mut tx, write, actor).await?;
-        tx.commit().await.map_err(store_error)?;
-        Ok(outcome)
+        // Written with the reports that arrive with it ([`super::batch`]).
+        let actor = actor.clone();
+        self.by_writer(|reply| super::batch::Job::Report { write, actor, reply }).await
     }
 
     async fn replayed_report(
