@@ -21,6 +21,7 @@ pub mod report;
 pub mod spot_checks;
 pub mod subject;
 pub mod text;
+pub mod trend;
 
 pub use calendar::Window;
 pub use flags::{
