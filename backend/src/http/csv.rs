@@ -93,8 +93,9 @@ pub fn grade_comparison(report: &GradeComparison, lang: Lang) -> String {
     };
     csv.row(header);
     for c in &report.classes {
-        let flags: Vec<String> =
-            c.flags.iter().map(|f| format!("{}: {}", f.kind(), f.message_in(lang))).collect();
+        // The sentence only: a flag's kind is a code for programs (`over_average_limit`), not
+        // words for the person who opens the file.
+        let flags: Vec<&str> = c.flags.iter().map(|f| f.message_in(lang)).collect();
         csv.row([
             c.class_id.to_string(),
             c.name.clone(),
@@ -203,7 +204,8 @@ pub fn school_overview(t: &SchoolOverview, lang: Lang) -> (String, String) {
     (format!("school-{}-{}-{}.csv", t.school_id, t.from, t.to), csv.finish())
 }
 
-/// A class's days: date, total, a column per subject, note, who recorded it.
+/// A class's days: date, total, a column per subject, note, who recorded it, and who corrected
+/// it and when, where a teacher or an admin did.
 pub fn class_days(
     t: &ClassDaysTable,
     lang: Lang,
@@ -218,6 +220,8 @@ pub fn class_days(
     header.extend(t.subjects.iter().map(|s| subject_header(s, lang)));
     header.push(pick(lang, "备注", "note").to_owned());
     header.push(pick(lang, "记录人", "recorded_by").to_owned());
+    header.push(pick(lang, "更正人", "corrected_by").to_owned());
+    header.push(pick(lang, "更正时间 (UTC)", "corrected_at (UTC)").to_owned());
     csv.row(header);
     for r in &t.reports {
         let mut row = vec![r.date.to_string(), r.total_minutes.to_string()];
@@ -230,6 +234,10 @@ pub fn class_days(
         }));
         row.push(r.note.clone());
         row.push(r.recorded_by.clone());
+        match &r.corrected_by {
+            Some(by) => row.extend([by.clone(), r.updated_at.clone()]),
+            None => row.extend([String::new(), String::new()]),
+        }
         csv.row(row);
     }
     let safe: String = t
@@ -250,6 +258,7 @@ pub fn audit(t: &AuditPage, lang: Lang) -> (String, String) {
         pick(lang, "地址", "address"),
         pick(lang, "操作", "action"),
         pick(lang, "对象", "target"),
+        pick(lang, "对象名称", "target_name"),
         pick(lang, "修改前", "before"),
         pick(lang, "修改后", "after"),
     ]);
@@ -263,6 +272,7 @@ pub fn audit(t: &AuditPage, lang: Lang) -> (String, String) {
             e.address.clone(),
             e.action.clone(),
             e.target.clone(),
+            e.target_name.clone(),
             json(&e.before),
             json(&e.after),
         ]);

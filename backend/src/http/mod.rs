@@ -6,6 +6,7 @@ pub mod audit;
 pub mod calendar;
 pub mod cases;
 pub mod classes;
+pub mod corrections;
 pub mod csv;
 pub mod dashboards;
 pub mod districts;

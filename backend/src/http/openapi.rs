@@ -228,6 +228,10 @@ fn components() -> utoipa::openapi::Components {
         .property("version", integer())
         .property("recorded_by", string())
         .property("updated_at", string())
+        .property(
+            "corrected_by",
+            string().description(Some("who corrected the day, when a teacher or an admin did")),
+        )
         .required("class_id")
         .required("date")
         .required("entries")
