@@ -14,6 +14,7 @@ pub mod nav_link;
 pub mod notice;
 pub mod period;
 pub mod print;
+pub mod refused_page;
 pub mod subject_row;
 pub mod tablet_codes;
 pub mod top_bar;
