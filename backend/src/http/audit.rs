@@ -141,7 +141,6 @@ async fn export(
     let school = school_of(&state, &admin).await?;
     let entries =
         state.store.audit_entries(admin.school_id, &query.filter(MAX_EXPORT, &school)?).await?;
-    let mut page = AuditPage { entries, next_before: None };
-    name_targets(&state, admin.school_id, &mut page).await?;
+    let page = AuditPage { entries, next_before: None };
     Ok(json_or_csv(&headers, lang, &page, true, csv::audit))
 }

@@ -258,7 +258,6 @@ pub fn audit(t: &AuditPage, lang: Lang) -> (String, String) {
         pick(lang, "地址", "address"),
         pick(lang, "操作", "action"),
         pick(lang, "对象", "target"),
-        pick(lang, "对象名称", "target_name"),
         pick(lang, "修改前", "before"),
         pick(lang, "修改后", "after"),
     ]);
@@ -272,7 +271,6 @@ pub fn audit(t: &AuditPage, lang: Lang) -> (String, String) {
             e.address.clone(),
             e.action.clone(),
             e.target.clone(),
-            e.target_name.clone(),
             json(&e.before),
             json(&e.after),
         ]);
