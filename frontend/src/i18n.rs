@@ -331,8 +331,8 @@ const ZH: Texts = Texts {
     wrong_credentials: "用户名或密码不正确。",
     too_many_attempts: "尝试次数太多，请稍后再试。",
     session_expired: "登录已过期，请重新登录。",
-    network_error: "连接不上服务器，请检查网络后再试。",
-    unexpected_error: "服务器的回答无法识别",
+    network_error: "现在连不上网络，请检查网络后再试。",
+    unexpected_error: "出了点问题，请稍后再试",
     forbidden: "你没有查看这里的权限。",
     not_found_title: "找不到这个页面",
     not_found_text: "这个地址不存在，或者你没有权限查看。",
@@ -358,10 +358,10 @@ const ZH: Texts = Texts {
     unsaved: "有修改还没提交。",
     kept_try_again: "填写的内容还在，可以再点一次“提交”。",
     discard_changes: "这一天的修改还没提交，确定换到另一天吗？",
-    conflict_title: "这一天已被别人修改。",
-    conflict_text: "在你填写的时候，有人（可能是老师）保存了这一天。你可以载入对方的记录，或者用你的内容覆盖它。",
-    conflict_load_theirs: "载入对方的记录",
-    conflict_overwrite: "用我的内容覆盖",
+    conflict_title: "老师改过这一天。",
+    conflict_text: "你填的时候，老师（或别人）已经交了这一天的数字。用老师的数字最稳妥。",
+    conflict_load_theirs: "用老师的数字（推荐）",
+    conflict_overwrite: "还是用我的数字…",
     last_two_weeks: "最近两周",
     day_missing: "上课日未登记",
     day_missing_short: "未登记",
@@ -558,7 +558,7 @@ const ZH: Texts = Texts {
     roster_copy_as_text: "复制为文本（用户名和密码）",
     roster_download_template: "下载模板",
     roster_file: "名单文件（CSV）",
-    roster_file_hint: "在 Excel 中选“另存为 → CSV UTF-8（逗号分隔）”，WPS 同理。最大 2 MB。",
+    roster_file_hint: "Excel 或 WPS 另存为 CSV 即可（UTF-8 或 GBK 编码都能读）。最大 2 MB。",
     roster_header_en: "英文列名",
     roster_header_zh: "中文列名",
     roster_import_now: "确认导入",
@@ -662,10 +662,10 @@ const EN: Texts = Texts {
     unsaved: "Changes not submitted yet.",
     kept_try_again: "Your numbers are still here; press Submit again.",
     discard_changes: "Your changes to this day are not submitted. Switch to another day anyway?",
-    conflict_title: "Someone else changed this day.",
-    conflict_text: "While you were typing, someone (perhaps a teacher) saved this day. Load their record, or overwrite it with yours.",
-    conflict_load_theirs: "Load their record",
-    conflict_overwrite: "Overwrite with mine",
+    conflict_title: "A teacher changed this day.",
+    conflict_text: "While you were typing, a teacher (or someone else) saved this day. Keeping the teacher's numbers is the safe choice.",
+    conflict_load_theirs: "Keep the teacher's numbers (recommended)",
+    conflict_overwrite: "Use my numbers instead…",
     last_two_weeks: "The last two weeks",
     day_missing: "school day not recorded",
     day_missing_short: "missing",
@@ -862,7 +862,7 @@ const EN: Texts = Texts {
     roster_copy_as_text: "Copy as text (usernames and passwords)",
     roster_download_template: "Download the template",
     roster_file: "Roster file (CSV)",
-    roster_file_hint: "In Excel: Save As → CSV UTF-8 (comma delimited). At most 2 MB.",
+    roster_file_hint: "In Excel or WPS: Save As → CSV (UTF-8 or GBK are both read). At most 2 MB.",
     roster_header_en: "English header",
     roster_header_zh: "Chinese header",
     roster_import_now: "Import now",
@@ -1077,13 +1077,22 @@ impl Texts {
     }
 }
 
-/// The warning on the entry page while a day is over its limit.
+/// What the entry page says while a day is over its limit: a fact and a thank-you, never a
+/// warning to the monitor (the limit is the teachers' concern; an honest number is what we ask).
 pub fn over_limit_warning(lang: Lang, limit: u32, over: u32) -> String {
     match (lang, limit) {
-        (Lang::Zh, 0) => format!("一、二年级不布置书面作业，现在填了 {over} 分钟"),
-        (Lang::En, 0) => format!("Grades 1–2 get no written homework; this day has {over} minutes"),
-        (Lang::Zh, _) => format!("超出每日 {limit} 分钟上限 {over} 分钟"),
-        (Lang::En, _) => format!("{over} minutes over the {limit}-minute daily limit"),
+        (Lang::Zh, 0) => format!(
+            "一、二年级不布置书面作业，这一天填了 {over} 分钟。照实记录就好，老师会看到。谢谢你！"
+        ),
+        (Lang::En, 0) => format!(
+            "Grades 1–2 get no written homework; this day has {over} minutes. Just record what really happened: your teachers will see it. Thank you!"
+        ),
+        (Lang::Zh, _) => {
+            format!("比每天 {limit} 分钟多了 {over} 分钟。照实记录就好，老师会看到。谢谢你！")
+        }
+        (Lang::En, _) => format!(
+            "{over} minutes more than the {limit} minutes of a day. Just record what really happened: your teachers will see it. Thank you!"
+        ),
     }
 }
 
@@ -1281,8 +1290,8 @@ pub fn problem_label(code: &str, lang: Lang) -> Option<&'static str> {
         }
         "too_many_rows" => ("行数太多（最多 5000 行）", "Too many rows (at most 5000)"),
         "not_utf8" => (
-            "文件不是 UTF-8 编码：在 Excel 中另存为“CSV UTF-8（逗号分隔）”",
-            "Not UTF-8: in Excel, save as \"CSV UTF-8 (comma delimited)\"",
+            "文件既不是 UTF-8 也不是 GBK 编码：在 Excel 中另存为“CSV UTF-8（逗号分隔）”",
+            "Neither UTF-8 nor GBK: in Excel, save as \"CSV UTF-8 (comma delimited)\"",
         ),
         // A day report the server refused (the monitor's outbox shows these).
         "class_archived" => {
@@ -1348,12 +1357,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_over_limit_warning_names_the_limit_and_the_excess() {
-        assert_eq!(over_limit_warning(Lang::Zh, 90, 15), "超出每日 90 分钟上限 15 分钟");
-        assert_eq!(
-            over_limit_warning(Lang::En, 90, 15),
-            "15 minutes over the 90-minute daily limit"
-        );
+    fn the_over_limit_line_names_the_limit_and_the_excess_and_thanks_the_monitor() {
+        let zh = over_limit_warning(Lang::Zh, 90, 15);
+        assert!(zh.starts_with("比每天 90 分钟多了 15 分钟"), "{zh}");
+        assert!(zh.contains("谢谢你") && !zh.contains("超出"), "{zh}");
+        let en = over_limit_warning(Lang::En, 90, 15);
+        assert!(en.starts_with("15 minutes more than the 90 minutes") && en.contains("Thank you"));
         assert!(over_limit_warning(Lang::Zh, 0, 10).contains("不布置书面作业"));
     }
 

@@ -33,6 +33,14 @@ impl<T> Load<T> {
             _ => None,
         }
     }
+
+    /// The refusal, when the load failed.
+    pub fn error(&self) -> Option<&ApiError> {
+        match self {
+            Load::Failed(e) => Some(e),
+            _ => None,
+        }
+    }
 }
 
 /// The data, and a callback that fetches it again (keeping the old data on show meanwhile).

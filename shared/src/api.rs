@@ -168,6 +168,10 @@ pub struct DayReport {
     /// weekend, a holiday) is weekend homework: kept and shown, but in no average or flag.
     #[serde(default)]
     pub school_day: bool,
+    /// Set on a day that a teacher or an admin changed after it was first recorded: who
+    /// corrected it (their name as the school shows it); when is `updated_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected_by: Option<String>,
 }
 
 /// `PUT /api/v1/classes/{class_id}/reports/{date}`: the whole day, replacing what was there.
@@ -432,6 +436,10 @@ pub struct AuditEntry {
     pub target: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+    /// What `target` names, as the school knows it: the class's name (`7(1)`) or the account's
+    /// name, where it still exists; empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub target_name: String,
 }
 
 /// `GET /api/v1/audit`: a page of entries, newest first.

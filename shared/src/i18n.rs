@@ -81,7 +81,8 @@ pub fn flag_message(reason: &FlagReason, lang: Lang) -> String {
         }
         (OverDailyLimit { date, total_minutes, grade, .. }, Lang::Zh) if *grade <= lower() => {
             format!(
-                "{date}：书面作业 {total_minutes} 分钟，{}不应布置书面作业",
+                "{}：书面作业 {total_minutes} 分钟，{}不应布置书面作业",
+                day_zh(*date),
                 grade_name(*grade, lang)
             )
         }
@@ -90,7 +91,8 @@ pub fn flag_message(reason: &FlagReason, lang: Lang) -> String {
             total_minutes - limit_minutes
         ),
         (OverDailyLimit { date, total_minutes, limit_minutes, .. }, Lang::Zh) => format!(
-            "{date}：作业共 {total_minutes} 分钟，超出每日 {limit_minutes} 分钟上限 {} 分钟",
+            "{}：作业共 {total_minutes} 分钟，超出每日 {limit_minutes} 分钟上限 {} 分钟",
+            day_zh(*date),
             total_minutes - limit_minutes
         ),
         (
@@ -182,10 +184,10 @@ pub fn flag_message(reason: &FlagReason, lang: Lang) -> String {
             d.abs()
         ),
         (MissingReports { missing_days, missing_dates }, Lang::En) => {
-            format!("no report on {missing_days} school days: {}", list_dates(missing_dates))
+            format!("no report on {missing_days} school days: {}", list_dates(missing_dates, lang))
         }
         (MissingReports { missing_days, missing_dates }, Lang::Zh) => {
-            format!("有 {missing_days} 个上课日未填报：{}", list_dates(missing_dates))
+            format!("有 {missing_days} 个上课日未填报：{}", list_dates(missing_dates, lang))
         }
         (ActualAboveExpected { subject, days, expected_average: e, actual_average: a, .. }, _) => {
             let name = Subject::parse(subject)
@@ -207,10 +209,35 @@ fn lower() -> Grade {
     Grade::new(2).unwrap_or_else(|_| unreachable!("2 is a grade"))
 }
 
-fn list_dates(dates: &[chrono::NaiveDate]) -> String {
-    let shown: Vec<String> = dates.iter().take(5).map(ToString::to_string).collect();
-    let more = dates.len().saturating_sub(shown.len());
-    if more > 0 { format!("{} and {more} more", shown.join(", ")) } else { shown.join(", ") }
+/// The first five dates, and how many more: in Chinese as the pages write a day (`11/24 周二`).
+fn list_dates(dates: &[chrono::NaiveDate], lang: Lang) -> String {
+    let more = dates.len().saturating_sub(5);
+    match lang {
+        Lang::En => {
+            let shown: Vec<String> = dates.iter().take(5).map(ToString::to_string).collect();
+            if more > 0 {
+                format!("{} and {more} more", shown.join(", "))
+            } else {
+                shown.join(", ")
+            }
+        }
+        Lang::Zh => {
+            let shown: Vec<String> = dates.iter().take(5).map(|d| day_zh(*d)).collect();
+            if more > 0 {
+                format!("{} 等 {} 天", shown.join("、"), dates.len())
+            } else {
+                shown.join("、")
+            }
+        }
+    }
+}
+
+/// A date as the Chinese pages write it: `11/24 周二`.
+pub fn day_zh(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    const DAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+    let weekday = DAYS[date.weekday().num_days_from_monday() as usize];
+    format!("{}/{} {weekday}", date.month(), date.day())
 }
 
 /// A validation problem in Chinese.
@@ -247,6 +274,36 @@ mod tests {
         assert_eq!(Lang::from_accept_language("zh-TW"), Lang::Zh);
         assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
         assert_eq!(Lang::from_accept_language(""), Lang::Zh);
+    }
+
+    #[test]
+    fn chinese_flag_sentences_write_dates_as_the_pages_do_and_hold_no_english() {
+        let dates: Vec<chrono::NaiveDate> = [
+            "2026-11-23",
+            "2026-11-24",
+            "2026-11-25",
+            "2026-11-26",
+            "2026-11-27",
+            "2026-11-30",
+            "2026-12-01",
+        ]
+        .iter()
+        .map(|d| d.parse().unwrap())
+        .collect();
+        let zh = list_dates(&dates, Lang::Zh);
+        assert_eq!(zh, "11/23 周一、11/24 周二、11/25 周三、11/26 周四、11/27 周五 等 7 天");
+        assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{zh}");
+        assert_eq!(list_dates(&dates[..2], Lang::Zh), "11/23 周一、11/24 周二");
+        assert!(list_dates(&dates, Lang::En).ends_with("and 2 more"));
+        let over = FlagReason::OverDailyLimit {
+            date: dates[1],
+            total_minutes: 100,
+            limit_minutes: 90,
+            grade: Grade::new(7).unwrap(),
+        };
+        let zh = flag_message(&over, Lang::Zh);
+        assert!(zh.starts_with("11/24 周二："), "{zh}");
+        assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{zh}");
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod report;
 pub mod spot_checks;
 pub mod subject;
 pub mod text;
+pub mod trend;
 
 pub use calendar::Window;
 pub use flags::{

@@ -254,6 +254,7 @@ mod tests {
             tablet: false,
             district_id: None,
             district_schools: Default::default(),
+            tablet_label: None,
         }
     }
 

@@ -98,6 +98,9 @@ pub struct Account {
     /// The schools a district admin reads (its district's), filled in for each request by
     /// [`crate::auth::CurrentUser`]; empty for everyone else.
     pub district_schools: Arc<BTreeSet<SchoolId>>,
+    /// The label of the device code a class tablet's session signed in with ("教室平板"), read
+    /// with the session; `None` for every other session and outside a request.
+    pub tablet_label: Option<String>,
 }
 
 /// A new account, checked and with its password already hashed.

@@ -225,6 +225,7 @@ impl AccountRow {
             tablet: self.tablet,
             district_id: self.district_id,
             district_schools: Default::default(),
+            tablet_label: None,
         })
     }
 }
@@ -235,6 +236,7 @@ pub(super) struct SessionRow {
     #[sqlx(flatten)]
     pub(super) account: AccountRow,
     pub(super) last_seen_at: i64,
+    pub(super) tablet_label: Option<String>,
 }
 
 /// The columns of a [`super::TabletCodeRecord`], from `tablet_codes`.
@@ -279,6 +281,7 @@ pub(super) fn reports_from_rows(rows: Vec<ReportRow>) -> StoreResult<Vec<DayRepo
                 recorded_by: row.recorded_by,
                 updated_at: row.updated_at,
                 school_day: !is_weekend(row.date),
+                corrected_by: None,
             };
             reports.push((row.id, header));
         }
@@ -312,6 +315,7 @@ pub(super) fn next_report(write: &ReportWrite, current: Option<&DayReport>) -> O
         updated_at: write.updated_at.clone(),
         // The store knows no calendar: the handler that answers says what the school keeps.
         school_day: !is_weekend(write.date),
+        corrected_by: None,
     })
 }
 
@@ -340,6 +344,7 @@ impl From<AuditRow> for AuditEntry {
             target: row.target,
             before: parse(row.before),
             after: parse(row.after),
+            target_name: String::new(),
         }
     }
 }

@@ -18,6 +18,7 @@ use crate::http::extract::{AppQuery, parse_date};
 use crate::http::negotiate::Negotiation;
 use crate::http::scope::school_of;
 use chrono::{Duration, NaiveDate, NaiveTime};
+use std::collections::HashMap;
 
 const DEFAULT_LIMIT: u32 = 100;
 const MAX_LIMIT: u32 = 500;
@@ -66,6 +67,50 @@ impl AuditQuery {
     }
 }
 
+/// Names what each entry's target points at: `class 12 …` by the class's name, `user x` by the
+/// account's, so that a reader does not have to look ids up.
+async fn name_targets(
+    state: &AppState,
+    school: shared::SchoolId,
+    page: &mut AuditPage,
+) -> AppResult<()> {
+    if page.entries.is_empty() {
+        return Ok(());
+    }
+    let classes: HashMap<String, String> = state
+        .store
+        .all_classes(school)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.to_string(), c.name))
+        .collect();
+    let people: HashMap<String, String> = state
+        .store
+        .accounts(school)
+        .await?
+        .into_iter()
+        .map(|a| (a.username, a.display_name))
+        .collect();
+    for entry in &mut page.entries {
+        entry.target_name = target_name(&entry.target, &classes, &people).unwrap_or_default();
+    }
+    Ok(())
+}
+
+/// `class 12 report 2026-11-20` → the name of class 12; `user t1` → t1's name.
+fn target_name(
+    target: &str,
+    classes: &HashMap<String, String>,
+    people: &HashMap<String, String>,
+) -> Option<String> {
+    let mut words = target.split(' ');
+    match (words.next(), words.next()) {
+        (Some("class"), Some(id)) => classes.get(id).cloned(),
+        (Some("user"), Some(username)) => people.get(username).cloned(),
+        _ => None,
+    }
+}
+
 /// A page of the log as JSON (or CSV when the client accepts it); on the `.csv` path (`CSV`) the
 /// whole export, up to [`MAX_EXPORT`] entries, as CSV.
 async fn page<const CSV: bool>(
@@ -83,6 +128,10 @@ async fn page<const CSV: bool>(
         state.store.audit_entries(admin.school_id, &query.filter(limit, &school)?).await?;
     let next_before =
         (!CSV && entries.len() == limit as usize).then(|| entries.last().map(|e| e.id)).flatten();
-    let page = AuditPage { entries, next_before };
+    let mut page = AuditPage { entries, next_before };
+    if !CSV {
+        // The CSV keeps its eight columns; the page names each entry's target.
+        name_targets(&state, admin.school_id, &mut page).await?;
+    }
     Ok(negotiation.answer(&page, CSV, csv::audit))
 }

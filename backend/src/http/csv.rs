@@ -93,8 +93,9 @@ pub fn grade_comparison(report: &GradeComparison, lang: Lang) -> String {
     };
     csv.row(header);
     for c in &report.classes {
-        let flags: Vec<String> =
-            c.flags.iter().map(|f| format!("{}: {}", f.kind(), f.message_in(lang))).collect();
+        // The sentence only: a flag's kind is a code for programs (`over_average_limit`), not
+        // words for the person who opens the file.
+        let flags: Vec<&str> = c.flags.iter().map(|f| f.message_in(lang)).collect();
         csv.row([
             c.class_id.to_string(),
             c.name.clone(),
@@ -211,7 +212,8 @@ pub struct ClassDaysTable {
     pub reports: Vec<DayReport>,
 }
 
-/// A class's days: date, total, a column per subject, note, who recorded it.
+/// A class's days: date, total, a column per subject, note, who recorded it, and who corrected
+/// it and when, where a teacher or an admin did.
 pub fn class_days(
     t: &ClassDaysTable,
     lang: Lang,
@@ -226,6 +228,8 @@ pub fn class_days(
     header.extend(t.subjects.iter().map(|s| subject_header(s, lang)));
     header.push(pick(lang, "备注", "note").to_owned());
     header.push(pick(lang, "记录人", "recorded_by").to_owned());
+    header.push(pick(lang, "更正人", "corrected_by").to_owned());
+    header.push(pick(lang, "更正时间 (UTC)", "corrected_at (UTC)").to_owned());
     csv.row(header);
     for r in &t.reports {
         let mut row = vec![r.date.to_string(), r.total_minutes.to_string()];
@@ -238,6 +242,10 @@ pub fn class_days(
         }));
         row.push(r.note.clone());
         row.push(r.recorded_by.clone());
+        match &r.corrected_by {
+            Some(by) => row.extend([by.clone(), r.updated_at.clone()]),
+            None => row.extend([String::new(), String::new()]),
+        }
         csv.row(row);
     }
     let safe: String = t

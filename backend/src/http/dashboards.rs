@@ -181,6 +181,8 @@ async fn class_reports_csv(
     let ClassScope { school, of: class, policy, window, negotiation, .. } = scope;
     let mut reports = state.store.reports(class.id, window).await?;
     mark_school_days(&mut reports, &school_calendar(state.store.as_ref(), &school, window).await?);
+    crate::http::corrections::mark_corrections(state.store.as_ref(), school.id, &mut reports)
+        .await?;
     let mut subjects: Vec<String> =
         policy.subjects(class.grade).iter().map(|s| s.to_string()).collect();
     for e in reports.iter().flat_map(|r| &r.entries) {

@@ -26,6 +26,7 @@ pub mod users;
 // Helpers the resources share: they import each other (never in a circle) and no resource.
 pub mod calendar;
 pub mod case_open;
+pub mod corrections;
 pub mod csv;
 pub mod events;
 pub mod expected;

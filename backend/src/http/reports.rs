@@ -15,6 +15,7 @@ use crate::clock::today_in;
 use crate::db::{Actor, ReportWrite, WriteOutcome};
 use crate::error::{AppError, AppResult};
 use crate::http::calendar::{is_school_day, mark_school_days, school_calendar};
+use crate::http::corrections::mark_corrections;
 use crate::http::events::publish_report;
 use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
 use crate::http::report_delete::remove_day;
@@ -99,7 +100,7 @@ async fn replace_day(
             note: body.note,
             client_id: body.client_id,
             expected_version: body.version,
-            recorded_by: user.username.clone(),
+            recorded_by: credited_to(&user),
             updated_at: actor.at.clone(),
         },
         &actor,
@@ -116,6 +117,16 @@ async fn replace_day(
         WriteOutcome::Conflict(current) => {
             Err(AppError::VersionConflict(current.map(|r| Box::new(DayReport { school_day, ..r }))))
         }
+    }
+}
+
+/// Whom a day is credited to: a class tablet by its device code's label ("教室平板"; "班级平板"
+/// when it has none), not by its account's `tablet-19`; anyone else by their username.
+fn credited_to(user: &crate::db::Account) -> String {
+    match &user.tablet_label {
+        Some(label) if user.tablet && !label.trim().is_empty() => label.clone(),
+        _ if user.tablet => "班级平板".to_owned(),
+        _ => user.username.clone(),
     }
 }
 
@@ -145,5 +156,6 @@ async fn list(
     let window = range.window(today_in(&school), policy.window_days)?;
     let mut reports = state.store.reports(class.id, window).await?;
     mark_school_days(&mut reports, &school_calendar(state.store.as_ref(), &school, window).await?);
+    mark_corrections(state.store.as_ref(), school.id, &mut reports).await?;
     Ok(Json(reports))
 }

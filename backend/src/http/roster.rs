@@ -391,10 +391,11 @@ async fn import(
 ) -> AppResult<Json<RosterResult>> {
     admin.require_admin()?;
     let bytes = read_file(multipart).await?;
-    let text = String::from_utf8(bytes).map_err(|_| {
+    let text = decode_roster(&bytes).ok_or_else(|| {
         AppError::InvalidRows(vec![Problem {
             code: "not_utf8".into(),
-            message: "the file is not UTF-8: in Excel choose \"CSV UTF-8 (逗号分隔)\" when saving"
+            message: "the file is neither UTF-8 nor GBK: in Excel choose \"CSV UTF-8 (逗号分隔)\" \
+                      when saving"
                 .into(),
             row: None,
             column: None,
@@ -574,6 +575,17 @@ fn same_spelling<'a>(rows: &mut [Row], known: impl IntoIterator<Item = &'a str>)
     }
 }
 
+/// The file's text: UTF-8 where it is valid UTF-8 (a byte-order mark is read as such later),
+/// else GB18030, the superset of GBK that Excel and WPS write as "CSV" on a Chinese Windows.
+/// `None` when it is neither.
+fn decode_roster(bytes: &[u8]) -> Option<String> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Some(text.to_owned());
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    (!had_errors).then(|| text.into_owned())
+}
+
 /// The bytes of the `file` field (or the only field) of the upload.
 async fn read_file(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
@@ -633,6 +645,20 @@ async fn template(CurrentUser(admin): CurrentUser, headers: HeaderMap) -> AppRes
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_roster_is_read_as_utf8_or_else_as_gbk_and_refused_when_neither() {
+        let utf8 = "年级,班级\n7,七(1)班\n";
+        assert_eq!(decode_roster(utf8.as_bytes()).as_deref(), Some(utf8));
+        // "年级,班级" and "7,七(1)班" as GBK.
+        let gbk = [
+            0xc4, 0xea, 0xbc, 0xb6, b',', 0xb0, 0xe0, 0xbc, 0xb6, b'\n', b'7', b',', 0xc6, 0xdf,
+            b'(', b'1', b')', 0xb0, 0xe0, b'\n',
+        ];
+        assert_eq!(decode_roster(&gbk).as_deref(), Some(utf8));
+        // A lone lead byte at the end is neither.
+        assert_eq!(decode_roster(&[b'a', 0x81]), None);
+    }
 
     #[test]
     fn csv_cells_may_be_quoted_and_hold_commas_quotes_and_line_breaks() {

@@ -31,6 +31,10 @@ pub struct DayStack {
     /// A school day (Monday to Friday less holidays, plus make-up days): a day without a report
     /// is then missing, and a report on any other day is weekend homework.
     pub school_day: bool,
+    /// The monitor's note of the day (empty when none).
+    pub note: String,
+    /// `(who, when)` where a teacher or an admin corrected the day; `when` as RFC 3339.
+    pub corrected: Option<(String, String)>,
 }
 
 impl DayStack {
@@ -229,6 +233,7 @@ fn day_table(props: &DayChartProps) -> Html {
         .iter()
         .filter(|s| props.days.iter().any(|d| d.segments.iter().any(|(k, _)| k == *s)))
         .collect();
+    let with_notes = props.days.iter().any(|d| !d.note.is_empty() || d.corrected.is_some());
     let rows = props.days.iter().rev().map(|day| {
         let state = day.state(props.limit, props.today);
         let total = match (day.total, state) {
@@ -249,6 +254,16 @@ fn day_table(props: &DayChartProps) -> Html {
                     html! { <td class="num">{ m.unwrap_or_default() }</td> }
                 }) }
                 <td class="num total">{ total }</td>
+                if with_notes {
+                    <td class="day-note">
+                        { day.note.clone() }
+                        if let Some((by, at)) = &day.corrected {
+                            <span class="corrected" data-corrected-by={by.clone()}>
+                                { corrected_words(by, &dates::timestamp(at), props.lang) }
+                            </span>
+                        }
+                    </td>
+                }
             </tr>
         }
     });
@@ -260,10 +275,21 @@ fn day_table(props: &DayChartProps) -> Html {
                         <th scope="col">{ t.date }</th>
                         { for used.iter().map(|s| html! { <th scope="col" class="num">{ subject_label(s, props.lang) }</th> }) }
                         <th scope="col" class="num">{ t.total_minutes }</th>
+                        if with_notes {
+                            <th scope="col">{ if props.lang == shared::Lang::Zh { "备注" } else { "Note" } }</th>
+                        }
                     </tr>
                 </thead>
                 <tbody>{ for rows }</tbody>
             </table>
         </div>
+    }
+}
+
+/// `已由 王老师 更正（11/21 15:42）` / `corrected by Ms Wang (11/21 15:42)`.
+fn corrected_words(by: &str, at: &str, lang: shared::Lang) -> String {
+    match lang {
+        shared::Lang::Zh => format!("已由 {by} 更正（{at}）"),
+        shared::Lang::En => format!("corrected by {by} ({at})"),
     }
 }

@@ -16,6 +16,7 @@ pub mod notice;
 pub mod open_case;
 pub mod period;
 pub mod print;
+pub mod refused_page;
 pub mod subject_row;
 pub mod tablet_codes;
 pub mod top_bar;

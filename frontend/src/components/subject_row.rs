@@ -9,7 +9,8 @@ use yew::prelude::*;
 /// Minutes one tap on − or + changes.
 pub const STEP: i64 = 5;
 /// The quick-pick buttons under each subject.
-pub const QUICK_PICKS: [u32; 5] = [5, 10, 15, 20, 30];
+/// They reach 45 and 60: a long day's subject is one tap too, not six taps of +5.
+pub const QUICK_PICKS: [u32; 7] = [5, 10, 15, 20, 30, 45, 60];
 
 #[derive(Properties, PartialEq)]
 pub struct SubjectRowProps {

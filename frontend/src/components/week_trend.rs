@@ -1,52 +1,33 @@
-//! The trend week by week: each week's average daily total (over the days reported that week),
-//! computed here from the day reports, drawn as a line against the limit and said in words
+//! The trend week by week: each week's average daily total (over the school days reported that
+//! week, by `shared::trend`), drawn as a line against the limit and said in words
 //! ("this week 84.0 a day, 6.5 less than the week before").
 //!
+//! A week the period cuts short is marked partial (`data-partial`, and in words), and the words
+//! never compare it with another week (shared::trend).
+//!
 //! Test ids: `#week-trend` (`data-limit`), points `circle.week-point[data-week="2026-11-09"]
-//! [data-value]` (the Monday of the week), `#week-trend-words`, `#week-table`.
+//! [data-value][data-partial]` (the Monday of the week), `#week-trend-words`, `#week-table`.
 
 use crate::components::chart::{axis_top, fmt};
 use crate::dates;
 use crate::i18n::texts;
-use chrono::{Datelike, Days, NaiveDate};
 use shared::Lang;
+pub use shared::trend::{WeekAverage, weekly_averages};
 use yew::prelude::*;
 
-/// One week (Monday to Sunday, cut to the period) and its average daily total.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WeekAverage {
-    pub monday: NaiveDate,
-    pub days_reported: u32,
-    pub average: Option<f64>,
+/// `（部分周，3 个上课日）` / ` (part week: 3 school days)`: said of a week the period cuts short,
+/// whose average is not a whole week's.
+fn partial_words(week: &WeekAverage, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("（部分周，{} 个上课日）", week.school_days),
+        Lang::En => format!(" (part week: {} school days)", week.school_days),
+    }
 }
 
-/// The weeks of `from`–`to`, each with the mean of its reported day totals.
-pub fn weekly_averages(
-    from: NaiveDate,
-    to: NaiveDate,
-    totals: &[(NaiveDate, u32)],
-) -> Vec<WeekAverage> {
-    let mut weeks: Vec<WeekAverage> = Vec::new();
-    let mut sums: Vec<u32> = Vec::new();
-    for date in dates::range(from, to) {
-        let monday = date - Days::new(u64::from(date.weekday().num_days_from_monday()));
-        if weeks.last().is_none_or(|w| w.monday != monday) {
-            weeks.push(WeekAverage { monday, days_reported: 0, average: None });
-            sums.push(0);
-        }
-        if let Some((_, total)) = totals.iter().find(|(d, _)| *d == date) {
-            if let (Some(week), Some(sum)) = (weeks.last_mut(), sums.last_mut()) {
-                week.days_reported += 1;
-                *sum += total;
-            }
-        }
-    }
-    for (week, sum) in weeks.iter_mut().zip(sums) {
-        if week.days_reported > 0 {
-            week.average = Some(shared::round1(f64::from(sum) / f64::from(week.days_reported)));
-        }
-    }
-    weeks
+/// The week's label under its point and in the table, marked when partial.
+fn week_label(week: &WeekAverage, lang: Lang) -> String {
+    let label = texts(lang).week_of(&dates::short(week.monday));
+    if week.partial { format!("{label}{}", partial_words(week, lang)) } else { label }
 }
 
 #[derive(Properties, PartialEq)]
@@ -111,8 +92,8 @@ pub fn week_trend(props: &WeekTrendProps) -> Html {
                 <polyline class="trend-line" points={path} />
                 { for props.weeks.iter().enumerate().map(|(i, w)| {
                     let label = html! {
-                        <text class="axis-label" x={fmt(x(i))} y={fmt(TOP + PLOT + 18.0)}>
-                            { t.week_of(&dates::short(w.monday)) }
+                        <text class={classes!("axis-label", w.partial.then_some("partial"))} x={fmt(x(i))} y={fmt(TOP + PLOT + 18.0)}>
+                            { if w.partial { format!("{}*", t.week_of(&dates::short(w.monday))) } else { t.week_of(&dates::short(w.monday)) } }
                         </text>
                     };
                     let point = w.average.map(|a| {
@@ -120,8 +101,9 @@ pub fn week_trend(props: &WeekTrendProps) -> Html {
                         html! {
                             <>
                                 <circle class={classes!("week-point", over.then_some("over"))} cx={fmt(x(i))} cy={fmt(y(a))}
-                                        r={if over { "7" } else { "5" }} data-week={w.monday.to_string()} data-value={format!("{a:.1}")}>
-                                    <title>{ format!("{}: {a:.1} {}", t.week_of(&dates::short(w.monday)), t.minutes_per_day) }</title>
+                                        r={if over { "7" } else { "5" }} data-week={w.monday.to_string()} data-value={format!("{a:.1}")}
+                                        data-partial={w.partial.to_string()}>
+                                    <title>{ format!("{}: {a:.1} {}", week_label(w, props.lang), t.minutes_per_day) }</title>
                                 </circle>
                                 <text class={classes!("point-value", over.then_some("over"))} x={fmt(x(i))} y={fmt(y(a) - 11.0)}>
                                     { if over { format!("▲ {a:.1}") } else { format!("{a:.1}") } }
@@ -143,8 +125,8 @@ pub fn week_trend(props: &WeekTrendProps) -> Html {
                     </tr></thead>
                     <tbody>
                         { for props.weeks.iter().map(|w| html! {
-                            <tr data-week={w.monday.to_string()}>
-                                <th scope="row">{ t.week_of(&dates::short(w.monday)) }</th>
+                            <tr data-week={w.monday.to_string()} data-partial={w.partial.to_string()}>
+                                <th scope="row">{ week_label(w, props.lang) }</th>
                                 <td class="num">{ w.days_reported }</td>
                                 <td class="num">{ crate::components::chart::value_text(w.average, props.limit) }</td>
                             </tr>
@@ -156,40 +138,47 @@ pub fn week_trend(props: &WeekTrendProps) -> Html {
     }
 }
 
-/// The last reported week against the one before, in words.
+/// The last reported week against the one before, in words; a partial week is said to be one
+/// and compared with no other.
 fn trend_words(weeks: &[WeekAverage], limit: u32, lang: Lang) -> String {
     let t = texts(lang);
-    let mut reported = weeks.iter().filter_map(|w| w.average.map(|a| (w.monday, a))).rev();
-    match (reported.next(), reported.next()) {
-        (Some((monday, last)), Some((_, before))) => {
-            t.trend_sentence(&dates::short(monday), last, Some(last - before), limit)
+    match shared::trend::last_week_change(weeks) {
+        Some((week, change)) => {
+            let Some(average) = week.average else { return t.no_reports_in_period.to_owned() };
+            let sentence = t.trend_sentence(&dates::short(week.monday), average, change, limit);
+            if week.partial {
+                let cut = sentence.trim_end_matches(['。', '.']);
+                let end = if lang == Lang::Zh { "。" } else { "." };
+                format!("{cut}{}{end}", partial_words(week, lang))
+            } else {
+                sentence
+            }
         }
-        (Some((monday, last)), None) => t.trend_sentence(&dates::short(monday), last, None, limit),
-        _ => t.no_reports_in_period.to_owned(),
+        None => t.no_reports_in_period.to_owned(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
 
     #[test]
-    fn weeks_start_on_monday_and_average_only_reported_days() {
-        // Thursday 2026-11-05 to Sunday 2026-11-15: a week cut short, then a whole one.
-        let totals = [(d("2026-11-05"), 60), (d("2026-11-09"), 100), (d("2026-11-10"), 80)];
-        let weeks = weekly_averages(d("2026-11-05"), d("2026-11-15"), &totals);
-        assert_eq!(
-            weeks,
-            vec![
-                WeekAverage { monday: d("2026-11-02"), days_reported: 1, average: Some(60.0) },
-                WeekAverage { monday: d("2026-11-09"), days_reported: 2, average: Some(90.0) },
-            ]
-        );
-        let empty = weekly_averages(d("2026-11-16"), d("2026-11-17"), &totals);
-        assert_eq!(empty[0].average, None);
+    fn a_one_day_week_is_said_to_be_partial_and_not_compared_with_the_full_week_before() {
+        let mut totals: Vec<(NaiveDate, u32)> =
+            d("2026-11-09").iter_days().take(5).map(|d| (d, 110)).collect();
+        totals.push((d("2026-11-16"), 40));
+        let weeks =
+            weekly_averages(d("2026-11-09"), d("2026-11-16"), &totals, dates::is_school_day);
+        let words = trend_words(&weeks, 90, Lang::Zh);
+        assert!(words.contains("部分周，1 个上课日"), "{words}");
+        assert!(!words.contains("前一周"), "a one-day week compared: {words}");
+        let whole =
+            weekly_averages(d("2026-11-09"), d("2026-11-15"), &totals, dates::is_school_day);
+        assert!(!trend_words(&whole, 90, Lang::Zh).contains("部分周"));
     }
 }

@@ -200,6 +200,7 @@ mod tests {
             recorded_by: "teacher".into(),
             updated_at: "2026-11-20T10:00:00Z".into(),
             school_day: true,
+            corrected_by: None,
         }
     }
     fn ids(q: &Queue) -> Vec<&str> {

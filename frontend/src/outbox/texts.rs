@@ -23,7 +23,7 @@ pub struct OutboxTexts {
 }
 
 const ZH: OutboxTexts = OutboxTexts {
-    all_saved: "全部已保存到服务器",
+    all_saved: "全部已交给老师",
     sending: "正在发送…",
     offline: "现在连不上网络。记录已保存在这台平板上，网络恢复后会自动发送。",
     try_now: "现在重试",
@@ -32,16 +32,16 @@ const ZH: OutboxTexts = OutboxTexts {
     sending_state: "正在发送",
     conflict_state: "老师改过这一天，请选择",
     refused_state: "被退回，请改正",
-    refused_title: "服务器没有接受这份记录：",
+    refused_title: "这份记录没有交上去：",
     refused_fix: "请改正上面的数字，再点“提交”。",
     discard: "放弃这份记录",
     open_day: "打开",
-    outbox_title: "还没有保存到服务器的记录",
+    outbox_title: "还在平板上、没交给老师的记录",
     lang: Lang::Zh,
 };
 
 const EN: OutboxTexts = OutboxTexts {
-    all_saved: "Everything is saved on the server",
+    all_saved: "Everything has reached your teachers",
     sending: "Sending…",
     offline: "No network right now. Your reports are kept on this tablet and go by themselves when the network is back.",
     try_now: "Try now",
@@ -50,11 +50,11 @@ const EN: OutboxTexts = OutboxTexts {
     sending_state: "sending",
     conflict_state: "a teacher changed this day: choose",
     refused_state: "refused: please correct",
-    refused_title: "The server did not accept this report:",
+    refused_title: "This report was not taken:",
     refused_fix: "Correct the numbers above, then press Submit again.",
     discard: "Give up this report",
     open_day: "Open",
-    outbox_title: "Reports not yet on the server",
+    outbox_title: "Still on this tablet, not yet with your teachers",
     lang: Lang::En,
 };
 

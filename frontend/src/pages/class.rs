@@ -157,6 +157,10 @@ fn class_view(props: &ViewProps) -> Html {
         _ => notice::loading(lang),
     };
 
+    let failed = [summary.data.error(), reports.data.error()];
+    if let Some(page) = crate::components::refused_page::refused_page(failed, lang) {
+        return page;
+    }
     html! {
         <main class="page class-page" id="class-page">
             { for back_to_grade }
@@ -230,6 +234,9 @@ fn day_stacks(v: &Shown<'_>) -> Vec<DayStack> {
                 date,
                 segments,
                 total: report.map(|r| r.total_minutes),
+                note: report.map(|r| r.note.clone()).unwrap_or_default(),
+                corrected: report
+                    .and_then(|r| r.corrected_by.clone().map(|by| (by, r.updated_at.clone()))),
                 school_day: report.map_or_else(|| v.calendar.is_school_day(date), |r| r.school_day),
             }
         })
@@ -247,9 +254,10 @@ fn overview(v: &Shown<'_>, today: chrono::NaiveDate, lang: Lang) -> Html {
         Some(_) => ("ok", format!("✓ {}", t.within_limit)),
         None => ("none", t.no_reports_in_period.to_owned()),
     };
+    // Weekend homework enters no average, the week's neither (DESIGN.md).
     let totals: Vec<(chrono::NaiveDate, u32)> =
-        v.reports.iter().map(|r| (r.date, r.total_minutes)).collect();
-    let weeks = weekly_averages(s.from, s.to, &totals);
+        v.reports.iter().filter(|r| r.school_day).map(|r| (r.date, r.total_minutes)).collect();
+    let weeks = weekly_averages(s.from, s.to, &totals, |d| v.calendar.is_school_day(d));
     html! {
         <>
             <section class="stat-cards">

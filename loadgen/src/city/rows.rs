@@ -328,6 +328,7 @@ fn each_report(ctx: &Context, table: Table, row: &mut dyn FnMut(&[Val<'_>])) {
                         recorded_by: monitor_of(class.id),
                         updated_at: updated_at.clone(),
                         school_day: true,
+                        corrected_by: None,
                     };
                     let json = serde_json::to_string(&report).unwrap_or_default();
                     if table == Table::ClientWrites {

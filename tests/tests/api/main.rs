@@ -17,6 +17,7 @@ mod district_events;
 mod districts;
 mod errors;
 mod expected;
+mod exports;
 mod headers;
 mod health;
 mod helpers;

@@ -470,23 +470,53 @@ async fn a_file_over_two_mib_is_413_but_one_over_the_json_limit_is_read() {
 }
 
 #[tokio::test]
-async fn a_file_saved_in_gbk_is_422_with_a_message_that_says_how_to_save_it() {
-    // Arrange: "年级,班级,角色,用户名,姓名,密码" and a row with 王小明, as GBK bytes (Excel's
-    // "CSV (逗号分隔)" on a Chinese Windows).
+async fn a_file_saved_in_gbk_imports_as_the_same_file_in_utf8_would() {
+    // Arrange: "年级,班级,角色,用户名,姓名,密码" and a row for the class 七(1)班 with a monitor
+    // named 班长, as GBK bytes (Excel's "CSV (逗号分隔)" and WPS on a Chinese Windows).
     let school = School::new().await;
     let mut gbk: Vec<u8> = vec![
         0xc4, 0xea, 0xbc, 0xb6, b',', 0xb0, 0xe0, 0xbc, 0xb6, b',', 0xbd, 0xc7, 0xc9, 0xab, b',',
         0xd3, 0xc3, 0xbb, 0xa7, 0xc3, 0xfb, b',', 0xd0, 0xd5, 0xc3, 0xfb, b',', 0xc3, 0xdc, 0xc2,
-        0xeb, b'\n',
+        0xeb, b'\r', b'\n',
     ];
-    gbk.extend_from_slice(b"7,\"7(1)\",monitor,wang,");
-    gbk.extend_from_slice(&[0xcd, 0xf5, 0xd0, 0xa1, 0xc3, 0xf7]);
-    gbk.extend_from_slice(b",\n");
+    gbk.extend_from_slice(b"7,");
+    gbk.extend_from_slice(&[0xc6, 0xdf, b'(', b'1', b')', 0xb0, 0xe0]);
+    gbk.extend_from_slice(b",monitor,gbk-monitor,");
+    gbk.extend_from_slice(&[0xb0, 0xe0, 0xb3, 0xa4]);
+    gbk.extend_from_slice(b",\r\n");
     assert!(String::from_utf8(gbk.clone()).is_err(), "the test file must not be UTF-8");
-    let before = snapshot(&school.admin).await;
 
     // Act
     let response = import(&school.admin, &gbk, false).await;
+
+    // Assert
+    let result = response.expect_status(200, "a GBK roster").json;
+    assert_eq!(sorted_strings(&result["classes_created"]), ["七(1)班"], "{result}");
+    let created = accounts(&result);
+    assert_eq!(created.len(), 1, "{result}");
+    assert_eq!(created[0].0, "gbk-monitor");
+    assert_eq!(created[0].2.as_deref(), Some("七(1)班"));
+    let users = school.admin.get("users").await.expect_status(200, "users").json;
+    let monitor = users
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|u| u["username"] == "gbk-monitor")
+        .unwrap_or_else(|| panic!("no gbk-monitor in {users}"));
+    assert_eq!(monitor["display_name"], "班长", "the name read as GBK: {monitor}");
+    class_id(&school.admin, "七(1)班").await;
+}
+
+#[tokio::test]
+async fn a_file_that_is_neither_utf8_nor_gbk_is_422_and_says_how_to_save_it() {
+    // Arrange: a header, then a byte that starts a GBK character and nothing after it.
+    let school = School::new().await;
+    let mut bytes = "年级,班级,角色,用户名,姓名,密码\n7,7(1),,,,".as_bytes().to_vec();
+    bytes.push(0x81);
+    let before = snapshot(&school.admin).await;
+
+    // Act
+    let response = import(&school.admin, &bytes, false).await;
 
     // Assert
     let response = response.expect_error(422, "roster_invalid");

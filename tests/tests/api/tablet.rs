@@ -72,6 +72,37 @@ async fn a_teacher_issues_codes_for_their_own_class_only_and_sees_them_only_once
 }
 
 #[tokio::test]
+async fn a_day_entered_on_a_tablet_is_credited_to_the_tablets_label_not_its_account() {
+    // Arrange: two tablets of one class, one labelled, one not.
+    let (school, own, _, teacher) = classroom().await;
+    let (_, labelled) = teacher.issue_tablet_code(own.id, "后排平板").await;
+    let (_, unlabelled) = teacher.issue_tablet_code(own.id, "").await;
+    let back_row = school.server.api();
+    back_row.tablet_sign_in(&labelled).await.expect_status(200, "signing in");
+    let plain = school.server.api();
+    plain.tablet_sign_in(&unlabelled).await.expect_status(200, "signing in");
+    let body = report_body(&[("math", 25)]);
+
+    // Act
+    let today = back_row.put(&report_path(own.id, school.today), &body).await;
+    let yesterday = plain.put(&report_path(own.id, school.days_ago(1)), &body).await;
+    let by_teacher = teacher.put(&report_path(own.id, school.days_ago(2)), &body).await;
+
+    // Assert
+    let today = today.expect_status(200, "the labelled tablet").json;
+    assert_eq!(today["report"]["recorded_by"], "后排平板", "{today}");
+    let yesterday = yesterday.expect_status(200, "the unlabelled tablet").json;
+    assert_eq!(yesterday["report"]["recorded_by"], "班级平板", "{yesterday}");
+    let by_teacher = by_teacher.expect_status(200, "the teacher").json;
+    assert_eq!(by_teacher["report"]["recorded_by"], "teacher-71", "{by_teacher}");
+    let listed = teacher
+        .get(&format!("classes/{}/reports?from={}&to={}", own.id, school.days_ago(2), school.today))
+        .await
+        .expect_status(200, "the class's days");
+    assert!(!listed.text.contains("tablet-"), "an account name shown: {}", listed.text);
+}
+
+#[tokio::test]
 async fn the_tablet_signs_in_as_its_class_monitor_and_writes_only_within_the_monitor_window() {
     // Arrange
     let (school, own, other, teacher) = classroom().await;
@@ -102,7 +133,7 @@ async fn the_tablet_signs_in_as_its_class_monitor_and_writes_only_within_the_mon
     }
     let body = report_body(&[("math", 25)]);
     let today = tablet.put(&report_path(own.id, school.today), &body).await;
-    assert_eq!(today.expect_status(200, "today").json["report"]["recorded_by"], username.as_str());
+    assert_eq!(today.expect_status(200, "today").json["report"]["recorded_by"], "教室平板");
     tablet
         .put(&report_path(own.id, school.days_ago(7)), &body)
         .await

@@ -5,6 +5,7 @@ mod cases;
 mod dashboards;
 mod district;
 mod offline;
+mod plain_words;
 mod print_report;
 mod screenshots;
 mod setup_school;

@@ -214,7 +214,13 @@ async fn a_teachers_correction_is_not_overwritten_silently_and_a_refused_report_
     assert_eq!((stored["version"].as_i64(), stored["total_minutes"].as_i64()), (Some(1), Some(45)));
     tablet.screenshot("tablet-conflict").await;
 
-    // Act: the monitor sends theirs over it.
+    // Assert: keeping the teacher's numbers is the first choice; overwriting asks once more.
+    assert!(tablet.exists("#conflict-load-theirs.primary").await, "the safe choice first");
+    assert!(!tablet.exists("#conflict-overwrite.primary").await, "overwriting is no first choice");
+
+    // Act: the monitor sends theirs over it, and says yes when asked.
+    tablet.click("#conflict-overwrite-open").await;
+    tablet.wait_text(".conflict-overwrite p", "asked once more", |t| !t.trim().is_empty()).await;
     tablet.click("#conflict-overwrite").await;
     all_saved(&tablet, Duration::from_secs(30)).await;
 

@@ -278,7 +278,7 @@ async fn a_school_sets_itself_up_from_a_roster_and_its_class_tablet_signs_in_wit
     // Assert: the day reached the server, recorded by the tablet of 7(1).
     let report = stored_report(&admin, class_71, today).await;
     assert_eq!(report["total_minutes"], 55, "{report}");
-    assert_eq!(report["recorded_by"], format!("tablet-{class_71}"));
+    assert_eq!(report["recorded_by"], "教室平板", "credited to the tablet's label");
     tablet.screenshot("setup-tablet-recorded").await;
     let used = tablet.client.find(Locator::Css("#user-name")).await;
     assert!(used.is_ok(), "the top bar names the class tablet");

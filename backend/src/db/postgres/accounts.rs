@@ -157,8 +157,9 @@ impl Accounts for PgStore {
         idle_since: i64,
     ) -> StoreResult<Option<Session>> {
         let row: Option<SessionRow> = sqlx::query_as(&format!(
-            "SELECT {ACCOUNT_COLUMNS}, s.last_seen_at FROM sessions s \
+            "SELECT {ACCOUNT_COLUMNS}, s.last_seen_at, t.label AS tablet_label FROM sessions s \
              JOIN users u ON u.id = s.user_id LEFT JOIN classes c ON c.id = u.class_id \
+             LEFT JOIN tablet_codes t ON t.id = s.tablet_code_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 \
              AND u.disabled_at IS NULL"
         ))
@@ -169,7 +170,8 @@ impl Accounts for PgStore {
         .await
         .map_err(store_error)?;
         let Some(row) = row else { return Ok(None) };
-        Ok(Some(Session { account: row.account.account()?, last_seen_at: row.last_seen_at }))
+        let account = Account { tablet_label: row.tablet_label, ..row.account.account()? };
+        Ok(Some(Session { account, last_seen_at: row.last_seen_at }))
     }
 
     async fn touch_session(&self, token_hash: &[u8], now: i64) -> StoreResult<()> {

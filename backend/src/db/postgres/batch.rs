@@ -109,11 +109,10 @@ fn shared_failure(e: &StoreError) -> StoreError {
 
 /// Writes a batch and answers every job of it.
 async fn write_batch(pool: &PgPool, batch: &mut Vec<Job>) {
-    let at = now_rfc3339();
     let started = std::time::Instant::now();
     let mut result = Err(Failed::Retry(StoreError::Internal("not tried".into())));
     for _ in 0..ATTEMPTS {
-        result = write_together(pool, batch, &at).await;
+        result = write_together(pool, batch).await;
         if !matches!(result, Err(Failed::Retry(_))) {
             break;
         }
@@ -230,7 +229,7 @@ FROM d r LEFT JOIN report_entries e ON e.report_id = r.id ORDER BY r.id, e.posit
 /// Every write of a batch in one statement. Each day's last version ($1–$7), the entries of
 /// those days ($8–$12: day, position, subject, minutes; a day's subjects no longer in it
 /// deleted, the others upserted: the two touch different rows), the client ids' answers
-/// ($13–$17), the audit entries in the order of their reports ($18 their time, $19–$25).
+/// ($13–$17), the audit entries in the order of their reports ($18 their times, the callers', $19–$25).
 const WRITE_DAYS: &str = "WITH day AS ( \
     INSERT INTO day_reports (class_id, date, total_minutes, note, version, recorded_by, updated_at) \
     SELECT * FROM UNNEST($1::int8[], $2::date[], $3::int4[], $4::text[], $5::int8[], $6::text[], $7::text[]) \
@@ -259,10 +258,10 @@ const WRITE_DAYS: &str = "WITH day AS ( \
     JOIN day ON day.class_id = c.class_id AND day.date = c.date \
 ) \
 INSERT INTO audit_log (at, school_id, actor_id, actor, address, action, target, before, after) \
-SELECT $18, a.school_id, a.actor_id, a.actor, a.address, 'report.put', a.target, \
+SELECT a.at, a.school_id, a.actor_id, a.actor, a.address, 'report.put', a.target, \
     a.before::jsonb, a.after::jsonb \
-FROM UNNEST($19::int8[], $20::int8[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[]) \
-    WITH ORDINALITY AS a (school_id, actor_id, actor, address, target, before, after, i) \
+FROM UNNEST($18::text[], $19::int8[], $20::int8[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[]) \
+    WITH ORDINALITY AS a (at, school_id, actor_id, actor, address, target, before, after, i) \
 ORDER BY a.i";
 
 /// The arrays of [`WRITE_DAYS`], one vector a column.
@@ -285,6 +284,7 @@ struct Writes {
     client_id: Vec<String>,
     client_report: Vec<String>,
     client_at: Vec<String>,
+    audit_at: Vec<String>,
     audit_school: Vec<Option<SchoolId>>,
     audit_actor_id: Vec<Option<UserId>>,
     audit_actor: Vec<String>,
@@ -295,7 +295,7 @@ struct Writes {
 }
 
 /// Writes a batch in one transaction: what became of each job, in its order.
-async fn write_together(pool: &PgPool, batch: &[Job], at: &str) -> Result<Vec<Outcome>, Failed> {
+async fn write_together(pool: &PgPool, batch: &[Job]) -> Result<Vec<Outcome>, Failed> {
     let mut tx = pool.begin().await.map_err(sorted)?;
 
     // The days the batch writes, and their classes' turns in the order of their ids.
@@ -397,6 +397,7 @@ async fn write_together(pool: &PgPool, batch: &[Job], at: &str) -> Result<Vec<Ou
             w.client_at.push(report.updated_at.clone());
             replays.insert((key.0, key.1, client_id.clone()), report.clone());
         }
+        w.audit_at.push(actor.at.clone());
         w.audit_school.push(actor.school_id);
         w.audit_actor_id.push(actor.user_id);
         w.audit_actor.push(pg_text(&actor.username).into_owned());
@@ -444,7 +445,7 @@ async fn write_together(pool: &PgPool, batch: &[Job], at: &str) -> Result<Vec<Ou
             .bind(&w.client_id)
             .bind(&w.client_report)
             .bind(&w.client_at)
-            .bind(at)
+            .bind(&w.audit_at)
             .bind(&w.audit_school)
             .bind(&w.audit_actor_id)
             .bind(&w.audit_actor)

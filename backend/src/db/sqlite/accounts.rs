@@ -165,8 +165,9 @@ impl Accounts for SqliteStore {
         // Every request's read: its text is made once.
         static SESSION: LazyLock<String> = LazyLock::new(|| {
             format!(
-                "SELECT {ACCOUNT_COLUMNS}, s.last_seen_at FROM sessions s \
+                "SELECT {ACCOUNT_COLUMNS}, s.last_seen_at, t.label FROM sessions s \
                  JOIN users u ON u.id = s.user_id LEFT JOIN classes c ON c.id = u.class_id \
+                 LEFT JOIN tablet_codes t ON t.id = s.tablet_code_id \
                  WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3 \
                  AND u.disabled_at IS NULL"
             )
@@ -174,12 +175,17 @@ impl Accounts for SqliteStore {
         let row = self.inline.read(|conn| {
             conn.prepare_cached(&SESSION)?
                 .query_row(rusqlite::params![token_hash, now, idle_since], |row| {
-                    Ok((AccountRow::from_rusqlite(row)?, row.get::<_, i64>(12)?))
+                    Ok((
+                        AccountRow::from_rusqlite(row)?,
+                        row.get::<_, i64>(12)?,
+                        row.get::<_, Option<String>>(13)?,
+                    ))
                 })
                 .optional()
         })?;
-        let Some((account, last_seen_at)) = row else { return Ok(None) };
-        Ok(Some(Session { account: account.account()?, last_seen_at }))
+        let Some((account, last_seen_at, tablet_label)) = row else { return Ok(None) };
+        let account = Account { tablet_label, ..account.account()? };
+        Ok(Some(Session { account, last_seen_at }))
     }
 
     async fn touch_session(&self, token_hash: &[u8], now: i64) -> StoreResult<()> {

@@ -355,6 +355,7 @@ fn day(
                 recorded_by: row.get(3).map_err(rusqlite_error)?,
                 updated_at: row.get(4).map_err(rusqlite_error)?,
                 school_day: !shared::calendar::is_weekend(date),
+                corrected_by: None,
             }),
         };
         let subject: Option<String> = row.get(5).map_err(rusqlite_error)?;

@@ -270,7 +270,12 @@ fn entry_row(entry: &AuditEntry, lang: shared::Lang) -> Html {
                 { audit_action_label(&entry.action, lang) }
                 <span class="muted code">{ entry.action.clone() }</span>
             </td>
-            <td>{ entry.target.clone() }</td>
+            <td>
+                if !entry.target_name.is_empty() {
+                    <strong class="target-name">{ entry.target_name.clone() }</strong>{ " " }
+                }
+                <span class="mono">{ entry.target.clone() }</span>
+            </td>
             <td class="changes">
                 if !changes.is_empty() {
                     <ul class="change-list">

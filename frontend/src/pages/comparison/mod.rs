@@ -146,6 +146,10 @@ fn comparison_view(props: &ViewProps) -> Html {
         _ => html! {},
     };
 
+    let failed = [comparison.data.error(), days.data.error(), subjects.data.error()];
+    if let Some(page) = crate::components::refused_page::refused_page(failed, lang) {
+        return page;
+    }
     html! {
         <main class="page comparison-page" id="comparison-page">
             <div class="screen-only">

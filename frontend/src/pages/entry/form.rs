@@ -231,6 +231,7 @@ mod tests {
             recorded_by: "m".into(),
             updated_at: "2026-11-19T10:00:00Z".into(),
             school_day: true,
+            corrected_by: None,
         };
         let form = apply(
             Form::new(d("2026-11-20"), subjects()),

@@ -9,7 +9,7 @@
 //!   `.step-up` (±5 minutes) and `.quick-pick[data-minutes="10"]`;
 //! - `#day-total` (the number alone, also in `data-total`), `#day-limit`, `#limit-warning`
 //!   (present only when the day is over the limit), `#form-problems` (present only when the
-//!   input cannot be sent), `#note`, `#submit-report` (disabled while the input cannot be sent,
+//!   input cannot be sent), `#note`, `#note-count` (`12/500`), `#submit-report` (disabled while the input cannot be sent,
 //!   or is already waiting in the outbox as it stands);
 //! - `#save-status` (the shown day) with `data-state` = `idle` | `unsaved` | `waiting` |
 //!   `sending` | `saved` | `conflict` | `rejected` | `failed`; on a conflict
@@ -305,14 +305,16 @@ fn entry_form(props: &EntryProps) -> Html {
                     } else {
                         <div class="subject-list">{ for rows }</div>
                     }
-                    <label class="note-label" for="note">{ t.note_label }</label>
+                    <label class="note-label" for="note">
+                        { t.note_label }
+                        <span id="note-count" class="note-count" aria-live="polite">
+                            { format!("{}/{MAX_NOTE_CHARS}", form.note.chars().count()) }
+                        </span>
+                    </label>
                     <textarea id="note" rows="2" maxlength={MAX_NOTE_CHARS.to_string()}
                               placeholder={t.note_placeholder} value={form.note.clone()} oninput={on_note} />
                 </fieldset>
                 <div class="entry-footer">
-                    if check.over_by().is_some() {
-                        <p class="over-hint">{ t.over_limit_hint }</p>
-                    }
                     { problems_list(&problems, lang) }
                     <button id="submit-report" type="submit" class="primary big" disabled={blocked}>
                         { t.submit }

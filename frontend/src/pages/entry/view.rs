@@ -96,8 +96,7 @@ pub fn total_box(check: &DayCheck, lang: Lang) -> Html {
                 }
             </div>
             if let Some(by) = over {
-                <p id="limit-warning" class="limit-warning" role="alert">
-                    <span class="icon" aria-hidden="true">{"▲"}</span>
+                <p id="limit-warning" class="limit-warning" role="status">
                     <span>{ over_limit_warning(lang, check.limit, by) }</span>
                 </p>
             }
@@ -198,9 +197,14 @@ pub fn save_status(
                         <p><strong>{ t.conflict_title }</strong>{ " " }{ t.conflict_text }</p>
                         { for detail }
                         <div class="button-row">
-                            <button type="button" id="conflict-load-theirs" class="secondary" onclick={load_theirs}>{ t.conflict_load_theirs }</button>
-                            <button type="button" id="conflict-overwrite" class="primary" onclick={overwrite}>{ t.conflict_overwrite }</button>
+                            <button type="button" id="conflict-load-theirs" class="primary" onclick={load_theirs}>{ t.conflict_load_theirs }</button>
                         </div>
+                        // Overwriting a teacher's correction asks once more.
+                        <details class="conflict-overwrite">
+                            <summary id="conflict-overwrite-open" class="secondary">{ t.conflict_overwrite }</summary>
+                            <p>{ overwrite_question(lang) }</p>
+                            <button type="button" id="conflict-overwrite" class="secondary" onclick={overwrite}>{ overwrite_confirm(lang) }</button>
+                        </details>
                     </div>
                 },
             )
@@ -238,6 +242,21 @@ pub fn save_status(
     };
     html! {
         <div id="save-status" class={classes!("save-status", state)} data-state={state} aria-live="polite">{ body }</div>
+    }
+}
+
+/// Asked before a monitor's numbers replace a teacher's correction.
+fn overwrite_question(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "老师改过的数字会被你的数字换掉。确定吗？",
+        Lang::En => "The teacher's numbers will be replaced by yours. Are you sure?",
+    }
+}
+
+fn overwrite_confirm(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "确定，用我的数字",
+        Lang::En => "Yes, use my numbers",
     }
 }
 

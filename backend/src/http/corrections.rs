@@ -1,0 +1,33 @@
+//! Which days a teacher or an admin corrected: a day whose last write was theirs and replaced an
+//! earlier version. The class page's table and the class's CSV say so (by whom; when is the
+//! day's `updated_at`), so that nobody reads a teacher's numbers as the monitor's.
+
+use shared::SchoolId;
+use shared::api::{DayReport, Role};
+use std::collections::HashMap;
+
+use crate::db::Store;
+use crate::error::AppResult;
+
+/// Sets `corrected_by` on the days of `reports` that a teacher or an admin corrected. Reads the
+/// school's accounts only when some day was written more than once.
+pub async fn mark_corrections(
+    store: &dyn Store,
+    school: SchoolId,
+    reports: &mut [DayReport],
+) -> AppResult<()> {
+    if reports.iter().all(|r| r.version <= 1) {
+        return Ok(());
+    }
+    let correctors: HashMap<String, String> = store
+        .accounts(school)
+        .await?
+        .into_iter()
+        .filter(|a| a.role != Role::Monitor && !a.tablet)
+        .map(|a| (a.username, a.display_name))
+        .collect();
+    for report in reports.iter_mut().filter(|r| r.version > 1) {
+        report.corrected_by = correctors.get(&report.recorded_by).cloned();
+    }
+    Ok(())
+}
