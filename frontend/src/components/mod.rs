@@ -5,6 +5,7 @@ pub mod chart;
 pub mod class_bars;
 pub mod csv_link;
 pub mod day_chart;
+pub mod expected_actual;
 pub mod flags;
 pub mod form;
 pub mod grade_report;
