@@ -3,6 +3,7 @@
 
 mod dashboards;
 mod offline;
+mod plans;
 mod print_report;
 mod screenshots;
 mod setup_school;
