@@ -30,7 +30,7 @@ commands:
   prepare           before a run: remove today's reports, sessions last used --idle s ago
       --database-url URL --idle 3600
   load              send requests to a running server and report latencies
-      --url http://127.0.0.1:8080  --scenario health|put|comparison|mixed
+      --url http://127.0.0.1:8080  --scenario health|put|comparison|mixed|plan
       --sessions FILE      (all but health)   --read-share 0.05 (mixed)
       --rate R             open loop at R requests/s (omit for closed loop)
       --connections 64 --duration 10 --warmup 2 --max-requests N

@@ -7,7 +7,10 @@
 //!   and each class once before any class twice;
 //! - `comparison`: a grade leader reads their grade's comparison (`GET …/grades/{g}/comparison`,
 //!   the 14 days ending today);
-//! - `mixed`: `put`, with a share of `comparison` among it.
+//! - `mixed`: `put`, with a share of `comparison` among it;
+//! - `plan`: a day's homework plan of one subject filed for a class's today (`PUT
+//!   …/plans/{today}/{subject}`, two items), by the school's admin (who may file any class and
+//!   subject, so one session serves a school); classes and subjects scattered as `put`'s.
 
 use crate::city::plan::SUBJECTS;
 use crate::client::Call;
@@ -21,10 +24,11 @@ pub enum Kind {
     Health,
     Put,
     Comparison,
+    Plan,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Health, Kind::Put, Kind::Comparison];
+    pub const ALL: [Kind; 4] = [Kind::Health, Kind::Put, Kind::Comparison, Kind::Plan];
 
     pub fn index(self) -> usize {
         self as usize
@@ -35,13 +39,20 @@ impl Kind {
             Kind::Health => "health",
             Kind::Put => "put",
             Kind::Comparison => "comparison",
+            Kind::Plan => "plan",
         }
     }
 }
 
 struct Monitor {
     class_id: i64,
+    school_id: i64,
     grade: u8,
+    token: Arc<str>,
+}
+
+struct Admin {
+    school_id: i64,
     token: Arc<str>,
 }
 
@@ -55,6 +66,7 @@ pub struct Scenario {
     name: String,
     monitors: Vec<Monitor>,
     leaders: Vec<Leader>,
+    admins: Vec<Admin>,
     /// Of every 1000 requests of `mixed`, how many are comparisons.
     reads_per_mille: u64,
     today: NaiveDate,
@@ -64,9 +76,9 @@ pub struct Scenario {
 
 impl Scenario {
     pub fn new(name: &str, sessions: Option<&str>, read_share: f64) -> Result<Scenario, String> {
-        let (monitors, leaders) = match sessions {
+        let (monitors, leaders, admins) = match sessions {
             Some(path) => read_sessions(path)?,
-            None => (Vec::new(), Vec::new()),
+            None => (Vec::new(), Vec::new(), Vec::new()),
         };
         let needs_sessions = name != "health";
         if needs_sessions && (monitors.is_empty() || leaders.is_empty()) {
@@ -74,8 +86,13 @@ impl Scenario {
                 "scenario {name} needs --sessions (written by `loadgen generate`)"
             ));
         }
-        if !matches!(name, "health" | "put" | "comparison" | "mixed") {
-            return Err(format!("unknown scenario {name:?} (health, put, comparison, mixed)"));
+        if !matches!(name, "health" | "put" | "comparison" | "mixed" | "plan") {
+            return Err(format!(
+                "unknown scenario {name:?} (health, put, comparison, mixed, plan)"
+            ));
+        }
+        if name == "plan" && admins.is_empty() {
+            return Err("scenario plan needs admins in --sessions".to_owned());
         }
         let reads_per_mille = match name {
             "comparison" => 1000,
@@ -86,6 +103,7 @@ impl Scenario {
             name: name.to_owned(),
             monitors,
             leaders,
+            admins,
             reads_per_mille,
             // The generated schools are in China (UTC+8), like the server's idea of their today.
             today: (Utc::now() + Duration::hours(8)).date_naive(),
@@ -107,6 +125,9 @@ impl Scenario {
                 body: None,
             };
             return (Kind::Health, call);
+        }
+        if self.name == "plan" {
+            return (Kind::Plan, self.plan(n));
         }
         let mixed = spread(n, 1000);
         if mixed < self.reads_per_mille {
@@ -143,6 +164,27 @@ impl Scenario {
         }
     }
 
+    fn plan(&self, n: u64) -> Call {
+        let m = &self.monitors[spread(n, self.monitors.len() as u64) as usize];
+        let subjects = &SUBJECTS[usize::from(m.grade.clamp(1, 9)) - 1];
+        let round = n / self.monitors.len().max(1) as u64;
+        let subject = subjects[(round as usize) % subjects.len()];
+        let admin =
+            self.admins.iter().find(|a| a.school_id == m.school_id).unwrap_or(&self.admins[0]);
+        let minutes = 10 + n % 15;
+        let body = format!(
+            "{{\"items\":[{{\"content\":\"练习册 P{} 第 1–4 题\",\"kind\":\"written\",\"expected_minutes\":{minutes},\"optional\":false}},\
+             {{\"content\":\"朗读课文\",\"kind\":\"oral\",\"expected_minutes\":10,\"optional\":false}}]}}",
+            n % 200
+        );
+        Call {
+            method: Method::PUT,
+            path: format!("/api/v1/classes/{}/plans/{}/{subject}", m.class_id, self.today),
+            token: Some(admin.token.clone()),
+            body: Some(body),
+        }
+    }
+
     fn comparison(&self, n: u64) -> Call {
         let l = &self.leaders[spread(n, self.leaders.len() as u64) as usize];
         Call {
@@ -169,16 +211,25 @@ fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 { a } else { gcd(b, a % b) }
 }
 
-fn read_sessions(path: &str) -> Result<(Vec<Monitor>, Vec<Leader>), String> {
+type Sessions = (Vec<Monitor>, Vec<Leader>, Vec<Admin>);
+
+fn read_sessions(path: &str) -> Result<Sessions, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("reading {path}: {e}"))?;
     let mut monitors = Vec::new();
     let mut leaders = Vec::new();
+    let mut admins = Vec::new();
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let f: Vec<&str> = line.split_whitespace().collect();
         let num = |i: usize| f.get(i).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
         match f.first() {
-            Some(&"monitor") if f.len() == 5 => {
-                monitors.push(Monitor { class_id: num(1), grade: num(3) as u8, token: f[4].into() })
+            Some(&"monitor") if f.len() == 5 => monitors.push(Monitor {
+                class_id: num(1),
+                school_id: num(2),
+                grade: num(3) as u8,
+                token: f[4].into(),
+            }),
+            Some(&"admin") if f.len() == 3 => {
+                admins.push(Admin { school_id: num(1), token: f[2].into() })
             }
             Some(&"leader") if f.len() == 4 => {
                 leaders.push(Leader { school_id: num(1), grade: num(2) as u8, token: f[3].into() })
@@ -186,7 +237,7 @@ fn read_sessions(path: &str) -> Result<(Vec<Monitor>, Vec<Leader>), String> {
             _ => {}
         }
     }
-    Ok((monitors, leaders))
+    Ok((monitors, leaders, admins))
 }
 
 #[cfg(test)]

@@ -104,6 +104,18 @@ pub fn bench(args: &[String]) -> Result<(), String> {
             "closed, 256 conn.".into(),
             median(runs, "achieved", || load(&loadgen, &server, "put", &warm, Some(server.pid())))?,
         ));
+        // Homework plans (作业备案): a subject's plan for a class's day, filed at a steady
+        // 1,000/s (the goal: p99 ≤ 50 ms); its ceiling is hello's open row above.
+        let steady = if o.quick { "10" } else { "30" };
+        let plans = ["--rate", "1000", "--duration", steady, "--connections", "256"];
+        let plans: Vec<&str> = plans.into_iter().chain(["--sessions", sessions.as_str()]).collect();
+        rows.push((
+            "SQLite, one school's file (60 classes): plan PUTs at a steady 1,000/s".into(),
+            "open, 1,000/s".into(),
+            median(runs, "plan_p99", || {
+                load(&loadgen, &server, "plan", &plans, Some(server.pid()))
+            })?,
+        ));
     }
 
     for (label, url) in &databases {
@@ -329,7 +341,7 @@ fn print_table(rows: &[(String, String, Result_)], hello_closed: &Result_, hello
             );
             continue;
         }
-        let kind = ["put", "comparison", "health"]
+        let kind = ["put", "plan", "comparison", "health"]
             .into_iter()
             .find(|k| r.contains_key(&format!("{k}_p99")))
             .unwrap_or("health");

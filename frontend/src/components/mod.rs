@@ -6,6 +6,7 @@ pub mod class_bars;
 pub mod csv_link;
 pub mod data_quality;
 pub mod day_chart;
+pub mod expected_actual;
 pub mod flags;
 pub mod form;
 pub mod grade_report;

@@ -6,7 +6,8 @@
 //! `data-state=ok|over|none`), `#days-reported`, `#grade-average`, `#class-flags` holding
 //! `.flag[data-kind]` items, `#day-chart` (see `components::day_chart`), `#day-table`,
 //! `#week-trend` (see `components::week_trend`), `#subject-averages` with `[data-subject="math"]`
-//! rows (`data-value`), `#class-csv`, `#record-link` (teachers: to the entry page), `#print`,
+//! rows (`data-value`), `#expected-actual-card` (see `components::expected_actual`),
+//! `#class-csv`, `#record-link` (teachers: to the entry page), `#print`,
 //! `#class-days` (the recorded days, `li[data-date][data-school-day]`, weekend homework marked
 //! `.weekend-homework`, `.delete-day` and its `.confirm-delete` where the account may remove
 //! the day), `#no-data` (no report in the period: never "nothing to look at"),
@@ -17,6 +18,7 @@ use crate::api;
 use crate::components::chart::{colour_of, subject_label};
 use crate::components::csv_link::CsvLink;
 use crate::components::day_chart::{DayChart, DayStack};
+use crate::components::expected_actual::ExpectedActualChart;
 use crate::components::flags::FlagList;
 use crate::components::notice;
 use crate::components::open_case::CaseOrigin;
@@ -306,6 +308,13 @@ fn overview(v: &Shown<'_>, today: chrono::NaiveDate, lang: Lang) -> Html {
                     { subject_bars(s, v.subjects, lang) }
                 </section>
             </div>
+            if !s.expected_vs_actual.is_empty() {
+                <section class="card" id="expected-actual-card">
+                    <h2>{ if lang == Lang::Zh { "备案预计与实际用时" } else { "Expected against actual" } }</h2>
+                    <ExpectedActualChart rows={s.expected_vs_actual.clone()} flags={s.flags.clone()}
+                                         subjects={v.subjects.to_vec()} {lang} />
+                </section>
+            }
         </>
     }
 }

@@ -6,6 +6,7 @@ mod dashboards;
 mod district;
 mod offline;
 mod plain_words;
+mod plans;
 mod print_report;
 mod screenshots;
 mod setup_school;

@@ -4,7 +4,7 @@
 //! that shows other roles a refusal instead.
 //!
 //! Test ids (every section): `#admin-page[data-section="classes"]`, the sub-navigation
-//! `#admin-nav a[data-section="classes|accounts|roster|policy|holidays|audit"]`
+//! `#admin-nav a[data-section="classes|accounts|roster|teaching|policy|holidays|audit"]`
 //! (`aria-current="page"` on the open one), `#admin-section-title`. Each section's file lists
 //! its own.
 
@@ -16,6 +16,7 @@ pub mod makeup_days;
 pub mod policy;
 pub mod policy_draft;
 pub mod roster;
+pub mod teaching;
 
 use crate::i18n::{Texts, texts};
 use crate::route::Route;
@@ -32,16 +33,18 @@ pub enum AdminSection {
     Classes,
     Accounts,
     Roster,
+    Teaching,
     Policy,
     Holidays,
     Audit,
 }
 
 impl AdminSection {
-    pub const ALL: [AdminSection; 6] = [
+    pub const ALL: [AdminSection; 7] = [
         AdminSection::Classes,
         AdminSection::Accounts,
         AdminSection::Roster,
+        AdminSection::Teaching,
         AdminSection::Policy,
         AdminSection::Holidays,
         AdminSection::Audit,
@@ -52,6 +55,7 @@ impl AdminSection {
             AdminSection::Classes => "classes",
             AdminSection::Accounts => "accounts",
             AdminSection::Roster => "roster",
+            AdminSection::Teaching => "teaching",
             AdminSection::Policy => "policy",
             AdminSection::Holidays => "holidays",
             AdminSection::Audit => "audit",
@@ -63,6 +67,7 @@ impl AdminSection {
             AdminSection::Classes => t.admin_classes,
             AdminSection::Accounts => t.admin_accounts,
             AdminSection::Roster => t.admin_roster,
+            AdminSection::Teaching => t.admin_teaching,
             AdminSection::Policy => t.admin_policy,
             AdminSection::Holidays => t.admin_holidays,
             AdminSection::Audit => t.admin_audit,
@@ -74,6 +79,7 @@ impl AdminSection {
             AdminSection::Classes => t.admin_classes_lead,
             AdminSection::Accounts => t.admin_accounts_lead,
             AdminSection::Roster => t.admin_roster_lead,
+            AdminSection::Teaching => t.admin_teaching_lead,
             AdminSection::Policy => t.admin_policy_lead,
             AdminSection::Holidays => t.admin_holidays_lead,
             AdminSection::Audit => t.admin_audit_lead,
@@ -119,6 +125,7 @@ pub fn admin_page(props: &AdminPageProps) -> Html {
         AdminSection::Classes => html! { <classes::ClassesSection /> },
         AdminSection::Accounts => html! { <accounts::AccountsSection /> },
         AdminSection::Roster => html! { <roster::RosterSection /> },
+        AdminSection::Teaching => html! { <teaching::TeachingSection /> },
         AdminSection::Policy => html! { <policy::PolicySection /> },
         AdminSection::Holidays => html! {
             <>

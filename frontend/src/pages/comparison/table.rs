@@ -3,8 +3,11 @@
 //!
 //! Test ids: `#comparison-table`, headers `th[data-sort-key=name|days|average|deviation|flags]`
 //! (`aria-sort`) each with a `button`; rows `tr[data-class-id]` with `a.class-link`, `.days`,
-//! `.average`, `.deviation`, `.flag[data-kind][data-severity]`.
+//! `.average`, `.deviation`, `.flag[data-kind][data-severity]`, `.expected-cell` (the subjects
+//! that took too far above their filed estimate, `li[data-subject]`).
 
+use crate::components::chart::subject_label;
+use crate::components::expected_actual::subjects_above;
 use crate::components::flags::FlagList;
 use crate::components::open_case::CaseOrigin;
 use crate::components::period::Period;
@@ -172,6 +175,7 @@ pub fn comparison_table(props: &ComparisonTableProps) -> Html {
                     { header(SortKey::Average, t.average_vs_limit, false) }
                     { header(SortKey::Deviation, t.deviation, true) }
                     { header(SortKey::Flags, t.flags_title, false) }
+                    <th scope="col" class="expected-col">{ expected_heading(props.lang) }</th>
                 </tr>
             </thead>
             <tbody>
@@ -223,7 +227,30 @@ fn row(r: &ComparisonRow, limit: u32, scale: f64, period: Period, lang: Lang) ->
                 <FlagList flags={r.flags.clone()} {lang} compact=true
                           origin={Some(CaseOrigin { class_id: r.class_id, from: period.from, to: period.to })} />
             </td>
+            <td class="expected-cell" data-label={expected_heading(lang)}>{ expected_cell(r, lang) }</td>
         </tr>
+    }
+}
+
+fn expected_heading(lang: Lang) -> &'static str {
+    if lang == Lang::Zh { "实际超出备案" } else { "Took longer than filed" }
+}
+
+/// The subjects whose homework took too far above its filed estimate (`actual_above_expected`),
+/// each as "maths 25 → 38"; a dash where none did.
+fn expected_cell(r: &ComparisonRow, lang: Lang) -> Html {
+    let above = subjects_above(&r.flags);
+    if above.is_empty() {
+        return html! { <span class="muted">{ "–" }</span> };
+    }
+    html! {
+        <ul class="expected-above">
+            { for above.into_iter().map(|(subject, expected, actual)| html! {
+                <li data-subject={subject.clone()}>
+                    { format!("▲ {} {expected:.0} → {actual:.0}", subject_label(&subject, lang)) }
+                </li>
+            }) }
+        </ul>
     }
 }
 
