@@ -194,11 +194,27 @@ pub fn district_trend(props: &DistrictTrendProps) -> Html {
     };
     let points: Vec<WeekAverage> = weeks
         .iter()
-        .map(|c| WeekAverage {
-            monday: c.from,
-            days_reported: c.schools.iter().filter(|s| s.grade_average_minutes.is_some()).count()
-                as u32,
-            average: c.district_average_minutes,
+        .map(|c| {
+            // Weekdays of the window (Monday to today in the current week): a week not yet over
+            // is partial. Make-up days and holidays differ by school; the district's line
+            // counts plain weekdays.
+            let weekdays = c
+                .from
+                .iter_days()
+                .take_while(|d| *d <= c.to)
+                .filter(|d| d.weekday().num_days_from_monday() < 5)
+                .count() as u32;
+            WeekAverage {
+                monday: c.from,
+                school_days: weekdays,
+                days_reported: c
+                    .schools
+                    .iter()
+                    .filter(|s| s.grade_average_minutes.is_some())
+                    .count() as u32,
+                average: c.district_average_minutes,
+                partial: weekdays < 5,
+            }
         })
         .collect();
     // The schools' limits may differ: the line is drawn against the most common one.

@@ -41,6 +41,9 @@ const WRITERS: usize = 2;
 const ATTEMPTS: usize = 4;
 
 /// A write waiting for a writer, and where to send what became of it.
+// A report's job is large (its write and actor) and a session's small; boxing the report would
+// add an allocation to every report, and jobs live only in the queue.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Job {
     Report {
         write: ReportWrite,
