@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use shared::api::{DayReport, PutDayReport, PutDayReportResponse};
+use shared::api::{DayReport, PutDayReport, PutDayReportResponse, Role};
 use shared::flags::day_flags;
 use shared::report::{check_report_date, validate_entries, validate_note};
 use shared::{ClassId, Policy};
@@ -54,6 +54,15 @@ async fn replace_day(
     let school_day = is_school_day(state.store.as_ref(), &school, date);
     let respond = |mut report: DayReport, policy: &Policy, school_day: bool| {
         report.school_day = school_day;
+        // The answer says what a read of the day says (`corrections::mark_corrections`): a
+        // later version written by a teacher or an admin is their correction.
+        if report.version > 1
+            && report.recorded_by == user.username
+            && user.role != Role::Monitor
+            && !user.tablet
+        {
+            report.corrected_by = Some(user.display_name.clone());
+        }
         let flags = if school_day {
             day_flags(class.id, class.grade, policy, report.date, report.total_minutes)
         } else {
@@ -115,7 +124,11 @@ async fn replace_day(
         }
         WriteOutcome::Replayed(report) => Ok(respond(report, &policy, school_day)),
         WriteOutcome::Conflict(current) => {
-            Err(AppError::VersionConflict(current.map(|r| Box::new(DayReport { school_day, ..r }))))
+            // The day as a read of it shows it, corrections named (a rare path: one read more).
+            let mut current: Vec<DayReport> =
+                current.into_iter().map(|r| DayReport { school_day, ..r }).collect();
+            mark_corrections(state.store.as_ref(), school.id, &mut current).await?;
+            Err(AppError::VersionConflict(current.pop().map(Box::new)))
         }
     }
 }

@@ -202,7 +202,9 @@ pub fn spot_checks_page() -> Html {
     };
     let on_count = {
         let count = count.clone();
-        Callback::from(move |e: Event| {
+        // On each keystroke, not on blur: a count typed and then "Draw" clicked at once is the
+        // count drawn (the blur's change came too late for the submit that follows it).
+        Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             count.set(input.value().trim().parse().unwrap_or(0));
         })
@@ -234,7 +236,7 @@ pub fn spot_checks_page() -> Html {
                 </label>
                 <label>{ w.count }{ " " }
                     <input type="number" id="spot-count" min="1" step="1" inputmode="numeric"
-                           value={count.to_string()} onchange={on_count} />
+                           value={count.to_string()} oninput={on_count} />
                 </label>
                 <label>{ w.grade }{ " " }
                     <select id="spot-grade" onchange={on_grade}>
