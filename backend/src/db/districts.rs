@@ -243,6 +243,23 @@ pub(super) struct SchoolPolicy {
     pub(super) policy: String,
 }
 
+impl SchoolPolicy {
+    /// The schools with their policies parsed (once per distinct text, by the store's cache).
+    pub(super) fn read_all(
+        rows: Vec<SchoolPolicy>,
+        policies: &super::rows::PolicyCache,
+    ) -> StoreResult<Vec<(School, shared::Policy)>> {
+        rows.into_iter()
+            .map(|s| {
+                let policy = policies.policy(&s.policy)?;
+                let school =
+                    School { id: s.id, name: s.name, utc_offset_minutes: s.utc_offset_minutes };
+                Ok((school, shared::Policy::clone(&policy)))
+            })
+            .collect()
+    }
+}
+
 /// The implementation of [`Districts`] for a store type, written once with the same SQL:
 /// `$read` is its reading pool, `$begin` opens a writing transaction, `$snapshot` a read-only
 /// transaction whose reads see one state of the database, and `$insert_school` is the
@@ -425,7 +442,7 @@ macro_rules! districts_impl {
                 window: shared::Window,
             ) -> $crate::db::StoreResult<Vec<$crate::db::SchoolGrade>> {
                 use $crate::db::districts::*;
-                use $crate::db::{School, StoreResult};
+                use $crate::db::StoreResult;
                 // One read transaction: the three reads see one state of the database.
                 let $s = self;
                 let mut tx = $snapshot.await?;
@@ -449,18 +466,7 @@ macro_rules! districts_impl {
                         .await
                         .map_err(store_error)?;
                 tx.rollback().await.map_err(store_error)?;
-                let schools = schools
-                    .into_iter()
-                    .map(|s| {
-                        let policy = self.policies.policy(&s.policy)?;
-                        let school = School {
-                            id: s.id,
-                            name: s.name,
-                            utc_offset_minutes: s.utc_offset_minutes,
-                        };
-                        Ok((school, shared::Policy::clone(&policy)))
-                    })
-                    .collect::<StoreResult<Vec<_>>>()?;
+                let schools = SchoolPolicy::read_all(schools, &self.policies)?;
                 let classes =
                     classes.into_iter().map(ClassRow::class).collect::<StoreResult<Vec<_>>>()?;
                 Ok(district_grade_parts(schools, classes, holidays))
@@ -487,7 +493,7 @@ macro_rules! districts_impl {
                 date: chrono::NaiveDate,
             ) -> $crate::db::StoreResult<Vec<$crate::db::districts::SchoolDay>> {
                 use $crate::db::districts::*;
-                use $crate::db::{School, StoreResult};
+                use $crate::db::StoreResult;
                 let $s = self;
                 let mut tx = $snapshot.await?;
                 let schools: Vec<SchoolPolicy> = sqlx::query_as(DISTRICT_SCHOOL_POLICIES)
@@ -515,18 +521,7 @@ macro_rules! districts_impl {
                     .await
                     .map_err(store_error)?;
                 tx.rollback().await.map_err(store_error)?;
-                let schools = schools
-                    .into_iter()
-                    .map(|s| {
-                        let policy = self.policies.policy(&s.policy)?;
-                        let school = School {
-                            id: s.id,
-                            name: s.name,
-                            utc_offset_minutes: s.utc_offset_minutes,
-                        };
-                        Ok((school, shared::Policy::clone(&policy)))
-                    })
-                    .collect::<StoreResult<Vec<_>>>()?;
+                let schools = SchoolPolicy::read_all(schools, &self.policies)?;
                 let classes =
                     classes.into_iter().map(ClassRow::class).collect::<StoreResult<Vec<_>>>()?;
                 Ok(district_day_parts(schools, classes, holidays, reported))
