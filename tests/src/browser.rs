@@ -144,6 +144,22 @@ impl Browser {
             .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
     }
 
+    /// Waits for the browser's own confirmation dialog (`confirm()`) and accepts it.
+    pub async fn accept_confirm(&self) {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while self.client.accept_alert().await.is_err() {
+            assert!(tokio::time::Instant::now() < deadline, "no confirmation was asked");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The text of the QR code the element matching `css` draws, read from a screenshot of
+    /// it as a phone's camera would (see [`crate::picture::read_qr`]).
+    pub async fn read_qr(&self, css: &str) -> String {
+        let png = self.find(css).await.screenshot().await.expect("a screenshot of the QR code");
+        crate::picture::read_qr(&png).unwrap_or_else(|e| panic!("{css}: {e}"))
+    }
+
     /// Every element matching `css` now (none is fine).
     pub async fn find_all(&self, css: &str) -> Vec<Element> {
         self.client.find_all(Locator::Css(css)).await.unwrap_or_default()

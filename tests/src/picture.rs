@@ -13,7 +13,9 @@ const SAMPLE: usize = 3;
 pub struct Picture {
     pub width: u32,
     pub height: u32,
+    /// Rows of `width.div_ceil(step)` pixels, every `step`th row.
     pub pixels: Vec<[u8; 4]>,
+    pub step: usize,
 }
 
 /// How much a picture shows.
@@ -26,8 +28,14 @@ pub struct Contents {
 }
 
 impl Picture {
-    /// Decodes a PNG, or says why it cannot.
+    /// Decodes a PNG, or says why it cannot, keeping every [`SAMPLE`]th pixel.
     pub fn decode(png: &[u8]) -> Result<Picture, String> {
+        Picture::decode_every(png, SAMPLE)
+    }
+
+    /// Decodes a PNG keeping every `step`th pixel of every `step`th row (1: all of them).
+    pub fn decode_every(png: &[u8], step: usize) -> Result<Picture, String> {
+        let step = step.max(1);
         const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
         if !png.starts_with(SIGNATURE) {
             return Err("not a PNG (no signature)".into());
@@ -71,17 +79,17 @@ impl Picture {
         if raw.len() < (stride + 1) * height as usize {
             return Err(format!("{} bytes of image data for {width}×{height}", raw.len()));
         }
-        // Every row is unfiltered (each depends on the one above); only every `SAMPLE`th pixel
-        // of every `SAMPLE`th row is kept: a page's text and lines are wider than that, and
-        // keeping a full page's millions of pixels, unoptimised, takes seconds.
+        // Every row is unfiltered (each depends on the one above); only every `step`th pixel
+        // of every `step`th row is kept: a page's text and lines are wider than [`SAMPLE`],
+        // and keeping a full page's millions of pixels, unoptimised, takes seconds.
         let mut previous = vec![0u8; stride];
         let mut line = vec![0u8; stride];
         let mut pixels = Vec::new();
         for (y, row) in raw.chunks_exact(stride + 1).take(height as usize).enumerate() {
             line.copy_from_slice(&row[1..]);
             unfilter(row[0], &mut line, &previous, channels)?;
-            if y % SAMPLE == 0 {
-                for p in line.chunks_exact(channels).step_by(SAMPLE) {
+            if y % step == 0 {
+                for p in line.chunks_exact(channels).step_by(step) {
                     pixels.push(match channels {
                         1 => [p[0], p[0], p[0], 255],
                         2 => [p[0], p[0], p[0], p[1]],
@@ -92,7 +100,7 @@ impl Picture {
             }
             std::mem::swap(&mut previous, &mut line);
         }
-        Ok(Picture { width, height, pixels })
+        Ok(Picture { width, height, pixels, step })
     }
 
     /// Its colours and how much of it differs from the background.
@@ -105,6 +113,21 @@ impl Picture {
         let total = self.pixels.len().max(1);
         Contents { colours: counts.len(), drawn: (total - background) as f64 / total as f64 }
     }
+}
+
+/// The text of the QR code a picture shows (a screenshot of the code's element), read by
+/// `rqrr` as a phone's camera would read the screen; an error when it finds none or cannot
+/// decode it.
+pub fn read_qr(png: &[u8]) -> Result<String, String> {
+    let picture = Picture::decode_every(png, 1)?;
+    let (w, h) = (picture.width as usize, picture.height as usize);
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        let [r, g, b, _] = picture.pixels[y * w + x];
+        ((u16::from(r) + u16::from(g) + u16::from(b)) / 3) as u8
+    });
+    let grids = image.detect_grids();
+    let grid = grids.first().ok_or_else(|| format!("no QR code found in {w}×{h} pixels"))?;
+    grid.decode().map(|(_, text)| text).map_err(|e| format!("the QR code does not decode: {e}"))
 }
 
 /// One scanline with its PNG filter undone, in place (`line` holds the filtered bytes).

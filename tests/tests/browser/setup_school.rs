@@ -9,7 +9,7 @@ use fantoccini::Locator;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use tests::browser::{Browser, BrowserOptions, WAIT, require_built_app};
+use tests::browser::{Browser, BrowserOptions, require_built_app};
 use tests::server::{ADMIN_PASSWORD, ADMIN_USERNAME};
 use tests::{Api, TestServer};
 
@@ -78,15 +78,6 @@ async fn page_screenshot(browser: &Browser, name: &str) {
 async fn open_section(browser: &Browser, section: &str) {
     browser.click(&format!("#admin-nav a[data-section='{section}']")).await;
     browser.find(&format!("#admin-page[data-section='{section}']")).await;
-}
-
-/// Waits for the browser's confirmation dialog and accepts it.
-async fn accept_confirm(browser: &Browser) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while browser.client.accept_alert().await.is_err() {
-        assert!(tokio::time::Instant::now() < deadline, "no confirmation was asked");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 async fn class_id(admin: &Api, name: &str) -> i64 {
@@ -180,7 +171,7 @@ async fn a_school_sets_itself_up_from_a_roster_and_its_class_tablet_signs_in_wit
     pc.find("#class-created").await;
     pc.find(".grade-block[data-grade='9'] tr[data-name='9(1)']").await;
     pc.click("tr[data-name='8(1)'] .archive-class").await;
-    accept_confirm(&pc).await;
+    pc.accept_confirm().await;
     pc.find("#archived-classes tr[data-name='8(1)'] .unarchive-class").await;
     pc.click("tr[data-name='7(1)'] .tablets-button").await;
     pc.find("#tablet-codes-panel #no-tablet-codes").await;
@@ -289,7 +280,7 @@ async fn a_school_sets_itself_up_from_a_roster_and_its_class_tablet_signs_in_wit
     let last_used = row.find(Locator::Css("td:nth-child(3)")).await.expect("a last-used cell");
     assert!(last_used.text().await.unwrap_or_default().contains(':'), "a time of last use");
     pc.click("#tablet-codes .revoke-code").await;
-    accept_confirm(&pc).await;
+    pc.accept_confirm().await;
     pc.find("#tablet-codes tr[data-revoked='true']").await;
 
     // Assert: the tablet is signed out; its next page load asks for a log-in again.
