@@ -14,6 +14,7 @@ use shared::{ClassId, Grade, Lang, Policy, SchoolId};
 
 pub mod cases;
 pub mod district;
+pub mod notice;
 pub mod setup;
 pub mod spot_checks;
 
@@ -204,6 +205,15 @@ pub async fn day_plan(
     class_id: ClassId,
     date: NaiveDate,
 ) -> Result<shared::plans::DayPlan, ApiError> {
+    get(&format!("/classes/{class_id}/plans/{date}")).await
+}
+
+/// A class's day of plans decoded as `T`: a part of a DayPlan is enough where only some of its
+/// fields are shown (the entry page: each subject's expected minutes).
+pub async fn day_plan_as<T: DeserializeOwned>(
+    class_id: ClassId,
+    date: NaiveDate,
+) -> Result<T, ApiError> {
     get(&format!("/classes/{class_id}/plans/{date}")).await
 }
 

@@ -315,6 +315,8 @@ pub struct Texts {
     pub roster_no_file: &'static str,
     pub roster_import_another: &'static str,
     pub new_code_address: &'static str,
+    pub scan_tablet_code: &'static str,
+    pub expected_short: &'static str,
     pub you: &'static str,
     lang: Lang,
 }
@@ -621,6 +623,8 @@ const ZH: Texts = Texts {
     roster_no_file: "还没有选择文件",
     roster_import_another: "导入另一个文件",
     new_code_address: "班级平板登录地址：",
+    scan_tablet_code: "用平板相机扫码，登录码自动填好",
+    expected_short: "备案预计",
     you: "你",
     lang: Lang::Zh,
 };
@@ -927,6 +931,8 @@ const EN: Texts = Texts {
     roster_no_file: "No file chosen",
     roster_import_another: "Import another file",
     new_code_address: "Tablet sign-in address:",
+    scan_tablet_code: "Scan with the tablet's camera: the code fills itself in",
+    expected_short: "filed:",
     you: "you",
     lang: Lang::En,
 };

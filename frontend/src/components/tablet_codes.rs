@@ -3,13 +3,15 @@
 //! tablet page and, per class, by the admin's classes page; one panel on a page at a time.
 //!
 //! Test ids: `#tablet-codes-panel[data-class-id]`, `#tablet-label`, `#issue-tablet-code`,
-//! `#new-tablet-code` (the code, only right after issuing), `#hide-tablet-code`,
+//! `#new-tablet-code` (the code, only right after issuing), `#tablet-code-qr` (the sign-in
+//! address with the code, `/tablet#code=…`, as a QR code the tablet's camera opens), `#hide-tablet-code`,
 //! `#tablet-codes tr[data-code-id][data-revoked="true|false"]` with `.revoke-code`,
 //! `#no-tablet-codes`, `#tablet-codes-error`.
 
 use crate::api::{self, ApiError};
 use crate::components::form::{confirm, input_value};
 use crate::components::notice;
+use crate::components::qr::Qr;
 use crate::i18n::texts;
 use crate::load::{Load, use_load};
 use crate::state::use_lang;
@@ -154,7 +156,12 @@ pub fn tablet_codes(props: &TabletCodesProps) -> Html {
                 <div class="new-code" role="status" aria-live="polite">
                     <p class="new-code-title">{ format!("{} · {}", props.class_name, t.new_code_title) }</p>
                     <p class="code-big" id="new-tablet-code">{ code.code.clone().unwrap_or_default() }</p>
-                    <p class="new-code-hint">{ t.new_code_address }{" "}<strong class="address">{ sign_in_address }</strong></p>
+                    <p class="new-code-hint">{ t.new_code_address }{" "}<strong class="address">{ sign_in_address.clone() }</strong></p>
+                    <figure class="qr-figure">
+                        <Qr id="tablet-code-qr" text={scan_address(&sign_in_address, code)}
+                            label={t.scan_tablet_code} />
+                        <figcaption>{ t.scan_tablet_code }</figcaption>
+                    </figure>
                     <p class="new-code-once"><span aria-hidden="true">{"⚠ "}</span>{ t.shown_once }</p>
                     <button type="button" id="hide-tablet-code" class="secondary" onclick={hide}>{ t.written_down }</button>
                 </div>
@@ -175,4 +182,12 @@ pub fn tablet_codes(props: &TabletCodesProps) -> Html {
             { list }
         </div>
     }
+}
+
+/// What the QR code opens: the sign-in page with the code in the fragment, which the browser
+/// never sends to the server (`pages::tablet`).
+fn scan_address(sign_in_address: &str, code: &TabletCode) -> String {
+    let digits: String =
+        code.code.as_deref().unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
+    format!("{sign_in_address}#code={digits}")
 }

@@ -11,8 +11,9 @@
 //! `#class-days` (the recorded days, `li[data-date][data-school-day]`, weekend homework marked
 //! `.weekend-homework`, `.delete-day` and its `.confirm-delete` where the account may remove
 //! the day), `#no-data` (no report in the period: never "nothing to look at"),
-//! `a.back-link` (to the grade comparison, for all but monitors), and the period picker's
-//! presets and `#period-from`, `#period-to`.
+//! `a.back-link` (to the grade comparison, for all but monitors), the period picker's
+//! presets and `#period-from`, `#period-to`, and for the class teacher and admins
+//! `#notice-links` (see `components::notice_links`).
 
 use crate::api;
 use crate::components::chart::{colour_of, subject_label};
@@ -21,6 +22,7 @@ use crate::components::day_chart::{DayChart, DayStack};
 use crate::components::expected_actual::ExpectedActualChart;
 use crate::components::flags::FlagList;
 use crate::components::notice;
+use crate::components::notice_links::NoticeLinks;
 use crate::components::open_case::CaseOrigin;
 use crate::components::period::{Period, PeriodPicker, use_period};
 use crate::components::print::PrintButton;
@@ -126,6 +128,12 @@ fn class_view(props: &ViewProps) -> Html {
             t.minutes_unit
         )
     });
+    // The public notice's links: the class teacher's and the admins' (API.md's table).
+    let manages_notice = match props.me.user.role {
+        Role::SchoolAdmin => true,
+        Role::Teacher => own_class,
+        _ => false,
+    };
     let may_record = props.me.user.class_id == Some(id)
         && matches!(props.me.user.role, Role::Teacher | Role::Monitor);
     // Teachers, grade leaders and admins may compare the class with its grade.
@@ -188,6 +196,9 @@ fn class_view(props: &ViewProps) -> Html {
             <PeriodPicker {period} {today} window_days={props.policy.window_days}
                           on_change={set_period} {lang} />
             { body }
+            if manages_notice {
+                <NoticeLinks class_id={id} />
+            }
         </main>
     }
 }

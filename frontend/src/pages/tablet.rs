@@ -2,6 +2,8 @@
 //! admin issued (dashes optional), then the entry page as the class's tablet account. Linked
 //! from the login page; no username or password for pupils to remember or leak.
 //!
+//! The address `/tablet#code=482719305521` (the QR code a teacher shows) fills the field.
+//!
 //! Test ids: `#tablet-form`, `#tablet-code` (`inputmode="numeric"`), `#tablet-code-count`,
 //! `#tablet-sign-in`, `#tablet-error` (only after a failure), `#password-login-link`.
 
@@ -24,6 +26,19 @@ pub fn format_code(typed: &str) -> String {
     digits.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
+/// The code in the page address's `#code=…`, grouped, after taking it out of the address; empty
+/// when there is none.
+fn code_from_fragment() -> String {
+    let Some(window) = web_sys::window() else { return String::new() };
+    let hash = window.location().hash().unwrap_or_default();
+    let Some(code) = hash.strip_prefix("#code=") else { return String::new() };
+    let code = format_code(code);
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/tablet"));
+    }
+    code
+}
+
 fn digit_count(code: &str) -> usize {
     code.chars().filter(char::is_ascii_digit).count()
 }
@@ -34,7 +49,9 @@ pub fn tablet_page() -> Html {
     let lang = session.lang;
     let t = texts(lang);
     let navigator = use_navigator();
-    let code = use_state(String::new);
+    // A code scanned from its QR code arrives in the address's fragment (never sent to the
+    // server, so no log holds it); it fills the field and leaves the address bar at once.
+    let code = use_state(code_from_fragment);
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     let input = use_node_ref();
