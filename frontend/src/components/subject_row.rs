@@ -1,5 +1,6 @@
 //! One subject on the entry page: big −/+ steppers (5 minutes a tap), a number field and quick
-//! picks. `[data-subject="math"]` holds `input`, `.step-down`, `.step-up`, `.quick-pick`.
+//! picks. `[data-subject="math"]` holds `input`, `.step-down`, `.step-up`, `.quick-pick`, and
+//! `.expected` (`data-expected`) when the day's plan gives the subject's expected minutes.
 
 use crate::i18n::texts;
 use shared::Lang;
@@ -22,6 +23,9 @@ pub struct SubjectRowProps {
     pub value: AttrValue,
     /// A problem with this subject's minutes, in words.
     pub problem: Option<AttrValue>,
+    /// The minutes the subject's teacher filed for the day (作业备案), when they did.
+    #[prop_or_default]
+    pub expected: Option<u32>,
     pub on_input: Callback<String>,
     pub on_step: Callback<i64>,
     pub on_pick: Callback<u32>,
@@ -63,7 +67,14 @@ pub fn subject_row(props: &SubjectRowProps) -> Html {
     html! {
         <div class={classes!("subject-row", props.problem.is_some().then_some("invalid"))}
              data-subject={props.key_name.clone()}>
-            <label class="subject-name" for={id.clone()}>{ props.name.clone() }</label>
+            <label class="subject-name" for={id.clone()}>
+                { props.name.clone() }
+                if let Some(expected) = props.expected {
+                    <span class="expected" data-expected={expected.to_string()}>
+                        { format!("{} {expected} {}", t.expected_short, t.minutes_unit) }
+                    </span>
+                }
+            </label>
             <div class="stepper">
                 <button type="button" class="step-down" onclick={step(-STEP)}
                         aria-label={format!("{} −{STEP} {}", props.name, t.minutes_unit)}>

@@ -1,5 +1,6 @@
 //! The monitor's entry page (`/entry`): a day's minutes per subject in under 30 seconds, the
-//! running total against the grade's limit while typing, and the last two weeks below.
+//! running total against the grade's limit while typing, and the last two weeks below. The
+//! subjects the teachers filed for the day come first, each with its expected minutes.
 //! Teachers use it too, to correct any past day of their class.
 //!
 //! Test ids:
@@ -94,6 +95,20 @@ fn entry_form(props: &EntryProps) -> Html {
     let recent_from = days_before(today, RECENT_DAYS - 1);
     let recent =
         use_load((class_id, recent_from, today), |(id, from, to)| api::reports(id, from, to));
+    // The shown day's plan (作业备案): its subjects come first, each with its expected minutes.
+    // Without it (none filed, offline) the form is as it always was. (A plain effect, not
+    // `use_load`: the tablet's download counts every instance of a generic hook.)
+    // The day the plan is of beside it: a slow answer for a day no longer shown shows nothing.
+    let planned = use_state(|| (today, Vec::<PlannedSubject>::new()));
+    {
+        let planned = planned.clone();
+        use_effect_with((class_id, form.date), move |&(class, date)| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let found = api::day_plan_as::<PlanBrief>(class, date).await;
+                planned.set((date, found.map(|p| p.subjects).unwrap_or_default()));
+            });
+        });
+    }
 
     // Whenever the two weeks (re)load or the outbox changes, an untouched form shows the day as
     // the monitor last left it: their report waiting in the outbox, else what is stored.
@@ -229,7 +244,11 @@ fn entry_form(props: &EntryProps) -> Html {
         })
     };
 
-    let rows = form.subjects.iter().enumerate().map(|(index, subject)| {
+    let expected: &[PlannedSubject] = if planned.0 == form.date { &planned.1 } else { &[] };
+    let rows = plan_first(&form.subjects, expected).into_iter().map(|index| {
+        let subject = &form.subjects[index];
+        let expected =
+            expected.iter().find(|p| p.subject == subject.as_str()).map(|p| p.expected_minutes);
         let dispatch = |make: fn(usize, String) -> FormAction| {
             let form = form.clone();
             Callback::from(move |text: String| form.dispatch(make(index, text)))
@@ -251,7 +270,7 @@ fn entry_form(props: &EntryProps) -> Html {
         html! {
             <SubjectRow key={subject.to_string()} key_name={subject.to_string()}
                         name={shared::i18n::subject_name(subject, lang)}
-                        value={form.values[index].clone()} {problem}
+                        value={form.values[index].clone()} {problem} {expected}
                         on_input={dispatch(|index, text| FormAction::Type { index, text })}
                         {on_step} {on_pick} {lang} />
         }
@@ -338,6 +357,28 @@ fn entry_form(props: &EntryProps) -> Html {
             </section>
         </main>
     }
+}
+
+/// Of a day's plan, what the entry page shows: each filed subject's expected minutes. (Only
+/// these fields are decoded: the tablet's download stays small.)
+#[derive(Clone, PartialEq, serde::Deserialize)]
+struct PlannedSubject {
+    subject: String,
+    expected_minutes: u32,
+}
+
+#[derive(serde::Deserialize)]
+struct PlanBrief {
+    subjects: Vec<PlannedSubject>,
+}
+
+/// The form's subject indexes in the order the rows show them: the plan's subjects in its
+/// order, then the others in the grade's.
+fn plan_first(subjects: &[shared::Subject], planned: &[PlannedSubject]) -> Vec<usize> {
+    let place = |s: &shared::Subject| planned.iter().position(|p| p.subject == s.as_str());
+    let mut order: Vec<usize> = (0..subjects.len()).collect();
+    order.sort_by_key(|&i| place(&subjects[i]).unwrap_or(usize::MAX));
+    order
 }
 
 /// What the form shows for `date`: the monitor's report waiting in the outbox, else the newest
