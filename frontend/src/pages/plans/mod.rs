@@ -106,6 +106,15 @@ fn zh_en(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     if lang == Lang::Zh { zh } else { en }
 }
 
+/// The reasons a grade leader most often gives, offered under the reason field (any other may
+/// be typed).
+const REVIEW_REASONS: [(&str, &str); 4] = [
+    ("书面作业总量超出上限，请压减", "The written total is over the limit: cut it down"),
+    ("请把部分作业改为选做（分层）", "Make part of it optional (layered)"),
+    ("请与其他学科协调当天作业量", "Agree the day's load with the other subjects"),
+    ("同意：本周仅此一天，请注意", "Approved: once this week only"),
+];
+
 fn status_words(status: &str, lang: Lang) -> &'static str {
     match status {
         "needs_approval" => {
@@ -376,6 +385,13 @@ fn plans_view(props: &ViewProps) -> Html {
     let review = |decision: &'static str| {
         let (reason, day, error, date) = (reason.clone(), day.clone(), error.clone(), *date);
         Callback::from(move |_: MouseEvent| {
+            // A return says why (the server refuses one without: `reason_required`).
+            if decision == "returned" && reason.trim().is_empty() {
+                error.set(Some(
+                    zh_en(lang, "退回时请写明原因", "Say why when returning the day").to_owned(),
+                ));
+                return;
+            }
             let body = ReviewRequest {
                 decision: decision.to_owned(),
                 reason: (!reason.trim().is_empty()).then(|| (*reason).clone()),
@@ -535,7 +551,10 @@ fn plans_view(props: &ViewProps) -> Html {
             </section>
             if reviewer && status.as_deref() == Some("needs_approval") {
                 <section class="card review-card">
-                    <input id="review-reason" type="text" placeholder={zh_en(lang, "意见（退回时必填）", "Reason (needed to return)")} oninput={on_reason} />
+                    <input id="review-reason" type="text" list="review-reasons" placeholder={zh_en(lang, "意见（退回时必填）", "Reason (needed to return)")} oninput={on_reason} />
+                    <datalist id="review-reasons">
+                        { for REVIEW_REASONS.iter().map(|(zh, en)| html! { <option value={zh_en(lang, zh, en)} /> }) }
+                    </datalist>
                     <button id="approve-day" type="button" class="primary" onclick={review("approved")}>{ zh_en(lang, "同意", "Approve") }</button>
                     <button id="return-day" type="button" class="ghost" onclick={review("returned")}>{ zh_en(lang, "退回", "Return") }</button>
                 </section>
