@@ -1,6 +1,6 @@
 // Starts the app: picks the build for this address, then loads its wasm-bindgen glue and its
 // wasm side by side. An external file, because the server's Content-Security-Policy allows no
-// inline script. `cargo xtask dist` rewrites the four names to their fingerprinted copies.
+// inline script. `cargo xtask dist` rewrites the five names to their fingerprinted copies.
 //
 // Two builds of the same app (frontend/src/bundle.rs): the class tablet's, small (log-in, tablet
 // sign-in, the entry page), for the addresses a tablet opens; the full app for every other one.
@@ -10,6 +10,15 @@ const tablet = TABLET_PATHS.includes(location.pathname);
 const [glue, wasm] = tablet
   ? ["/tablet.js", "/tablet_bg.wasm"]
   : ["/frontend.js", "/frontend_bg.wasm"];
+
+// Every page has the tablet's rules (index.html); the full app adds the whole sheet, which
+// holds them again in their place among the others, so that the cascade is the source's.
+if (!tablet) {
+  const sheet = document.createElement("link");
+  sheet.rel = "stylesheet";
+  sheet.href = "/style.css";
+  document.head.append(sheet);
+}
 
 const wasmResponse = fetch(wasm);
 import(glue)

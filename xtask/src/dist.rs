@@ -16,6 +16,7 @@
 //! new cache.
 
 use crate::cmd::{self, cargo};
+use crate::css;
 use crate::tools::{self, WASM_TARGET};
 use brotli::enc::BrotliEncoderParams;
 use flate2::Compression;
@@ -66,6 +67,7 @@ pub fn dist() -> Result<(), String> {
         }
     }
     copy_dir(&root.join(CRATE).join("static"), &dist)?;
+    write_style_sheets(&dist)?;
     let bundle = fingerprint(&dist)?;
     write_precache_list(&dist, &bundle)?;
     for file in files(&dist)? {
@@ -121,9 +123,27 @@ fn optimize(wasm_opt: &Path, wasm: &Path) -> Result<(), String> {
     )
 }
 
+/// `style.css` minified, and `tablet.css`: the rules of it the tablet's build can use
+/// ([`css::subset`]), read from the tablet's wasm and glue, `index.html` and `boot.js`.
+fn write_style_sheets(dist: &Path) -> Result<(), String> {
+    let style = dist.join("style.css");
+    let source = String::from_utf8(cmd::read(&style)?).map_err(|_| "style.css is not UTF-8")?;
+    let mut shipped = String::new();
+    for file in
+        [format!("{TABLET}_bg.wasm"), format!("{TABLET}.js"), "index.html".into(), "boot.js".into()]
+    {
+        shipped.push_str(&String::from_utf8_lossy(&cmd::read(&dist.join(file))?));
+    }
+    cmd::write(&dist.join("tablet.css"), css::subset(&source, &shipped).as_bytes())?;
+    cmd::write(&style, css::minify(&source).as_bytes())
+}
+
 /// The names, after fingerprinting, of the files the page loads.
 struct Bundle {
+    /// The whole style sheet (the full app).
     css: String,
+    /// The rules of it the tablet's build uses (every page loads it first).
+    tablet_css: String,
     boot: String,
     /// The full app's wasm and glue.
     full: App,
@@ -137,10 +157,18 @@ struct App {
 }
 
 /// Files that get a content hash in their name, each listed after the files it names: the
-/// style sheet, each build's wasm and glue, and `boot.js` which picks a build, imports its glue
-/// and starts it with its wasm (the server's Content-Security-Policy forbids inline scripts).
-const FINGERPRINTED: [&str; 6] =
-    ["style.css", "frontend_bg.wasm", "frontend.js", "tablet_bg.wasm", "tablet.js", "boot.js"];
+/// style sheets, each build's wasm and glue, and `boot.js` which picks a build, imports its
+/// glue and starts it with its wasm (the server's Content-Security-Policy forbids inline
+/// scripts).
+const FINGERPRINTED: [&str; 7] = [
+    "style.css",
+    "tablet.css",
+    "frontend_bg.wasm",
+    "frontend.js",
+    "tablet_bg.wasm",
+    "tablet.js",
+    "boot.js",
+];
 
 /// Renames the files of [`FINGERPRINTED`] to names with their content hash, and rewrites the
 /// references to them (`"/frontend.js"`, in double quotes) in `boot.js` and `index.html`. A file
@@ -163,7 +191,7 @@ fn fingerprint(dist: &Path) -> Result<Bundle, String> {
     let index = dist.join("index.html");
     let html = point_at(&renames, &cmd::read(&index)?, "index.html")?;
     cmd::write(&index, html.as_bytes())?;
-    let all = format!("{html}{}", String::from_utf8_lossy(&cmd::read(&dist.join(&renames[5].1))?));
+    let all = format!("{html}{}", String::from_utf8_lossy(&cmd::read(&dist.join(&renames[6].1))?));
     if let Some((name, _)) =
         renames.iter().find(|(_, hashed)| !all.contains(&format!("\"/{hashed}\"")))
     {
@@ -172,9 +200,10 @@ fn fingerprint(dist: &Path) -> Result<Bundle, String> {
     let hashed = |i: usize| renames[i].1.clone();
     Ok(Bundle {
         css: hashed(0),
-        full: App { wasm: hashed(1), js: hashed(2) },
-        tablet: App { wasm: hashed(3), js: hashed(4) },
-        boot: hashed(5),
+        tablet_css: hashed(1),
+        full: App { wasm: hashed(2), js: hashed(3) },
+        tablet: App { wasm: hashed(4), js: hashed(5) },
+        boot: hashed(6),
     })
 }
 
@@ -194,13 +223,16 @@ fn write_precache_list(dist: &Path, bundle: &Bundle) -> Result<(), String> {
 
 /// The addresses the worker keeps at install, and those of the full app.
 fn precache_urls(bundle: &Bundle) -> (Vec<String>, Vec<String>) {
-    let hashed = [&bundle.css, &bundle.tablet.wasm, &bundle.tablet.js, &bundle.boot];
+    let hashed = [&bundle.tablet_css, &bundle.tablet.wasm, &bundle.tablet.js, &bundle.boot];
     let shell = ALSO_PRECACHED
         .iter()
         .map(|u| (*u).to_owned())
         .chain(hashed.iter().map(|name| format!("/{name}")))
         .collect();
-    let full = [&bundle.full.wasm, &bundle.full.js].iter().map(|name| format!("/{name}")).collect();
+    let full = [&bundle.full.wasm, &bundle.full.js, &bundle.css]
+        .iter()
+        .map(|name| format!("/{name}"))
+        .collect();
     (shell, full)
 }
 
@@ -262,13 +294,16 @@ fn compress_beside(file: &Path) -> Result<(), String> {
 }
 
 /// What a device downloads to start each build of the app (the page itself and the worker's
-/// icons aside): its wasm and glue, the style sheet, boot.js.
+/// icons aside): its wasm and glue, its style sheets, boot.js.
 fn print_sizes(dist: &Path, bundle: &Bundle) -> Result<(), String> {
     println!("\nfrontend/dist/ ready:");
-    for (what, app) in [("class tablet", &bundle.tablet), ("full app", &bundle.full)] {
+    let tablet = vec![&bundle.tablet.wasm, &bundle.tablet.js, &bundle.tablet_css, &bundle.boot];
+    let full =
+        vec![&bundle.full.wasm, &bundle.full.js, &bundle.tablet_css, &bundle.css, &bundle.boot];
+    for (what, files) in [("class tablet", tablet), ("full app", full)] {
         println!("  {:<36} {:>10} {:>10} {:>10}", what, "bytes", "gzip", "brotli");
         let (mut raw_total, mut gz_total, mut br_total) = (0, 0, 0);
-        for name in [&app.wasm, &app.js, &bundle.css, &bundle.boot] {
+        for name in files {
             let raw = cmd::read(&dist.join(name))?.len();
             let gz = cmd::read(&dist.join(format!("{name}.gz")))?.len();
             let br = cmd::read(&dist.join(format!("{name}.br")))?.len();

@@ -5,6 +5,7 @@
 mod bench;
 mod bench_tablet;
 mod cmd;
+mod css;
 mod demo;
 mod dist;
 mod fuzz;
