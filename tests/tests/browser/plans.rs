@@ -168,23 +168,32 @@ async fn a_maths_teacher_on_a_phone_copies_the_last_school_day_and_files_it_for_
 }
 
 #[tokio::test]
-async fn a_parent_opens_the_notice_link_without_logging_in_and_reads_the_days_homework_but_no_name()
-{
-    // Arrange: the teacher files today's maths (one item optional); the admin makes a link.
+async fn a_parent_scans_the_notice_links_qr_code_and_reads_the_days_homework_but_no_name_until_it_is_revoked()
+ {
+    // Arrange: the teacher files today's maths (one item optional).
     let s = PlanSchool::build().await;
     let c1 = s.classes[0].id;
     let teacher = s.server.login(TEACHER, TEACHER_PASSWORD).await;
     let items = [("练习册 P12 第 1–4 题", "written", 25, false), ("思考题 5", "written", 15, true)];
     file(&teacher, c1, s.today, "math", &items).await;
-    let link = s.admin.post_empty(&format!("classes/{c1}/notice-links")).await;
-    let token = link.expect_status(201, "making a notice link").json["token"]
-        .as_str()
-        .expect("a token")
-        .to_owned();
 
-    // Act: a phone that never logged in.
+    // Act: the admin makes a link on the class page.
+    let admin = s.browser(BrowserOptions::default(), "admin", tests::server::ADMIN_PASSWORD).await;
+    admin.goto(&format!("{}/classes/{c1}", s.server.base_url)).await;
+    admin.find("#no-notice-links").await;
+    admin.click("#new-notice-link").await;
+
+    // Assert: the address shown, and the QR code beside it says the same to a phone's camera.
+    let shown = admin.wait_text("#new-notice-url", "shows the address", |t| !t.is_empty()).await;
+    assert!(shown.starts_with(&format!("{}/notice/", s.server.base_url)), "{shown}");
+    let scanned = admin.read_qr("#notice-qr").await;
+    assert_eq!(scanned, shown, "the QR code opens another address than the one shown");
+    admin.find("#notice-link-list li[data-link-id]").await;
+    full_screenshot(&admin, "notice-link-qr").await;
+
+    // Act: a phone that never logged in opens what it scanned.
     let b = Browser::start(phone()).await;
-    b.goto(&format!("{}/notice/{token}", s.server.base_url)).await;
+    b.goto(&scanned).await;
 
     // Assert: the day, its subjects and items, the total against the limit.
     let total = b.wait_text("#notice-total", "shows the total", |t| t.contains("55")).await;
@@ -208,7 +217,137 @@ async fn a_parent_opens_the_notice_link_without_logging_in_and_reads_the_days_ho
     b.find("#public-notice.classroom-screen").await;
     b.resize(1280, 800).await;
     full_screenshot(&b, "notice-classroom-screen").await;
+
+    // Act: the admin revokes the link.
+    admin.click("#notice-link-list .revoke-notice-link").await;
+    admin.accept_confirm().await;
+    admin.find("#no-notice-links").await;
+
+    // Assert: the parent's address now shows nothing of the day.
+    b.goto(&scanned).await;
+    let gone = b.wait_text("main", "says the link is gone", |t| !t.is_empty()).await;
+    assert!(!gone.contains("练习册"), "a revoked link still shows the homework: {gone}");
+    assert!(!b.exists("#notice-total").await, "a revoked link still shows the total");
     b.close().await;
+    admin.close().await;
+}
+
+#[tokio::test]
+async fn the_tablet_scans_its_code_and_the_monitors_page_starts_from_the_days_plan() {
+    // Arrange: today 7(1) has Chinese filed for 30 minutes (PlanSchool) and maths for 25.
+    let s = PlanSchool::build().await;
+    let c1 = s.classes[0].id;
+    let teacher = s.server.login(TEACHER, TEACHER_PASSWORD).await;
+    file(&teacher, c1, s.today, "math", &[("练习册 P12 第 1–4 题", "written", 25, false)]).await;
+
+    // Act: the admin issues the class's tablet code; the tablet's camera reads its QR code.
+    let admin = s.browser(BrowserOptions::default(), "admin", tests::server::ADMIN_PASSWORD).await;
+    admin.goto(&format!("{}/classes/{c1}/tablets", s.server.base_url)).await;
+    admin.click("#issue-tablet-code").await;
+    let code = admin.wait_text("#new-tablet-code", "shows the code", |t| !t.is_empty()).await;
+    let scanned = admin.read_qr("#tablet-code-qr").await;
+    let digits: String = code.chars().filter(char::is_ascii_digit).collect();
+    assert_eq!(scanned, format!("{}/tablet#code={digits}", s.server.base_url));
+    admin.close().await;
+    let tablet = Browser::start(BrowserOptions::tablet()).await;
+    tablet.goto(&scanned).await;
+
+    // Assert: the code is filled in and has left the address bar.
+    tablet
+        .wait_until(
+            "the code fills the field",
+            &format!("return document.querySelector('#tablet-code')?.value === '{code}'"),
+            tests::browser::WAIT,
+        )
+        .await;
+    assert_eq!(tablet.js("return location.hash").await, json!(""));
+
+    // Act: sign in.
+    tablet.click("#tablet-sign-in").await;
+
+    // Assert: the filed subjects come first, maths and Chinese, each with its expected minutes.
+    tablet.find("#entry-page").await;
+    let first = tablet
+        .wait_text(".subject-row:nth-child(1) .subject-name", "shows the plan", |t| {
+            t.contains("备案预计")
+        })
+        .await;
+    let second = tablet.visible_text(".subject-row:nth-child(2) .subject-name").await;
+    let third = tablet.visible_text(".subject-row:nth-child(3) .subject-name").await;
+    let planned = [first.as_str(), second.as_str()];
+    assert!(planned.iter().any(|t| t.contains("数学") && t.contains("25")), "{planned:?}");
+    assert!(planned.iter().any(|t| t.contains("语文") && t.contains("30")), "{planned:?}");
+    assert!(!third.contains("备案预计"), "a subject without a plan shows one: {third}");
+
+    // Act + Assert: the actual is typed beside the estimate, and a subject without a plan is
+    // still there to record.
+    tablet.fill("#minutes-math", "40").await;
+    tablet.wait_text("#day-total", "counts the maths", |t| t.contains("40")).await;
+    assert!(tablet.exists("#minutes-english").await, "English, not filed, cannot be recorded");
+    tablet.screenshot("entry-from-plan").await;
+    tablet.close().await;
+}
+
+#[tokio::test]
+async fn a_day_over_the_limit_is_returned_by_the_grade_leader_with_a_reason_and_approved_after_the_change()
+ {
+    // Arrange: maths filed at 70 beside Chinese's 30: 100 of 90 minutes.
+    let s = PlanSchool::build().await;
+    let c1 = s.classes[0].id;
+    s.admin.create_user("gl7", "grade-leader-pw-7", "grade_leader", tests::Scope::Grade(7)).await;
+    let teacher = s.server.login(TEACHER, TEACHER_PASSWORD).await;
+    file(&teacher, c1, s.today, "math", &[("练习册 P12–15", "written", 70, false)]).await;
+    let plans = format!("{}/classes/{c1}/plans", s.server.base_url);
+    let leader = s.browser(phone(), "gl7", "grade-leader-pw-7").await;
+    leader.goto(&plans).await;
+    leader.wait_text("#plan-status", "waits for review", |t| t.contains("待年级组长审核")).await;
+
+    // Act + Assert: returning without a reason is refused in words, and nothing changes.
+    leader.click("#return-day").await;
+    let refused = leader.wait_text("#plan-error", "asks why", |t| !t.is_empty()).await;
+    assert!(refused.contains("原因"), "{refused}");
+    let day = s.admin.get(&format!("classes/{c1}/plans/{}", s.today)).await;
+    assert_eq!(day.expect_status(200, "the day").json["status"], "needs_approval");
+
+    // Act: the reason, then return.
+    let reason = "书面作业总量超出上限，请压减";
+    leader.fill("#review-reason", reason).await;
+    leader.click("#return-day").await;
+
+    // Assert: the leader sees it returned with the reason.
+    let returned = leader.wait_text("#plan-status", "is returned", |t| t.contains("已退回")).await;
+    assert!(returned.contains(reason), "{returned}");
+
+    // Act + Assert: the teacher sees the outcome and the reason, cuts maths to 65 (95: still
+    // over) and saves.
+    let t = s.browser(phone(), TEACHER, TEACHER_PASSWORD).await;
+    t.goto(&plans).await;
+    let seen = t.wait_text("#plan-status", "shows the return", |x| x.contains("已退回")).await;
+    assert!(seen.contains(reason), "the teacher does not see why: {seen}");
+    t.wait_until(
+        "maths's item is in the form",
+        "return document.querySelector('.item-minutes')?.value === '70'",
+        tests::browser::WAIT,
+    )
+    .await;
+    t.fill(".item-minutes", "65").await;
+    t.click("#save-plan").await;
+    t.wait_text("#plan-status", "waits again", |x| x.contains("待年级组长审核")).await;
+    t.close().await;
+
+    // Act: the leader looks again and approves.
+    leader.goto(&plans).await;
+    leader.wait_text("#plan-status", "waits for review", |x| x.contains("待年级组长审核")).await;
+    leader.click("#approve-day").await;
+
+    // Assert: approved, as the server has it.
+    leader.wait_text("#plan-status", "is approved", |x| x.contains("已同意")).await;
+    let day = s.admin.get(&format!("classes/{c1}/plans/{}", s.today)).await;
+    let day = day.expect_status(200, "the day").json;
+    assert_eq!(day["status"], "approved", "{day}");
+    assert_eq!(day["expected_written_minutes"], 95, "{day}");
+    leader.screenshot("plan-approved").await;
+    leader.close().await;
 }
 
 #[tokio::test]
