@@ -55,29 +55,40 @@ pub fn dist() -> Result<(), String> {
     if wasm_opt.is_none() {
         eprintln!("note: no node_modules/.bin/wasm-opt (npm install binaryen); wasm left as built");
     }
-    for (stem, full) in [(CRATE, true), (TABLET, false)] {
-        let wasm = build_wasm(&root, full, stem)?;
-        cmd::run(
-            Command::new(&wasm_bindgen)
-                .args(["--target", "web", "--no-typescript", "--out-dir"])
-                .arg(&dist)
-                .arg(&wasm),
-        )?;
-        if let Some(wasm_opt) = &wasm_opt {
-            // The tablet's build until nothing more comes off (13 s more, 1 KB less brotli):
-            // every byte of a tablet's first visit counts (issue 18's 250 KB).
-            optimize(wasm_opt, &dist.join(format!("{stem}_bg.wasm")), !full)?;
-        }
-        if let Some(esbuild) = &esbuild {
-            let glue = dist.join(format!("{stem}.js"));
+    // Each build's wasm-opt runs beside the next build: the tablet's cargo build ends in a
+    // single-threaded LTO, the full app's wasm-opt takes a minute, and two cores do both at once.
+    std::thread::scope(|scope| -> Result<(), String> {
+        let mut optimising = Vec::new();
+        for (stem, full) in [(CRATE, true), (TABLET, false)] {
+            let wasm = build_wasm(&root, full, stem)?;
             cmd::run(
-                Command::new(esbuild)
-                    .arg(&glue)
-                    .args(["--minify", "--format=esm", "--log-level=warning", "--allow-overwrite"])
-                    .arg(format!("--outfile={}", glue.display())),
+                Command::new(&wasm_bindgen)
+                    .args(["--target", "web", "--no-typescript", "--out-dir"])
+                    .arg(&dist)
+                    .arg(&wasm),
             )?;
+            if let Some(esbuild) = &esbuild {
+                let glue = dist.join(format!("{stem}.js"));
+                cmd::run(
+                    Command::new(esbuild)
+                        .arg(&glue)
+                        .args(["--minify", "--format=esm", "--log-level=warning"])
+                        .arg("--allow-overwrite")
+                        .arg(format!("--outfile={}", glue.display())),
+                )?;
+            }
+            if let Some(wasm_opt) = &wasm_opt {
+                let bg = dist.join(format!("{stem}_bg.wasm"));
+                // The tablet's build until nothing more comes off (13 s more, 1 KB less
+                // brotli): every byte of a tablet's first visit counts (issue 18's 250 KB).
+                optimising.push(scope.spawn(move || optimize(wasm_opt, &bg, !full)));
+            }
         }
-    }
+        for job in optimising {
+            job.join().map_err(|_| "wasm-opt's thread panicked".to_owned())??;
+        }
+        Ok(())
+    })?;
     copy_dir(&root.join(CRATE).join("static"), &dist)?;
     write_style_sheets(&dist)?;
     let bundle = fingerprint(&dist)?;
