@@ -60,7 +60,8 @@ impl BrowserOptions {
 /// A headless Chromium session and the chromedriver behind it; both end on drop.
 pub struct Browser {
     pub client: Client,
-    driver: Child,
+    /// Held for its `kill_on_drop`.
+    _driver: Child,
     _profile: tempfile::TempDir,
 }
 
@@ -119,7 +120,7 @@ impl Browser {
             let mut builder =
                 ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
             match builder.capabilities(caps.clone()).connect(&url).await {
-                Ok(client) => return Browser { client, driver, _profile: profile },
+                Ok(client) => return Browser { client, _driver: driver, _profile: profile },
                 Err(e) => last_error = e.to_string(),
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -349,8 +350,28 @@ impl Browser {
 
     /// Ends the session (chromedriver is killed on drop).
     pub async fn close(self) {
-        let _ = self.client.close().await;
-        drop(self.driver);
+        // A handle to the same session (fantoccini's client is a channel to its session task).
+        let _ = self.client.clone().close().await;
+    }
+}
+
+/// Ends chromedriver (`kill_on_drop`) and every Chromium process of this session's profile:
+/// Chromium is chromedriver's child, and a test that ends without [`Browser::close`] (a panic,
+/// an early return) would otherwise leave a browser running on the machine for good.
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let profile = format!("--user-data-dir={}", self._profile.path().display());
+        let Ok(processes) = std::fs::read_dir("/proc") else { return };
+        for entry in processes.flatten() {
+            let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+                continue;
+            };
+            let ours = std::fs::read(entry.path().join("cmdline"))
+                .is_ok_and(|c| c.split(|b| *b == 0).any(|arg| arg == profile.as_bytes()));
+            if let Some(pid) = rustix::process::Pid::from_raw(pid).filter(|_| ours) {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+            }
+        }
     }
 }
 
