@@ -32,30 +32,30 @@ pub fn subset(css: &str, shipped: &str) -> String {
 pub fn minify(css: &str) -> String {
     let css = strip_comments(css);
     let mut out = String::with_capacity(css.len());
-    let mut chars = css.chars();
+    let mut quotes = Quotes::default();
     let mut pending_space = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '"' | '\'' => {
-                if std::mem::take(&mut pending_space) && !ends_with_separator(&out) {
-                    out.push(' ');
-                }
-                out.push(c);
-                copy_string(&mut chars, c, &mut out);
+    for c in css.chars() {
+        let opens = quotes.open.is_none();
+        if quotes.inside(c) {
+            if opens && std::mem::take(&mut pending_space) && !ends_with_separator(&out) {
+                out.push(' ');
             }
-            c if c.is_whitespace() => pending_space = true,
-            c => {
-                let separator = matches!(c, '{' | '}' | ';' | ',');
-                if std::mem::take(&mut pending_space) && !separator && !ends_with_separator(&out) {
-                    out.push(' ');
-                }
-                // `;}`: the last declaration needs no semicolon.
-                if c == '}' && out.ends_with(';') {
-                    out.pop();
-                }
-                out.push(c);
-            }
+            out.push(c);
+            continue;
         }
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        let separator = matches!(c, '{' | '}' | ';' | ',');
+        if std::mem::take(&mut pending_space) && !separator && !ends_with_separator(&out) {
+            out.push(' ');
+        }
+        // `;}`: the last declaration needs no semicolon.
+        if c == '}' && out.ends_with(';') {
+            out.pop();
+        }
+        out.push(c);
     }
     out
 }
@@ -64,17 +64,32 @@ fn ends_with_separator(out: &str) -> bool {
     out.is_empty() || out.ends_with(['{', '}', ';', ','])
 }
 
-/// Copies a quoted string's rest (its opening `quote` already written) up to its closing one.
-fn copy_string(chars: &mut std::str::Chars<'_>, quote: char, out: &mut String) {
-    let mut escaped = false;
-    for c in chars.by_ref() {
-        out.push(c);
-        if escaped {
-            escaped = false;
-        } else if c == '\\' {
-            escaped = true;
-        } else if c == quote {
-            break;
+/// Where a scan of a style sheet is: inside a quoted string or not.
+#[derive(Default)]
+struct Quotes {
+    open: Option<char>,
+    escaped: bool,
+}
+
+impl Quotes {
+    /// Takes the next character; whether it belongs to a string (its quotes included).
+    fn inside(&mut self, c: char) -> bool {
+        match self.open {
+            Some(quote) => {
+                if self.escaped {
+                    self.escaped = false;
+                } else if c == '\\' {
+                    self.escaped = true;
+                } else if c == quote {
+                    self.open = None;
+                }
+                true
+            }
+            None if c == '"' || c == '\'' => {
+                self.open = Some(c);
+                true
+            }
+            None => false,
         }
     }
 }
@@ -83,36 +98,22 @@ fn copy_string(chars: &mut std::str::Chars<'_>, quote: char, out: &mut String) {
 fn strip_comments(css: &str) -> String {
     let mut out = String::with_capacity(css.len());
     let mut chars = css.chars().peekable();
-    let (mut quote, mut escaped) = (None, false);
+    let mut quotes = Quotes::default();
     while let Some(c) = chars.next() {
-        if let Some(q) = quote {
+        if quotes.inside(c) {
             out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '/' if chars.peek() == Some(&'*') => {
-                chars.next();
-                let mut last = ' ';
-                for c in chars.by_ref() {
-                    if last == '*' && c == '/' {
-                        break;
-                    }
-                    last = c;
+        } else if c == '/' && chars.peek() == Some(&'*') {
+            chars.next();
+            let mut last = ' ';
+            for c in chars.by_ref() {
+                if last == '*' && c == '/' {
+                    break;
                 }
-                out.push(' ');
+                last = c;
             }
-            '"' | '\'' => {
-                quote = Some(c);
-                out.push(c);
-            }
-            c => out.push(c),
+            out.push(' ');
+        } else {
+            out.push(c);
         }
     }
     out
@@ -146,54 +147,27 @@ fn parse(css: &str) -> Vec<Item> {
 
 /// The byte offset of the first `wanted` outside quotes.
 fn find_outside_strings(s: &str, wanted: char) -> Option<usize> {
-    let mut quote = None;
-    let mut escaped = false;
-    for (i, c) in s.char_indices() {
-        match quote {
-            Some(q) => {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == q {
-                    quote = None;
-                }
-            }
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None if c == wanted => return Some(i),
-            None => {}
-        }
-    }
-    None
+    let mut quotes = Quotes::default();
+    s.char_indices().find(|&(_, c)| !quotes.inside(c) && c == wanted).map(|(i, _)| i)
 }
 
 /// The offset of the `}` that closes the `{` at `open` (the end of `s` when none does).
 fn matching_brace(s: &str, open: usize) -> usize {
     let mut depth = 0usize;
-    let mut quote = None;
-    let mut escaped = false;
+    let mut quotes = Quotes::default();
     for (i, c) in s[open..].char_indices() {
-        match quote {
-            Some(q) => {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == q {
-                    quote = None;
+        if quotes.inside(c) {
+            continue;
+        }
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return open + i;
                 }
             }
-            None => match c {
-                '"' | '\'' => quote = Some(c),
-                '{' => depth += 1,
-                '}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return open + i;
-                    }
-                }
-                _ => {}
-            },
+            _ => {}
         }
     }
     s.len()
@@ -297,6 +271,13 @@ mod tests {
             minify(css),
             ".a > .b,.c :hover{color: red;content: \"a  /* b */ ;\"}@media (max-width: 600px){.d{margin: 0 auto}}"
         );
+    }
+
+    #[test]
+    fn an_escaped_quote_does_not_end_a_string() {
+        let css = ".a::after { content: \"say \\\" } /* no */\"; }\n.b { x: 1 }";
+        assert_eq!(minify(css), ".a::after{content: \"say \\\" } /* no */\"}.b{x: 1}");
+        assert_eq!(subset(css, "b"), ".b{x: 1}");
     }
 
     #[test]
