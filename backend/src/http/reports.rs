@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use shared::api::{DayReport, PutDayReport, PutDayReportResponse, Role};
+use shared::api::{DayReport, PutDayReport, PutDayReportResponse};
 use shared::flags::day_flags;
 use shared::report::{check_report_date, validate_entries, validate_note};
 use shared::{ClassId, Policy};
@@ -15,7 +15,7 @@ use crate::clock::today_in;
 use crate::db::{Actor, ReportWrite, WriteOutcome};
 use crate::error::{AppError, AppResult};
 use crate::http::calendar::{is_school_day, mark_school_days, school_calendar};
-use crate::http::corrections::mark_corrections;
+use crate::http::corrections::{corrected_by, mark_corrections};
 use crate::http::events::publish_report;
 use crate::http::extract::{AppJson, AppPath, AppQuery, RangeQuery, parse_date};
 use crate::http::report_delete::remove_day;
@@ -54,14 +54,10 @@ async fn replace_day(
     let school_day = is_school_day(state.store.as_ref(), &school, date);
     let respond = |mut report: DayReport, policy: &Policy, school_day: bool| {
         report.school_day = school_day;
-        // The answer says what a read of the day says (`corrections::mark_corrections`): a
-        // later version written by a teacher or an admin is their correction.
-        if report.version > 1
-            && report.recorded_by == user.username
-            && user.role != Role::Monitor
-            && !user.tablet
-        {
-            report.corrected_by = Some(user.display_name.clone());
+        // The answer says what a read of the day says: a later version written by a teacher
+        // or an admin is their correction.
+        if let Some(by) = corrected_by(&report, &user) {
+            report.corrected_by = Some(by);
         }
         let flags = if school_day {
             day_flags(class.id, class.grade, policy, report.date, report.total_minutes)
