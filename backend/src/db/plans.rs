@@ -133,8 +133,89 @@ pub(super) struct SubjectPlanRow {
     pub(super) version: i64,
 }
 
-pub(super) const PLAN_COLUMNS: &str =
-    "class_id, date, subject, items, expected_minutes, filed_by, updated_at, version";
+/// The columns of a stored subject plan, in [`SubjectPlanRow`]'s order (a macro, so that the
+/// statements below can be constants).
+macro_rules! plan_columns {
+    () => {
+        "class_id, date, subject, items, expected_minutes, filed_by, updated_at, version"
+    };
+}
+
+/// The columns of a stored day, in [`PlanDayRow`]'s order.
+macro_rules! plan_day_columns {
+    () => {
+        "date, status, review_by, review_at, review_decision, review_reason"
+    };
+}
+
+pub(super) const PLAN_COLUMNS: &str = plan_columns!();
+pub(super) const PLAN_DAY_COLUMNS: &str = plan_day_columns!();
+
+/// The statements of a plan's write ([`Plans::put_plan`]), one text for both databases and both
+/// libraries: the `$n` first appear in order, so SQLite, which takes them as names, numbers
+/// them as PostgreSQL does and binds them by position alike.
+pub(super) mod put_sql {
+    /// The subject's plan as it stands: `$1` class, `$2` date, `$3` subject.
+    pub(crate) const CURRENT: &str = concat!(
+        "SELECT ",
+        plan_columns!(),
+        " FROM subject_plans WHERE class_id = $1 AND date = $2 AND subject = $3"
+    );
+    /// Removes the subject's plan: `$1` class, `$2` date, `$3` subject.
+    pub(crate) const DELETE: &str =
+        "DELETE FROM subject_plans WHERE class_id = $1 AND date = $2 AND subject = $3";
+    /// Stores the subject's plan: `$1` class, `$2` date, `$3` subject, `$4` items (JSON), `$5`
+    /// expected minutes, `$6` filed by, `$7` updated at, `$8` version.
+    pub(crate) const UPSERT: &str = concat!(
+        "INSERT INTO subject_plans \
+         (class_id, date, subject, items, expected_minutes, filed_by, updated_at, version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (class_id, date, subject) DO UPDATE SET items = $4, \
+         expected_minutes = $5, filed_by = $6, updated_at = $7, version = $8 RETURNING ",
+        plan_columns!()
+    );
+    /// The day's subjects after the change, by subject: `$1` class, `$2` date.
+    pub(crate) const DAY_SUBJECTS: &str = concat!(
+        "SELECT ",
+        plan_columns!(),
+        " FROM subject_plans WHERE class_id = $1 AND date = $2 ORDER BY subject"
+    );
+    /// Removes a day left with no subjects: `$1` class, `$2` date.
+    pub(crate) const DAY_DELETE: &str = "DELETE FROM plan_days WHERE class_id = $1 AND date = $2";
+    /// Stores the day's status: `$1` class, `$2` date, `$3` status.
+    pub(crate) const DAY_UPSERT: &str = concat!(
+        "INSERT INTO plan_days (class_id, date, status) VALUES ($1, $2, $3) \
+         ON CONFLICT (class_id, date) DO UPDATE SET status = $3 RETURNING ",
+        plan_day_columns!()
+    );
+}
+
+impl PlanWrite {
+    /// Whether the client saw another version than `current` (0: no plan).
+    pub(super) fn is_stale(&self, current: i64) -> bool {
+        self.expected_version.is_some_and(|v| v != current)
+    }
+
+    /// The audit log's target of this write.
+    pub(super) fn target(&self) -> String {
+        format!("class {} {} {}", self.class_id, self.date, self.subject)
+    }
+
+    /// The items as stored (JSON) and their expected minutes.
+    pub(super) fn stored_items(&self) -> StoreResult<(String, i64)> {
+        let items = serde_json::to_string(&self.items).map_err(corrupt)?;
+        Ok((items, i64::from(shared::plans::expected_minutes(&self.items))))
+    }
+
+    /// The day's status once its subjects are `subjects` (this write's among them).
+    pub(super) fn day_status(&self, subjects: &[SubjectPlan]) -> DayStatus {
+        shared::plans::status_after_change(
+            self.grade,
+            self.limit_minutes,
+            subjects.iter().map(|s| s.items.as_slice()),
+        )
+    }
+}
 
 impl SubjectPlanRow {
     pub(super) fn plan(self) -> StoreResult<SubjectPlan> {
@@ -161,9 +242,6 @@ pub(super) struct PlanDayRow {
     pub(super) review_decision: Option<String>,
     pub(super) review_reason: Option<String>,
 }
-
-pub(super) const PLAN_DAY_COLUMNS: &str =
-    "date, status, review_by, review_at, review_decision, review_reason";
 
 impl PlanDayRow {
     pub(super) fn status(&self) -> StoreResult<DayStatus> {
@@ -214,8 +292,10 @@ pub(super) fn plan_json(plan: &SubjectPlan) -> serde_json::Value {
 }
 
 /// The [`Plans`] implementation of a store. The invoking module provides `store_error`,
-/// `audit_in`, and the store's `plans_begin()` (a write transaction), `plans_reader()` (where
-/// reads go) and `plans_lock_class(conn, class)` (so that a class's plan writes take turns).
+/// `audit_in`, the store's `plans_begin()` (a write transaction), `plans_reader()` (where
+/// reads go) and `plans_lock_class(conn, class)` (so that a class's plan writes take turns), and
+/// `plans_put(store, write, actor)`: how a plan is written, the statements of [`put_sql`] in
+/// order (SQLite's batching writer takes them; PostgreSQL runs them in a transaction of its own).
 macro_rules! impl_plans {
     ($store:ty) => {
         #[async_trait::async_trait]
@@ -358,110 +438,7 @@ macro_rules! impl_plans {
                 write: $crate::db::plans::PlanWrite,
                 actor: &$crate::db::Actor,
             ) -> $crate::db::StoreResult<$crate::db::plans::PlanOutcome> {
-                use $crate::db::plans::{
-                    PLAN_COLUMNS, PLAN_DAY_COLUMNS, PlanDayRow, PlanOutcome, StoredDay,
-                    SubjectPlanRow, plan_json,
-                };
-                use $crate::db::rows::corrupt;
-                let mut tx = self.plans_begin().await?;
-                plans_lock_class(&mut tx, write.class_id).await?;
-                let current: Option<SubjectPlanRow> = sqlx::query_as(&format!(
-                    "SELECT {PLAN_COLUMNS} FROM subject_plans \
-                     WHERE class_id = $1 AND date = $2 AND subject = $3"
-                ))
-                .bind(write.class_id)
-                .bind(write.date)
-                .bind(&write.subject)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(store_error)?;
-                let current = current.map(SubjectPlanRow::plan).transpose()?;
-                let current_version = current.as_ref().map_or(0, |p| p.version);
-                if write.expected_version.is_some_and(|v| v != current_version) {
-                    return Ok(PlanOutcome::Conflict(current));
-                }
-                let target = format!("class {} {} {}", write.class_id, write.date, write.subject);
-                let before = current.as_ref().map(plan_json);
-                let stored = if write.items.is_empty() {
-                    sqlx::query(
-                        "DELETE FROM subject_plans WHERE class_id = $1 AND date = $2 AND subject = $3",
-                    )
-                    .bind(write.class_id)
-                    .bind(write.date)
-                    .bind(&write.subject)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
-                    audit_in(&mut tx, actor, "plan.delete", &target, before, None).await?;
-                    None
-                } else {
-                    let items = serde_json::to_string(&write.items).map_err(corrupt)?;
-                    let expected = i64::from(shared::plans::expected_minutes(&write.items));
-                    let row: SubjectPlanRow = sqlx::query_as(&format!(
-                        "INSERT INTO subject_plans \
-                         (class_id, date, subject, items, expected_minutes, filed_by, updated_at, version) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                         ON CONFLICT (class_id, date, subject) DO UPDATE SET items = $4, \
-                         expected_minutes = $5, filed_by = $6, updated_at = $7, version = $8 \
-                         RETURNING {PLAN_COLUMNS}"
-                    ))
-                    .bind(write.class_id)
-                    .bind(write.date)
-                    .bind(&write.subject)
-                    .bind(items)
-                    .bind(expected)
-                    .bind(&write.filed_by)
-                    .bind(&write.updated_at)
-                    .bind(current_version + 1)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
-                    let plan = row.plan()?;
-                    audit_in(&mut tx, actor, "plan.put", &target, before, Some(plan_json(&plan)))
-                        .await?;
-                    Some(plan)
-                };
-                // The day after the change: its subjects, and its status judged anew.
-                let rows: Vec<SubjectPlanRow> = sqlx::query_as(&format!(
-                    "SELECT {PLAN_COLUMNS} FROM subject_plans \
-                     WHERE class_id = $1 AND date = $2 ORDER BY subject"
-                ))
-                .bind(write.class_id)
-                .bind(write.date)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(store_error)?;
-                let subjects =
-                    rows.into_iter().map(SubjectPlanRow::plan).collect::<Result<Vec<_>, _>>()?;
-                let day = if subjects.is_empty() {
-                    sqlx::query("DELETE FROM plan_days WHERE class_id = $1 AND date = $2")
-                        .bind(write.class_id)
-                        .bind(write.date)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(store_error)?;
-                    StoredDay::default()
-                } else {
-                    let status = shared::plans::status_after_change(
-                        write.grade,
-                        write.limit_minutes,
-                        subjects.iter().map(|s| s.items.as_slice()),
-                    );
-                    let row: PlanDayRow = sqlx::query_as(&format!(
-                        "INSERT INTO plan_days (class_id, date, status) VALUES ($1, $2, $3) \
-                         ON CONFLICT (class_id, date) DO UPDATE SET status = $3 \
-                         RETURNING {PLAN_DAY_COLUMNS}"
-                    ))
-                    .bind(write.class_id)
-                    .bind(write.date)
-                    .bind(status.as_str())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(store_error)?;
-                    StoredDay { subjects, status: Some(row.status()?), review: row.review()? }
-                };
-                tx.commit().await.map_err(store_error)?;
-                Ok(PlanOutcome::Stored(stored, day))
+                plans_put(self, write, actor).await
             }
 
             async fn review_day(

@@ -262,6 +262,11 @@ where
     Ok(reports_from_rows(rows)?.pop())
 }
 
+/// Appends an audit entry: `at, school_id, actor_id, actor, address, action, target, before,
+/// after` (both libraries write it: sqlx here, the batching writer).
+const AUDIT_INSERT: &str = "INSERT INTO audit_log (at, school_id, actor_id, actor, address, \
+    action, target, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
 /// Appends an audit entry inside the caller's transaction.
 async fn audit_in(
     conn: &mut SqliteConnection,
@@ -271,22 +276,19 @@ async fn audit_in(
     before: Option<Value>,
     after: Option<Value>,
 ) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, school_id, actor_id, actor, address, action, target, before, after) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(&actor.at)
-    .bind(actor.school_id)
-    .bind(actor.user_id)
-    .bind(&actor.username)
-    .bind(&actor.address)
-    .bind(action)
-    .bind(target)
-    .bind(before.map(|v| v.to_string()))
-    .bind(after.map(|v| v.to_string()))
-    .execute(conn)
-    .await
-    .map_err(store_error)?;
+    sqlx::query(AUDIT_INSERT)
+        .bind(&actor.at)
+        .bind(actor.school_id)
+        .bind(actor.user_id)
+        .bind(&actor.username)
+        .bind(&actor.address)
+        .bind(action)
+        .bind(target)
+        .bind(before.map(|v| v.to_string()))
+        .bind(after.map(|v| v.to_string()))
+        .execute(conn)
+        .await
+        .map_err(store_error)?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Plans, notice links and teaching assignments in SQLite: the shared implementation
 //! ([`crate::db::plans::impl_plans`]) on the sqlx writing connection, whose `BEGIN IMMEDIATE`
-//! already makes a class's writes take turns.
+//! already makes a class's writes take turns; a subject's plan, the write a school's teachers
+//! make all at once in the evening, goes through the batching writer as day reports do.
 
 use super::*;
 use crate::db::plans::impl_plans;
@@ -18,6 +19,16 @@ impl SqliteStore {
 /// Nothing to do: the transaction holds SQLite's write lock from its start.
 async fn plans_lock_class(_conn: &mut SqliteConnection, _class: ClassId) -> StoreResult<()> {
     Ok(())
+}
+
+/// A subject's plan, in the batching writer's next transaction ([`writer::Job::Plan`]).
+async fn plans_put(
+    store: &SqliteStore,
+    write: crate::db::plans::PlanWrite,
+    actor: &Actor,
+) -> StoreResult<crate::db::plans::PlanOutcome> {
+    let actor = actor.clone();
+    store.by_writer(|reply| writer::Job::Plan { write, actor, reply }).await
 }
 
 impl_plans!(SqliteStore);

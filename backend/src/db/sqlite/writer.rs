@@ -18,7 +18,10 @@
 //! write lock at the start of their transactions (`BEGIN IMMEDIATE`), so that neither finds the
 //! other's commit in the way half-way through (`SQLITE_BUSY_SNAPSHOT`); the busy timeout waits.
 
-use super::{REPLAY_SELECT, corrupt, rusqlite_error, shared_failure};
+use super::{AUDIT_INSERT, REPLAY_SELECT, corrupt, rusqlite_error, shared_failure};
+use crate::db::plans::{
+    PlanDayRow, PlanOutcome, PlanWrite, StoredDay, SubjectPlanRow, plan_json, put_sql,
+};
 use crate::db::rows::{next_report, replay_of};
 use crate::db::{Actor, ReportWrite, StoreError, StoreResult, WriteOutcome};
 use chrono::NaiveDate;
@@ -41,6 +44,12 @@ pub(super) enum Job {
         write: ReportWrite,
         actor: Actor,
         reply: oneshot::Sender<StoreResult<WriteOutcome>>,
+    },
+    /// A subject's day plan (a teacher filing it, [`crate::db::plans::Plans::put_plan`]).
+    Plan {
+        write: PlanWrite,
+        actor: Actor,
+        reply: oneshot::Sender<StoreResult<PlanOutcome>>,
     },
     /// A session used at `now` (its `last_seen_at` never goes back in time: of two requests at
     /// once, the later may be written first).
@@ -112,6 +121,7 @@ fn run(mut conn: Connection, settings: &Settings, mut rx: mpsc::Receiver<Job>) {
 /// What became of one job, before its answer is sent.
 enum Outcome {
     Report(StoreResult<WriteOutcome>),
+    Plan(StoreResult<PlanOutcome>),
     Touch(StoreResult<()>),
 }
 
@@ -127,12 +137,12 @@ enum Outcome {
 fn write_batch(conn: &mut Connection, batch: &mut Vec<Job>) {
     let started = std::time::Instant::now();
     let written = match write_all(conn, batch, Savepoints::None) {
-        Err(Failed::Report) => write_all(conn, batch, Savepoints::Each),
+        Err(Failed::Job) => write_all(conn, batch, Savepoints::Each),
         written => written,
     };
     let written = written.map_err(|failed| match failed {
         Failed::Batch(e) => e,
-        Failed::Report => StoreError::Internal("a report failed outside a savepoint".into()),
+        Failed::Job => StoreError::Internal("a write failed outside a savepoint".into()),
     });
     crate::telemetry::writer_batch(batch.len(), started.elapsed(), written.is_ok());
     match written {
@@ -159,8 +169,8 @@ enum Savepoints {
 
 /// Why a batch's transaction was not committed.
 enum Failed {
-    /// A report failed with no savepoint to undo it alone (the transaction is rolled back).
-    Report,
+    /// A job failed with no savepoint to undo it alone (the transaction is rolled back).
+    Job,
     /// The transaction failed: nothing of the batch is kept.
     Batch(StoreError),
 }
@@ -183,27 +193,40 @@ fn write_all(
     let mut outcomes = Vec::with_capacity(batch.len());
     for job in batch {
         outcomes.push(match job {
-            Job::Report { write, actor, .. } if savepoints == Savepoints::Each => {
-                statement(&tx, "SAVEPOINT report")?;
-                let outcome = put_report(&tx, write, actor);
-                if outcome.is_err() {
-                    // This report is undone, and only it; if even that fails, nothing of the
-                    // batch may be committed (the `?`), rather than half a report.
-                    statement(&tx, "ROLLBACK TO report")?;
-                }
-                statement(&tx, "RELEASE report")?;
-                Outcome::Report(outcome)
+            Job::Report { write, actor, .. } => {
+                Outcome::Report(undone_alone(&tx, savepoints, || put_report(&tx, write, actor))?)
             }
-            Job::Report { write, actor, .. } => match put_report(&tx, write, actor) {
-                Ok(outcome) => Outcome::Report(Ok(outcome)),
-                Err(_) => return Err(Failed::Report),
-            },
+            Job::Plan { write, actor, .. } => {
+                Outcome::Plan(undone_alone(&tx, savepoints, || put_plan(&tx, write, actor))?)
+            }
             // One statement: if it fails, SQLite undoes it alone.
             Job::Touch { token_hash, now, .. } => Outcome::Touch(touch(&tx, token_hash, *now)),
         });
     }
     tx.commit().map_err(rusqlite_error)?;
     Ok(outcomes)
+}
+
+/// Writes one job of several statements. In a savepoint of its own (`Savepoints::Each`), a job
+/// that fails is undone alone and its failure is its outcome; without one, its failure fails
+/// the batch (`Failed::Job`), to be written again with savepoints.
+fn undone_alone<T>(
+    conn: &Connection,
+    savepoints: Savepoints,
+    job: impl FnOnce() -> StoreResult<T>,
+) -> Result<StoreResult<T>, Failed> {
+    if savepoints == Savepoints::None {
+        return job().map(Ok).map_err(|_| Failed::Job);
+    }
+    statement(conn, "SAVEPOINT job")?;
+    let outcome = job();
+    if outcome.is_err() {
+        // This job is undone, and only it; if even that fails, nothing of the batch may be
+        // committed (the `?`), rather than half a job.
+        statement(conn, "ROLLBACK TO job")?;
+    }
+    statement(conn, "RELEASE job")?;
+    Ok(outcome)
 }
 
 /// Runs a statement without parameters or rows, prepared once: the savepoints around each
@@ -219,8 +242,10 @@ impl Job {
     fn answer(self, outcome: Result<Outcome, &StoreError>) {
         let _ = match (self, outcome) {
             (Job::Report { reply, .. }, Ok(Outcome::Report(o))) => reply.send(o).ok(),
+            (Job::Plan { reply, .. }, Ok(Outcome::Plan(o))) => reply.send(o).ok(),
             (Job::Touch { reply, .. }, Ok(Outcome::Touch(o))) => reply.send(o).ok(),
             (Job::Report { reply, .. }, Err(e)) => reply.send(Err(shared_failure(e))).ok(),
+            (Job::Plan { reply, .. }, Err(e)) => reply.send(Err(shared_failure(e))).ok(),
             (Job::Touch { reply, .. }, Err(e)) => reply.send(Err(shared_failure(e))).ok(),
             _ => unreachable!("outcomes follow their jobs"),
         };
@@ -306,24 +331,146 @@ fn put_report(conn: &Connection, write: &ReportWrite, actor: &Actor) -> StoreRes
         .map_err(rusqlite_error)?;
     }
     let before_json = before.as_ref().map(serde_json::to_string).transpose().map_err(corrupt)?;
-    conn.prepare_cached(
-        "INSERT INTO audit_log (at, school_id, actor_id, actor, address, action, target, before, \
-         after) VALUES (?1, ?2, ?3, ?4, ?5, 'report.put', ?6, ?7, ?8)",
-    )
-    .and_then(|mut s| {
-        s.execute(params![
-            actor.at,
-            actor.school_id,
-            actor.user_id,
-            actor.username,
-            actor.address,
-            format!("class {} report {}", report.class_id, report.date),
-            before_json,
-            after
-        ])
-    })
-    .map_err(rusqlite_error)?;
+    let target = format!("class {} report {}", report.class_id, report.date);
+    audit(conn, actor, "report.put", &target, before_json, Some(after))?;
     Ok(WriteOutcome::Stored(report))
+}
+
+/// Appends an audit entry (`before` and `after` as JSON text).
+fn audit(
+    conn: &Connection,
+    actor: &Actor,
+    action: &str,
+    target: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> StoreResult<()> {
+    conn.prepare_cached(AUDIT_INSERT)
+        .and_then(|mut s| {
+            s.execute(params![
+                actor.at,
+                actor.school_id,
+                actor.user_id,
+                actor.username,
+                actor.address,
+                action,
+                target,
+                before,
+                after
+            ])
+        })
+        .map_err(rusqlite_error)?;
+    Ok(())
+}
+
+/// A subject's day plan: the version check, the plan (or its removal), the day's status judged
+/// anew and the audit entry; the statements of [`put_sql`], as PostgreSQL runs them.
+fn put_plan(conn: &Connection, write: &PlanWrite, actor: &Actor) -> StoreResult<PlanOutcome> {
+    let date = write.date.to_string();
+    let current = conn
+        .prepare_cached(put_sql::CURRENT)
+        .and_then(|mut s| {
+            s.query_row(params![write.class_id, date, write.subject], plan_row).optional()
+        })
+        .map_err(rusqlite_error)?
+        .map(SubjectPlanRow::plan)
+        .transpose()?;
+    let current_version = current.as_ref().map_or(0, |p| p.version);
+    if write.is_stale(current_version) {
+        return Ok(PlanOutcome::Conflict(current));
+    }
+    let target = write.target();
+    let before = current.as_ref().map(|p| plan_json(p).to_string());
+    let stored = if write.items.is_empty() {
+        conn.prepare_cached(put_sql::DELETE)
+            .and_then(|mut s| s.execute(params![write.class_id, date, write.subject]))
+            .map_err(rusqlite_error)?;
+        audit(conn, actor, "plan.delete", &target, before, None)?;
+        None
+    } else {
+        let (items, expected) = write.stored_items()?;
+        let plan = conn
+            .prepare_cached(put_sql::UPSERT)
+            .and_then(|mut s| {
+                s.query_row(
+                    params![
+                        write.class_id,
+                        date,
+                        write.subject,
+                        items,
+                        expected,
+                        write.filed_by,
+                        write.updated_at,
+                        current_version + 1
+                    ],
+                    plan_row,
+                )
+            })
+            .map_err(rusqlite_error)?
+            .plan()?;
+        let after = plan_json(&plan).to_string();
+        audit(conn, actor, "plan.put", &target, before, Some(after))?;
+        Some(plan)
+    };
+    let subjects = conn
+        .prepare_cached(put_sql::DAY_SUBJECTS)
+        .and_then(|mut s| {
+            s.query_map(params![write.class_id, date], plan_row)?.collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(rusqlite_error)?
+        .into_iter()
+        .map(SubjectPlanRow::plan)
+        .collect::<StoreResult<Vec<_>>>()?;
+    let day = if subjects.is_empty() {
+        conn.prepare_cached(put_sql::DAY_DELETE)
+            .and_then(|mut s| s.execute(params![write.class_id, date]))
+            .map_err(rusqlite_error)?;
+        StoredDay::default()
+    } else {
+        let status = write.day_status(&subjects);
+        let row = conn
+            .prepare_cached(put_sql::DAY_UPSERT)
+            .and_then(|mut s| {
+                s.query_row(params![write.class_id, date, status.as_str()], plan_day_row)
+            })
+            .map_err(rusqlite_error)?;
+        StoredDay { subjects, status: Some(row.status()?), review: row.review()? }
+    };
+    Ok(PlanOutcome::Stored(stored, day))
+}
+
+/// A date as SQLite stores it (`YYYY-MM-DD`); a malformed one is a corrupt row.
+fn date_of(row: &rusqlite::Row<'_>, column: usize) -> rusqlite::Result<NaiveDate> {
+    let text: String = row.get(column)?;
+    text.parse().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// A row of [`crate::db::plans::PLAN_COLUMNS`].
+fn plan_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SubjectPlanRow> {
+    Ok(SubjectPlanRow {
+        class_id: row.get(0)?,
+        date: date_of(row, 1)?,
+        subject: row.get(2)?,
+        items: row.get(3)?,
+        expected_minutes: row.get(4)?,
+        filed_by: row.get(5)?,
+        updated_at: row.get(6)?,
+        version: row.get(7)?,
+    })
+}
+
+/// A row of [`crate::db::plans::PLAN_DAY_COLUMNS`].
+fn plan_day_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<PlanDayRow> {
+    Ok(PlanDayRow {
+        date: date_of(row, 0)?,
+        status: row.get(1)?,
+        review_by: row.get(2)?,
+        review_at: row.get(3)?,
+        review_decision: row.get(4)?,
+        review_reason: row.get(5)?,
+    })
 }
 
 /// A class's day as it stands, if it has a report.
@@ -374,12 +521,19 @@ fn day(
 mod tests {
     use super::super::testing::TestStore;
     use super::{Job, Settings, open, write_batch};
+    use crate::db::plans::{PlanOutcome, PlanWrite, Plans};
     use crate::db::{Accounts, Actor, ReportWrite, Reports, Schools, StoreResult, WriteOutcome};
     use chrono::NaiveDate;
+    use shared::plans::{DayStatus, PlanItem};
     use shared::{Entry, Grade, Minutes, Subject};
     use tokio::sync::oneshot;
 
-    fn write(class_id: i64, minutes: u32, client_id: &str, version: Option<i64>) -> ReportWrite {
+    fn write_report(
+        class_id: i64,
+        minutes: u32,
+        client_id: &str,
+        version: Option<i64>,
+    ) -> ReportWrite {
         ReportWrite {
             class_id,
             date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
@@ -426,10 +580,10 @@ mod tests {
         // Ten unversioned writes of one day, a resend of one of them, and two writes that both
         // claim to be the first version of another class's day.
         let mut writes: Vec<ReportWrite> =
-            (0..10).map(|i| write(class, 10 + i, &format!("c{i}"), None)).collect();
-        writes.push(write(class, 99, "c3", None));
-        writes.push(write(other, 40, "o1", Some(0)));
-        writes.push(write(other, 41, "o2", Some(0)));
+            (0..10).map(|i| write_report(class, 10 + i, &format!("c{i}"), None)).collect();
+        writes.push(write_report(class, 99, "c3", None));
+        writes.push(write_report(other, 40, "o1", Some(0)));
+        writes.push(write_report(other, 41, "o2", Some(0)));
         let outcomes: Vec<WriteOutcome> =
             one_batch(&db, writes).into_iter().map(Result::unwrap).collect();
 
@@ -462,9 +616,9 @@ mod tests {
         let outcomes = one_batch(
             &db,
             vec![
-                write(class, 10, "a", None),
-                write(no_class, 20, "b", None),
-                write(class, 30, "c", None),
+                write_report(class, 10, "a", None),
+                write_report(no_class, 20, "b", None),
+                write_report(class, 30, "c", None),
             ],
         );
 
@@ -475,6 +629,74 @@ mod tests {
         assert_eq!((kept.version, kept.total_minutes), (2, 30));
         assert_eq!(db.store.report(no_class, day).await.unwrap(), None);
         assert_eq!(db.store.replayed_report(no_class, day, "b").await.unwrap(), None);
+    }
+
+    fn plan(class_id: i64, minutes: u32, version: Option<i64>) -> PlanWrite {
+        PlanWrite {
+            class_id,
+            date: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            subject: "math".into(),
+            items: vec![PlanItem {
+                kind: shared::plans::ItemKind::Written,
+                expected_minutes: minutes,
+                optional: false,
+                content: format!("{minutes} minutes"),
+            }],
+            expected_version: version,
+            filed_by: "Teacher".into(),
+            updated_at: "2026-11-20T08:00:00Z".into(),
+            grade: Grade::new(7).unwrap(),
+            limit_minutes: 90,
+        }
+    }
+
+    /// Plans in one batch with reports, each becoming what it would have become alone: versions
+    /// in order, a stale version refused with the plan as it stands, the day's status judged on
+    /// what came before it in the batch, and a plan the database refuses failing alone.
+    #[tokio::test]
+    async fn plans_of_one_batch_follow_one_another_and_a_refused_one_fails_alone() {
+        let db = TestStore::new("plans").await;
+        let class = class(&db, "7(1)").await;
+        let settings = Settings { path: db.path(), cache_kib: 2048, autocheckpoint_pages: 1000 };
+        let mut conn = open(&settings).unwrap();
+        let actor = Actor::system(Some(db.school.id));
+        let (mut batch, mut plans) = (Vec::new(), Vec::new());
+        for write in [
+            plan(class, 30, Some(0)),
+            plan(class, 95, Some(1)),
+            plan(class, 20, Some(1)),
+            plan(class + 1_000, 20, None),
+            plan(class, 40, None),
+        ] {
+            let (reply, answer) = oneshot::channel();
+            batch.push(Job::Plan { write, actor: actor.clone(), reply });
+            plans.push(answer);
+            let (reply, _) = oneshot::channel();
+            let report = write_report(class, 10, &format!("r{}", batch.len()), None);
+            batch.push(Job::Report { write: report, actor: actor.clone(), reply });
+        }
+        write_batch(&mut conn, &mut batch);
+        let outcomes: Vec<StoreResult<PlanOutcome>> =
+            plans.into_iter().map(|mut a| a.try_recv().expect("answered")).collect();
+
+        let stored = |o: &StoreResult<PlanOutcome>| match o {
+            Ok(PlanOutcome::Stored(Some(p), day)) => (p.version, p.expected_minutes, day.status),
+            other => panic!("not stored: {other:?}"),
+        };
+        assert_eq!(stored(&outcomes[0]), (1, 30, Some(DayStatus::Open)));
+        assert_eq!(stored(&outcomes[1]), (2, 95, Some(DayStatus::NeedsApproval)), "over 90");
+        match &outcomes[2] {
+            Ok(PlanOutcome::Conflict(Some(p))) => assert_eq!(p.version, 2),
+            other => panic!("a stale version: {other:?}"),
+        }
+        assert!(outcomes[3].is_err(), "a class that does not exist: {:?}", outcomes[3]);
+        assert_eq!(stored(&outcomes[4]), (3, 40, Some(DayStatus::Open)));
+        let day = db.store.day_plan(class, NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()).await;
+        let day = day.unwrap();
+        assert_eq!(day.subjects.len(), 1);
+        assert_eq!((day.subjects[0].version, day.status), (3, Some(DayStatus::Open)));
+        let report = db.store.report(class, NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()).await;
+        assert_eq!(report.unwrap().unwrap().version, 5, "every report of the batch kept");
     }
 
     /// Many touches at once, of several sessions and some of one session twice, each end up
