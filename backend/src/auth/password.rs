@@ -220,13 +220,29 @@ fn suspect_places(places: usize, threads: usize) -> usize {
     (places - places / 4).max(threads.min(places)).min(places.saturating_sub(1)).max(1)
 }
 
-/// Runs `work` on a hashing thread once one is free, or refuses with `503 server_busy`.
-async fn on_pool<T: Send + 'static>(
+/// A place in the hashing queue of a lane, taken before anything else is done for a log-in:
+/// with none free the log-in is refused at once (`503 server_busy`), before the throttle writes
+/// its attempt, so a flood of guesses beyond what the pool can hash costs no write at all.
+#[must_use]
+pub struct Place {
     lane: Lane,
-    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
+    place: tokio::sync::SemaphorePermit<'static>,
+    suspect_place: Option<tokio::sync::SemaphorePermit<'static>>,
+}
+
+impl std::fmt::Debug for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Place").field("lane", &self.lane).finish_non_exhaustive()
+    }
+}
+
+fn busy(pool: &Pool) -> AppError {
+    AppError::Busy(1 + pool.wait.as_secs())
+}
+
+/// Takes a place in `lane`'s queue, or refuses with `503 server_busy` if none is free.
+pub fn take_place(lane: Lane) -> Result<Place, AppError> {
     let pool = pool_with(PoolSettings::default());
-    let busy = || AppError::Busy(1 + pool.wait.as_secs());
     // A suspect log-in takes a place of its lane first, so that it never takes the last
     // places, which are kept for log-ins from clean networks.
     let suspect_place = match lane {
@@ -234,15 +250,27 @@ async fn on_pool<T: Send + 'static>(
             Ok(p) => Some(p),
             Err(_) => {
                 tracing::warn!(lane = "suspect", "password hashing queue full; refusing");
-                return Err(busy());
+                return Err(busy(pool));
             }
         },
         Lane::Clear => None,
     };
     let Ok(place) = pool.places.try_acquire() else {
         tracing::warn!("password hashing queue full; refusing");
-        return Err(busy());
+        return Err(busy(pool));
     };
+    Ok(Place { lane, place, suspect_place })
+}
+
+/// Runs `work` on a hashing thread once one is free (waiting in `place`), or refuses with
+/// `503 server_busy`.
+async fn on_pool<T: Send + 'static>(
+    place: Place,
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let pool = pool_with(PoolSettings::default());
+    let busy = || busy(pool);
+    let Place { lane, place, suspect_place } = place;
     let waited = tokio::time::timeout(pool.wait, async {
         let lane = match lane {
             Lane::Suspect => Some(pool.suspect.acquire().await?),
@@ -277,12 +305,17 @@ async fn on_pool<T: Send + 'static>(
 
 /// Hashes a password with a fresh salt.
 pub async fn hash(password: String) -> Result<String, AppError> {
-    on_pool(Lane::Clear, move || hash_now(&password)).await
+    on_pool(take_place(Lane::Clear)?, move || hash_now(&password)).await
 }
 
-/// Whether `password` matches `hash` (or, with `None`, spends the same time and says no).
-pub async fn verify(password: String, hash: Option<String>, lane: Lane) -> Result<bool, AppError> {
-    on_pool(lane, move || {
+/// Whether `password` matches `hash` (or, with `None`, spends the same time and says no),
+/// hashed from `place` in the queue.
+pub async fn verify(
+    password: String,
+    hash: Option<String>,
+    place: Place,
+) -> Result<bool, AppError> {
+    on_pool(place, move || {
         let known = hash.is_some();
         let hash = match hash {
             Some(h) => h,

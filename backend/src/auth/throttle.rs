@@ -6,6 +6,7 @@
 use std::net::IpAddr;
 
 use crate::AppState;
+use crate::auth::password::{self, Lane, Place};
 use crate::db::throttle::{Attempt, AttemptCounts, AttemptKind};
 use crate::error::{AppError, AppResult};
 
@@ -59,8 +60,17 @@ fn v4_network(v4: std::net::Ipv4Addr) -> String {
 #[must_use]
 pub struct Ticket {
     id: i64,
-    /// The hashing lane: suspect when the username, address or network failed recently.
-    pub lane: crate::auth::password::Lane,
+    /// Its place in the hashing queue ([`Hashing::Yes`]), in the suspect lane when the
+    /// username, address or network failed recently; `verify` takes it.
+    pub place: Option<Place>,
+}
+
+/// Whether an attempt is judged by hashing a password (a log-in, a password change) and so
+/// needs a place in the hashing queue before it is recorded, or not (a tablet code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hashing {
+    Yes,
+    No,
 }
 
 /// More attempts than this from an address (or 4 times as many from its network) within the
@@ -82,6 +92,7 @@ impl Ticket {
 pub async fn admit(
     state: &AppState,
     kind: AttemptKind,
+    hashing: Hashing,
     account: &str,
     address: &str,
 ) -> AppResult<Ticket> {
@@ -114,21 +125,29 @@ pub async fn admit(
         );
         return Err(refuse(oldest));
     }
-    let counts = state.store.count_attempt(&attempt, now, since).await?;
+    // Attempts on the same keys that passed this read a moment ago but are not yet recorded
+    // count too: two hundred guesses at one username at once all read "none yet", and each
+    // would be recorded, found over the limit and forgotten — two writes a guess, with real
+    // users' log-ins queued behind them at the writer.
+    let Some((in_flight, seen)) = InFlight::reserve(&attempt, &peeked, limits(kind)) else {
+        return Err(refuse(None));
+    };
+    // Another attempt on the same username lately (a failure, or one in flight) makes it
+    // suspect too: counted alike whether the username exists or not.
+    let suspect =
+        seen.account > 1 || seen.address > SUSPECT_AFTER || seen.network > 4 * SUSPECT_AFTER;
+    let lane = if suspect { Lane::Suspect } else { Lane::Clear };
+    // No place to hash it: refused as busy before anything is written (a guess that would
+    // only be recorded, wait, and be forgotten again).
+    let place = match hashing {
+        Hashing::Yes => Some(password::take_place(lane)?),
+        Hashing::No => None,
+    };
+    let counts = state.store.count_attempt(&attempt, now, since).await;
+    drop(in_flight);
+    let counts = counts?;
     match over_limit(&counts, limits(kind)) {
-        None => {
-            // Another attempt on the same username lately (a failure, or one in flight) makes
-            // it suspect too: counted alike whether the username exists or not.
-            let suspect = counts.account > 1
-                || counts.address > SUSPECT_AFTER
-                || counts.network > 4 * SUSPECT_AFTER;
-            let lane = if suspect {
-                crate::auth::password::Lane::Suspect
-            } else {
-                crate::auth::password::Lane::Clear
-            };
-            Ok(Ticket { id: counts.id, lane })
-        }
+        None => Ok(Ticket { id: counts.id, place }),
         Some(oldest) => {
             if let Err(e) = state.store.forget_attempt(counts.id).await {
                 tracing::warn!(error = %e, "could not forget a refused attempt");
@@ -194,6 +213,60 @@ fn remember_lock(attempt: &Attempt, scope: u8, until: i64, now: i64) {
     }
 }
 
+/// This process's attempts between the read and the write of [`admit`], by key: what the read
+/// cannot see yet. At most one entry a key of a request in that stretch.
+static IN_FLIGHT: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<LockKey, u32>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// An attempt's place among those on their way to being recorded; given back when dropped
+/// (recorded, failed, or its request gone).
+#[must_use]
+struct InFlight {
+    keys: [LockKey; 3],
+}
+
+impl InFlight {
+    /// Takes a place, unless the attempt's read counts (this attempt included) and the
+    /// attempts already in flight on one of its keys would pass that key's limit; with the
+    /// counts seen, the attempts in flight added.
+    fn reserve(
+        attempt: &Attempt,
+        read: &AttemptCounts,
+        limits: Limits,
+    ) -> Option<(InFlight, AttemptCounts)> {
+        let keys = lock_keys(attempt);
+        let mut in_flight = IN_FLIGHT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let flying = keys.clone().map(|k| in_flight.get(&k).copied().unwrap_or(0));
+        let seen = AttemptCounts {
+            account: read.account.saturating_add(flying[0]),
+            address: read.address.saturating_add(flying[1]),
+            network: read.network.saturating_add(flying[2]),
+            ..*read
+        };
+        if over_scope(&seen, limits).is_some() {
+            return None;
+        }
+        for key in &keys {
+            *in_flight.entry(key.clone()).or_default() += 1;
+        }
+        Some((InFlight { keys }, seen))
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut in_flight = IN_FLIGHT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for key in &self.keys {
+            if let Some(n) = in_flight.get_mut(key) {
+                *n -= 1;
+                if *n == 0 {
+                    in_flight.remove(key);
+                }
+            }
+        }
+    }
+}
+
 /// Purges attempts older than the window every minute: nothing typed is kept longer.
 pub async fn purge_forever(store: std::sync::Arc<dyn crate::db::Store>) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -226,5 +299,34 @@ mod tests {
         let at = |account| AttemptCounts { account, oldest_account: Some(5), ..Default::default() };
         assert_eq!(over_limit(&at(10), l), None);
         assert_eq!(over_limit(&at(11), l), Some(Some(5)));
+    }
+
+    /// Of guesses at one username that all read "none yet" at once, ten take a place on their
+    /// way to being recorded and the rest are refused before any write; a place given back is
+    /// free again, and other usernames are not touched.
+    #[test]
+    fn attempts_on_their_way_to_being_recorded_count_against_the_limit() {
+        let l = limits(AttemptKind::Login);
+        let attempt = |account: &str| Attempt {
+            kind: AttemptKind::Login,
+            account: account.into(),
+            address: format!("192.0.2.{}", account.len()),
+            network: "in-flight-test".into(),
+        };
+        // The read counts this attempt itself.
+        let read = AttemptCounts { account: 1, address: 1, network: 1, ..Default::default() };
+        let places: Vec<_> = (0..10)
+            .map(|_| InFlight::reserve(&attempt("in-flight-a"), &read, l).expect("a place"))
+            .collect();
+        assert!(InFlight::reserve(&attempt("in-flight-a"), &read, l).is_none(), "the eleventh");
+        let other = InFlight::reserve(&attempt("in-flight-bb"), &read, l);
+        assert!(other.is_some(), "another username");
+        drop(places.into_iter().next());
+        assert!(InFlight::reserve(&attempt("in-flight-a"), &read, l).is_some(), "a place freed");
+        let nine_recorded = AttemptCounts { account: 10, ..read };
+        assert!(
+            InFlight::reserve(&attempt("in-flight-c"), &nine_recorded, l).is_some(),
+            "nine recorded and this one make ten"
+        );
     }
 }
