@@ -145,13 +145,31 @@ impl Browser {
             .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
     }
 
-    /// Waits for the browser's own confirmation dialog (`confirm()`) and accepts it.
-    pub async fn accept_confirm(&self) {
+    /// Waits for the app's own confirmation dialog (`dialog.ask`, shown modal), answers it
+    /// (`yes`: its step's button; else "cancel") and returns the question it showed. Fails if
+    /// the browser's own `confirm()` was asked instead.
+    pub async fn answer_ask(&self, yes: bool) -> String {
+        let dialog = self.find("dialog.ask[open]").await;
+        let question = dialog
+            .find(Locator::Css(".ask-question"))
+            .await
+            .expect("the dialog's question")
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(
+            self.client.get_alert_text().await.is_err(),
+            "the browser's own confirm() was asked too"
+        );
+        let button = if yes { ".ask-yes" } else { ".ask-no" };
+        let button = dialog.find(Locator::Css(button)).await.expect("the dialog's button");
+        button.click().await.expect("a click on the dialog's button");
         let deadline = tokio::time::Instant::now() + WAIT;
-        while self.client.accept_alert().await.is_err() {
-            assert!(tokio::time::Instant::now() < deadline, "no confirmation was asked");
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        while self.exists("dialog.ask[open]").await {
+            assert!(tokio::time::Instant::now() < deadline, "the dialog stayed open");
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        question
     }
 
     /// The text of the QR code the element matching `css` draws, read from a screenshot of

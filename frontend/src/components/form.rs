@@ -39,11 +39,6 @@ pub fn field_of<'a>(problem: &Problem, fields: &[(&str, &'a str)]) -> &'a str {
     fields.iter().find(|(code, _)| *code == problem.code).map_or("", |(_, field)| field)
 }
 
-/// Asks the person to confirm (the browser's own dialog); `false` when it cannot ask.
-pub fn confirm(question: &str) -> bool {
-    web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
-}
-
 /// A new password an admin can read out or print: 12 characters without look-alikes (no 0/o,
 /// 1/l/i), from the browser's cryptographic random numbers.
 pub fn generate_password() -> String {

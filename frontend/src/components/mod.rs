@@ -1,6 +1,7 @@
 //! Pieces shared by the pages: the top bar, flags, the period picker, charts, the steppers.
 
 pub mod account_links;
+pub mod ask;
 pub mod chart;
 pub mod class_bars;
 pub mod csv_link;

@@ -8,7 +8,7 @@
 //! `#notice-links-error`.
 
 use crate::api::{self, ApiError};
-use crate::components::form::confirm;
+use crate::components::ask::{Ask, Question};
 use crate::components::notice;
 use crate::components::qr::Qr;
 use crate::load::{Load, use_load};
@@ -101,13 +101,10 @@ pub fn notice_links(props: &NoticeLinksProps) -> Html {
             });
         })
     };
+    let asking = use_state(|| None::<Question>);
     let revoke = {
         let (made, error, reload) = (made.clone(), error.clone(), links.reload.clone());
-        let question = w.revoke_question;
-        Callback::from(move |id: i64| {
-            if !confirm(question) {
-                return;
-            }
+        let revoke_now = Callback::from(move |id: i64| {
             let (made, error, reload) = (made.clone(), error.clone(), reload.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match api::notice::revoke(class_id, id).await {
@@ -121,6 +118,12 @@ pub fn notice_links(props: &NoticeLinksProps) -> Html {
                 }
                 reload.emit(());
             });
+        });
+        let (asking, question, step) = (asking.clone(), w.revoke_question, w.revoke);
+        Callback::from(move |id: i64| {
+            let revoke_now = revoke_now.clone();
+            let then = Callback::from(move |()| revoke_now.emit(id));
+            asking.set(Some(Question { text: format!("#{id}: {question}"), yes: step, then }));
         })
     };
     let hide = {
@@ -154,6 +157,7 @@ pub fn notice_links(props: &NoticeLinksProps) -> Html {
             </ul>
         },
     };
+    let list = html! { <>{ list }<Ask {asking} /></> };
 
     let shown = made.as_ref().and_then(|link| link.url.clone().or_else(|| address_of(link)));
     html! {

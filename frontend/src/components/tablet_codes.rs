@@ -9,7 +9,8 @@
 //! `#no-tablet-codes`, `#tablet-codes-error`.
 
 use crate::api::{self, ApiError};
-use crate::components::form::{confirm, input_value};
+use crate::components::ask::{Ask, Question};
+use crate::components::form::input_value;
 use crate::components::notice;
 use crate::components::qr::Qr;
 use crate::i18n::texts;
@@ -62,22 +63,24 @@ pub fn tablet_codes(props: &TabletCodesProps) -> Html {
             });
         })
     };
+    let asking = use_state(|| None::<Question>);
     let revoke = {
-        let (error, reload) = (error.clone(), codes.reload.clone());
-        let question = t.revoke_code_confirm;
+        let (error, reload, asking) = (error.clone(), codes.reload.clone(), asking.clone());
+        let (question, step) = (t.revoke_code_confirm, t.revoke);
         Callback::from(move |code: TabletCode| {
             let shown = if code.label.is_empty() { format!("#{}", code.id) } else { code.label };
-            if !confirm(&format!("{question} ({shown})")) {
-                return;
-            }
             let (error, reload) = (error.clone(), reload.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::setup::revoke_tablet_code(class_id, code.id).await {
-                    Ok(()) => error.set(None),
-                    Err(e) => error.set(Some(e)),
-                }
-                reload.emit(());
+            let then = Callback::from(move |()| {
+                let (error, reload) = (error.clone(), reload.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match api::setup::revoke_tablet_code(class_id, code.id).await {
+                        Ok(()) => error.set(None),
+                        Err(e) => error.set(Some(e)),
+                    }
+                    reload.emit(());
+                });
             });
+            asking.set(Some(Question { text: format!("{question} ({shown})"), yes: step, then }));
         })
     };
     let hide = {
@@ -152,6 +155,7 @@ pub fn tablet_codes(props: &TabletCodesProps) -> Html {
 
     html! {
         <div class="tablet-codes-panel" id="tablet-codes-panel" data-class-id={class_id.to_string()}>
+            <Ask {asking} />
             if let Some(code) = &*issued {
                 <div class="new-code" role="status" aria-live="polite">
                     <p class="new-code-title">{ format!("{} · {}", props.class_name, t.new_code_title) }</p>

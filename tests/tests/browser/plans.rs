@@ -220,7 +220,7 @@ async fn a_parent_scans_the_notice_links_qr_code_and_reads_the_days_homework_but
 
     // Act: the admin revokes the link.
     admin.click("#notice-link-list .revoke-notice-link").await;
-    admin.accept_confirm().await;
+    admin.answer_ask(true).await;
     admin.find("#no-notice-links").await;
 
     // Assert: the parent's address now shows nothing of the day.

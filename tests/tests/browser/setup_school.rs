@@ -170,8 +170,13 @@ async fn a_school_sets_itself_up_from_a_roster_and_its_class_tablet_signs_in_wit
     pc.click("#create-class").await;
     pc.find("#class-created").await;
     pc.find(".grade-block[data-grade='9'] tr[data-name='9(1)']").await;
+    // Archiving asks in the app's own dialog, naming the class; "cancel" changes nothing.
     pc.click("tr[data-name='8(1)'] .archive-class").await;
-    pc.accept_confirm().await;
+    let asked = pc.answer_ask(false).await;
+    assert!(asked.contains("8(1)") && asked.contains("归档"), "the question: {asked}");
+    assert!(pc.exists("#active-classes tr[data-name='8(1)']").await, "cancel archived it");
+    pc.click("tr[data-name='8(1)'] .archive-class").await;
+    pc.answer_ask(true).await;
     pc.find("#archived-classes tr[data-name='8(1)'] .unarchive-class").await;
     pc.click("tr[data-name='7(1)'] .tablets-button").await;
     pc.find("#tablet-codes-panel #no-tablet-codes").await;
@@ -189,6 +194,18 @@ async fn a_school_sets_itself_up_from_a_roster_and_its_class_tablet_signs_in_wit
     let row = pc.visible_text("#users-table tr[data-username='sun.lei']").await;
     assert!(row.contains("孙老师") && row.contains("sun.lei"), "the new account reads {row:?}");
     page_screenshot(&pc, "setup-accounts").await;
+
+    // Act: disable the new account, asked first in the app's own dialog.
+    pc.click("#users-table tr[data-username='sun.lei'] .toggle-disabled").await;
+    let asked = pc.find("dialog.ask[open]").await;
+    pc.screenshot("setup-disable-asked").await;
+    drop(asked);
+    let asked = pc.answer_ask(true).await;
+    assert!(asked.contains("孙老师") && asked.contains("sun.lei"), "the question: {asked}");
+    pc.find("#users-table tr[data-username='sun.lei'][data-disabled='true']").await;
+    let users = admin.get("users").await.expect_status(200, "users").json;
+    let sun = users.as_array().and_then(|u| u.iter().find(|u| u["username"] == "sun.lei"));
+    assert_eq!(sun.map(|u| u["disabled"].clone()), Some(serde_json::json!(true)), "{users}");
     pc.click("#lang-switch").await;
     pc.wait_text("#admin-section-title", "turned English", |t| t == "Accounts").await;
     page_screenshot(&pc, "setup-accounts-en").await;
@@ -280,7 +297,7 @@ async fn a_school_sets_itself_up_from_a_roster_and_its_class_tablet_signs_in_wit
     let last_used = row.find(Locator::Css("td:nth-child(3)")).await.expect("a last-used cell");
     assert!(last_used.text().await.unwrap_or_default().contains(':'), "a time of last use");
     pc.click("#tablet-codes .revoke-code").await;
-    pc.accept_confirm().await;
+    pc.answer_ask(true).await;
     pc.find("#tablet-codes tr[data-revoked='true']").await;
 
     // Assert: the tablet is signed out; its next page load asks for a log-in again.

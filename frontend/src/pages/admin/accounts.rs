@@ -11,8 +11,9 @@
 //! `.reset-password-save`, `.reset-password-cancel`, `.password-set`.
 
 use crate::api::{self, ApiError};
+use crate::components::ask::{Ask, Question};
 use crate::components::form::{
-    confirm, described_by, field_of, generate_password, input_value, problem_line, select_value,
+    described_by, field_of, generate_password, input_value, problem_line, select_value,
 };
 use crate::components::notice;
 use crate::i18n::{grade_name, problem_text, role_name, texts};
@@ -383,14 +384,12 @@ fn user_row(props: &UserRowProps) -> Html {
     let user = &props.user;
     let error = use_state(|| None::<ApiError>);
 
+    let asking = use_state(|| None::<Question>);
     let toggle_disabled = {
         let (error, on_changed) = (error.clone(), props.on_changed.clone());
         let (id, disabled) = (user.id, user.disabled);
         let question = format!("{} {} ({})", t.disable_confirm, user.display_name, user.username);
-        Callback::from(move |_: MouseEvent| {
-            if !disabled && !confirm(&question) {
-                return;
-            }
+        let change = Callback::from(move |()| {
             let (error, on_changed) = (error.clone(), on_changed.clone());
             let body = UserPatch { disabled: Some(!disabled), ..UserPatch::default() };
             wasm_bindgen_futures::spawn_local(async move {
@@ -402,6 +401,15 @@ fn user_row(props: &UserRowProps) -> Html {
                     Err(e) => error.set(Some(e)),
                 }
             });
+        });
+        let (asking, step) = (asking.clone(), t.disable);
+        Callback::from(move |_: MouseEvent| {
+            if disabled {
+                change.emit(());
+            } else {
+                let then = change.clone();
+                asking.set(Some(Question { text: question.clone(), yes: step, then }));
+            }
         })
     };
     let toggle_reset = {
@@ -441,6 +449,7 @@ fn user_row(props: &UserRowProps) -> Html {
                                 aria-label={format!("{} {}", if user.disabled { t.enable } else { t.disable }, user.username)}>
                             { if user.disabled { t.enable } else { t.disable } }
                         </button>
+                        <Ask {asking} />
                     }
                     if let Some(e) = &*error {
                         { error_notice("", e, lang) }

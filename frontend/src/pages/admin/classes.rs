@@ -10,7 +10,8 @@
 //! with `.unarchive-class`; `#no-classes-yet`.
 
 use crate::api::{self, ApiError};
-use crate::components::form::{confirm, described_by, input_value, problem_line, select_value};
+use crate::components::ask::{Ask, Question};
+use crate::components::form::{described_by, input_value, problem_line, select_value};
 use crate::components::icons;
 use crate::components::notice;
 use crate::components::tablet_codes::TabletCodes;
@@ -252,12 +253,20 @@ fn class_row(props: &ClassRowProps) -> Html {
             }
         })
     };
+    let asking = use_state(|| None::<Question>);
     let archive = {
-        let (patch, archived) = (patch.clone(), class.archived);
+        let (patch, archived, asking) = (patch.clone(), class.archived, asking.clone());
         let question = format!("{} {}", t.archive_confirm, class.name);
+        let step = t.archive;
         Callback::from(move |_: MouseEvent| {
-            if archived || confirm(&question) {
+            let patch = patch.clone();
+            let then = Callback::from(move |()| {
                 patch.emit(ClassPatch { name: None, archived: Some(!archived) });
+            });
+            if archived {
+                then.emit(());
+            } else {
+                asking.set(Some(Question { text: question.clone(), yes: step, then }));
             }
         })
     };
@@ -311,6 +320,7 @@ fn class_row(props: &ClassRowProps) -> Html {
                         <button type="button" class="archive-class" onclick={archive}
                                 aria-label={format!("{} {}", t.archive, class.name)}>{ t.archive }</button>
                     }
+                    <Ask {asking} />
                 </td>
             </tr>
             if props.tablets_open {
