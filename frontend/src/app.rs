@@ -10,7 +10,7 @@ use crate::pages::entry::EntryPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::tablet::TabletPage;
-use crate::route::{Route, home_for};
+use crate::route::{Route, home_for, remember_return};
 use crate::state::{SessionProvider, Status, use_session};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -46,7 +46,10 @@ fn screen(props: &ScreenProps) -> Html {
                 Route::Tablet => html! { <TabletPage /> },
                 Route::NotFound => html! { <NotFoundPage /> },
                 Route::Notice { .. } => full_app_screen(&props.route),
-                _ => html! { <Redirect<Route> to={Route::Login} /> },
+                _ => {
+                    remember_return(&props.route);
+                    html! { <Redirect<Route> to={Route::Login} /> }
+                }
             };
         }
         Status::LoggedIn { me, .. } => me.clone(),

@@ -68,6 +68,26 @@ pub enum Route {
     NotFound,
 }
 
+thread_local! {
+    /// The page that was open (or asked for) when nobody was logged in: logging in returns to
+    /// it, so a teacher whose session ended is back on the page she had open.
+    static RETURN_TO: std::cell::RefCell<Option<Route>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Remembers the page to return to after logging in.
+pub fn remember_return(route: &Route) {
+    RETURN_TO.with(|r| *r.borrow_mut() = Some(route.clone()));
+}
+
+/// Where logging in leads: the page remembered by [`remember_return`] (once), else the
+/// account's first screen.
+pub fn after_log_in(me: &Me) -> Route {
+    match RETURN_TO.with(|r| r.borrow_mut().take()) {
+        Some(Route::Home | Route::Login | Route::Tablet | Route::NotFound) | None => home_for(me),
+        Some(route) => route,
+    }
+}
+
 /// The first screen of an account: monitors record, teachers watch their class, grade leaders
 /// compare their grade, admins see the school.
 pub fn home_for(me: &Me) -> Route {

@@ -108,6 +108,10 @@ pub struct Me {
     /// A district admin's district, or the district of a school account's school.
     #[serde(default)]
     pub district_id: Option<crate::district::DistrictId>,
+    /// The start of the account's class (a monitor's, a class teacher's or a class tablet's):
+    /// no day before it is missing (DESIGN.md). `null` for accounts without a class.
+    #[serde(default)]
+    pub class_start: Option<NaiveDate>,
 }
 
 /// `POST /api/v1/users`.

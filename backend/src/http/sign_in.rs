@@ -13,6 +13,7 @@ use crate::clock::{now_rfc3339, today_in};
 use crate::db::throttle::AttemptKind;
 use crate::db::{Account, Actor, School};
 use crate::error::{AppError, AppResult};
+use crate::http::calendar::class_starts;
 use crate::http::scope::school_of;
 use crate::http::views::user_of;
 
@@ -100,6 +101,7 @@ pub async fn me_of(state: &AppState, account: &Account) -> AppResult<Me> {
             user: user_of(account, &place),
             today: today_in(&place),
             district_id: Some(district.id),
+            class_start: None,
         });
     }
     let school = school_of(state, account).await?;
@@ -107,5 +109,9 @@ pub async fn me_of(state: &AppState, account: &Account) -> AppResult<Me> {
         if account.may_teach() { state.store.teaching(account.id).await? } else { Vec::new() };
     let district_id = state.store.district_of_school(school.id).await?;
     let user = User { teaching, ..user_of(account, &school) };
-    Ok(Me { user, today: today_in(&school), district_id })
+    let class_start = match account.class_id {
+        Some(class) => class_starts(state.store.as_ref(), &school).await?.remove(&class),
+        None => None,
+    };
+    Ok(Me { user, today: today_in(&school), district_id, class_start })
 }

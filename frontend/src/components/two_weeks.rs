@@ -13,6 +13,8 @@ pub struct TwoWeeksProps {
     /// Each day with its stored total, oldest first.
     pub days: Vec<(NaiveDate, Option<u32>)>,
     pub limit: u32,
+    /// The class's start: a day before it is not missing, only empty.
+    pub start: Option<NaiveDate>,
     pub today: NaiveDate,
     pub selected: NaiveDate,
     /// Days from this one on may be picked (None: any day).
@@ -28,7 +30,12 @@ pub fn two_weeks(props: &TwoWeeksProps) -> Html {
         let (state, icon, value) = match total {
             Some(m) if m > props.limit => ("over", "▲", m.to_string()),
             Some(m) => ("ok", "✓", m.to_string()),
-            None if dates::is_school_day(date) && date < props.today => ("missing", "✕", t.day_missing_short.to_owned()),
+            None if dates::is_school_day(date)
+                && date < props.today
+                && props.start.is_none_or(|start| date >= start) =>
+            {
+                ("missing", "✕", t.day_missing_short.to_owned())
+            }
             None => ("empty", "", "–".to_owned()),
         };
         let editable = props.editable_from.is_none_or(|from| date >= from) && date <= props.today;

@@ -7,7 +7,7 @@
 use crate::api::{self, ApiError};
 use crate::components::nav_link::NavLink;
 use crate::i18n::texts;
-use crate::route::{Route, home_for};
+use crate::route::{Route, after_log_in};
 use crate::state::{SessionAction, Status, use_session};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -42,7 +42,7 @@ pub fn login_page() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match api::login(&user, &pass).await {
                     Ok((me, policy)) => {
-                        let home = home_for(&me);
+                        let home = after_log_in(&me);
                         session.dispatch(SessionAction::LoggedIn {
                             me: Rc::new(me),
                             policy: Rc::new(policy),

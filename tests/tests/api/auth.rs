@@ -69,6 +69,9 @@ async fn me_says_who_is_logged_in_with_their_class_grade_and_the_school_today() 
     assert_eq!(me["grade"], 7, "a monitor's grade is their class's");
     assert_eq!(me["today"], school.today.to_string());
     assert_eq!(login.json["id"], me["id"], "login answers with the same Me");
+    assert_eq!(me["class_start"], school.today.to_string(), "a class set up today starts today");
+    let admin = school.admin.get("me").await.expect_status(200, "the admin's Me").json;
+    assert_eq!(admin["class_start"], serde_json::Value::Null, "no class, no start: {admin}");
 }
 
 #[tokio::test]

@@ -276,6 +276,12 @@ async fn a_school_sets_itself_up_from_a_roster_and_its_class_tablet_signs_in_wit
     tablet.find("#entry-page [data-subject='math'] input").await;
     assert_eq!(tablet.path().await, "/entry");
     assert!(!tablet.exists("#account-link").await, "a class tablet has no password");
+    // A class set up today has missed nothing: its last two weeks show no ✕, and say so in
+    // what a person reads as well as in the cells' state.
+    let weeks = tablet.find("#two-weeks").await;
+    assert!(tablet.find_all("#two-weeks .day-cell[data-state='missing']").await.is_empty());
+    let shown = weeks.text().await.unwrap_or_default();
+    assert!(!shown.contains('✕'), "a new class's tablet shows missed days: {shown}");
 
     // Act: record the day.
     tablet.fill("[data-subject='math'] input", "30").await;

@@ -20,9 +20,24 @@ for (const el of document.querySelectorAll(
 return small;
 "##;
 
+/// Quick picks that stick out of their subject's card (right edge past the card's).
+const STICKING_OUT: &str = r##"
+const out = [];
+for (const pick of document.querySelectorAll("#entry-page .subject-row .quick-pick")) {
+  const card = pick.closest(".subject-row").getBoundingClientRect();
+  const r = pick.getBoundingClientRect();
+  if (r.right > card.right - 1 || r.left < card.left + 1) {
+    out.push(`${pick.closest(".subject-row").dataset.subject} ${pick.textContent} ${Math.round(r.right)} > ${Math.round(card.right)}`);
+  }
+}
+return out;
+"##;
+
 async fn assert_finger_sized(tablet: &Browser, how: &str) {
     let small = tablet.js(SMALL_TARGETS).await;
     assert_eq!(small, Value::Array(vec![]), "targets under 48 px, {how}");
+    let out = tablet.js(STICKING_OUT).await;
+    assert_eq!(out, Value::Array(vec![]), "quick picks outside their card, {how}");
     let overflow =
         tablet.js("return document.documentElement.scrollWidth > window.innerWidth + 1").await;
     assert_eq!(overflow, Value::Bool(false), "the page scrolls sideways, {how}");

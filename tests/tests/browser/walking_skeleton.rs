@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 use std::time::Duration;
-use tests::browser::{Browser, BrowserOptions, require_built_app};
+use tests::browser::{Browser, BrowserOptions, WAIT, require_built_app};
 use tests::server::DEMO_PASSWORD;
 use tests::{Options, TestServer};
 
@@ -84,5 +84,53 @@ async fn a_monitor_sees_the_warning_while_typing_and_the_grade_leader_finds_the_
     pc.find(&format!("tr[data-class-id='{over_average}'] .flag[data-kind='over_average_limit']"))
         .await;
     pc.screenshot("grade-comparison").await;
+    pc.close().await;
+}
+
+/// A teacher whose session ended (here: the admin reset her password, which ends her
+/// sessions) is asked to log in again, told why, and after logging in is back on the page she
+/// had open — not on her first screen.
+#[tokio::test]
+async fn after_a_session_ends_logging_in_returns_to_the_page_that_was_open() {
+    // Arrange: the teacher of 7(1) on her class's tablet codes page.
+    require_built_app();
+    let server = TestServer::start(Options::demo()).await;
+    let admin = server.login("admin", DEMO_PASSWORD).await;
+    let class = class_id(&admin, "7(1)").await;
+    let pc = Browser::start(BrowserOptions::default()).await;
+    pc.log_in(&server.base_url, "teacher-7-1", DEMO_PASSWORD).await;
+    let first_screen = pc.path().await;
+    let open = format!("/classes/{class}/tablets");
+    assert_ne!(first_screen, open, "the test needs a page other than her first screen");
+    pc.goto(&format!("{}{open}", server.base_url)).await;
+    pc.find("#tablet-codes-panel").await;
+
+    // Act: her session ends; she comes back to the page.
+    let users = admin.get("users").await.expect_status(200, "users").json;
+    let teacher = users
+        .as_array()
+        .and_then(|u| u.iter().find(|u| u["username"] == "teacher-7-1"))
+        .and_then(|u| u["id"].as_i64())
+        .expect("teacher-7-1");
+    let new_password = "Teacher-71-new-2026";
+    admin
+        .post(&format!("users/{teacher}/password"), &serde_json::json!({"password": new_password}))
+        .await
+        .expect_status(204, "resetting her password");
+    pc.goto(&format!("{}{open}", server.base_url)).await;
+
+    // Assert: the log-in page, then, logged in again, the page she had open.
+    pc.find("#login-form").await;
+    pc.fill("#username", "teacher-7-1").await;
+    pc.fill("#password", new_password).await;
+    pc.click("#login-button").await;
+    pc.wait_until(
+        "back on the page that was open",
+        &format!("return location.pathname === '{open}'"),
+        WAIT,
+    )
+    .await;
+    let shown = pc.visible_text("main").await;
+    assert!(shown.contains("7(1)"), "the tablet codes page of 7(1): {shown}");
     pc.close().await;
 }

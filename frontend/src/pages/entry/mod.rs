@@ -348,7 +348,7 @@ fn entry_form(props: &EntryProps) -> Html {
                     Load::Loading => notice::loading(lang),
                     Load::Failed(e) => notice::failed(e, lang),
                     Load::Loaded(list) => html! {
-                        <TwoWeeks days={recent_days(list)}
+                        <TwoWeeks days={recent_days(list)} start={props.me.class_start}
                                   limit={check.limit} {today} selected={form.date}
                                   editable_from={earliest_editable(today, window).or(Some(recent_from))}
                                   on_select={select_date.clone()} {lang} />
