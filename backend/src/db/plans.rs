@@ -217,7 +217,31 @@ impl PlanWrite {
     }
 }
 
+/// A date as SQLite stores it (`YYYY-MM-DD`) through `rusqlite`; a malformed one is a
+/// conversion failure of its column.
+fn rusqlite_date(row: &rusqlite::Row<'_>, column: usize) -> rusqlite::Result<NaiveDate> {
+    let text: String = row.get(column)?;
+    text.parse().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 impl SubjectPlanRow {
+    /// The row through `rusqlite` (SQLite's batching writer): the columns of
+    /// [`PLAN_COLUMNS`], in that order.
+    pub(super) fn from_rusqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<SubjectPlanRow> {
+        Ok(SubjectPlanRow {
+            class_id: row.get(0)?,
+            date: rusqlite_date(row, 1)?,
+            subject: row.get(2)?,
+            items: row.get(3)?,
+            expected_minutes: row.get(4)?,
+            filed_by: row.get(5)?,
+            updated_at: row.get(6)?,
+            version: row.get(7)?,
+        })
+    }
+
     pub(super) fn plan(self) -> StoreResult<SubjectPlan> {
         Ok(SubjectPlan {
             class_id: self.class_id,
@@ -244,6 +268,18 @@ pub(super) struct PlanDayRow {
 }
 
 impl PlanDayRow {
+    /// The row through `rusqlite`: the columns of [`PLAN_DAY_COLUMNS`], in that order.
+    pub(super) fn from_rusqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<PlanDayRow> {
+        Ok(PlanDayRow {
+            date: rusqlite_date(row, 0)?,
+            status: row.get(1)?,
+            review_by: row.get(2)?,
+            review_at: row.get(3)?,
+            review_decision: row.get(4)?,
+            review_reason: row.get(5)?,
+        })
+    }
+
     pub(super) fn status(&self) -> StoreResult<DayStatus> {
         DayStatus::parse(&self.status).ok_or_else(|| corrupt(format!("status {}", self.status)))
     }

@@ -370,7 +370,8 @@ fn put_plan(conn: &Connection, write: &PlanWrite, actor: &Actor) -> StoreResult<
     let current = conn
         .prepare_cached(put_sql::CURRENT)
         .and_then(|mut s| {
-            s.query_row(params![write.class_id, date, write.subject], plan_row).optional()
+            s.query_row(params![write.class_id, date, write.subject], SubjectPlanRow::from_rusqlite)
+                .optional()
         })
         .map_err(rusqlite_error)?
         .map(SubjectPlanRow::plan)
@@ -403,7 +404,7 @@ fn put_plan(conn: &Connection, write: &PlanWrite, actor: &Actor) -> StoreResult<
                         write.updated_at,
                         current_version + 1
                     ],
-                    plan_row,
+                    SubjectPlanRow::from_rusqlite,
                 )
             })
             .map_err(rusqlite_error)?
@@ -415,7 +416,8 @@ fn put_plan(conn: &Connection, write: &PlanWrite, actor: &Actor) -> StoreResult<
     let subjects = conn
         .prepare_cached(put_sql::DAY_SUBJECTS)
         .and_then(|mut s| {
-            s.query_map(params![write.class_id, date], plan_row)?.collect::<Result<Vec<_>, _>>()
+            s.query_map(params![write.class_id, date], SubjectPlanRow::from_rusqlite)?
+                .collect::<Result<Vec<_>, _>>()
         })
         .map_err(rusqlite_error)?
         .into_iter()
@@ -431,46 +433,15 @@ fn put_plan(conn: &Connection, write: &PlanWrite, actor: &Actor) -> StoreResult<
         let row = conn
             .prepare_cached(put_sql::DAY_UPSERT)
             .and_then(|mut s| {
-                s.query_row(params![write.class_id, date, status.as_str()], plan_day_row)
+                s.query_row(
+                    params![write.class_id, date, status.as_str()],
+                    PlanDayRow::from_rusqlite,
+                )
             })
             .map_err(rusqlite_error)?;
         StoredDay { subjects, status: Some(row.status()?), review: row.review()? }
     };
     Ok(PlanOutcome::Stored(stored, day))
-}
-
-/// A date as SQLite stores it (`YYYY-MM-DD`); a malformed one is a corrupt row.
-fn date_of(row: &rusqlite::Row<'_>, column: usize) -> rusqlite::Result<NaiveDate> {
-    let text: String = row.get(column)?;
-    text.parse().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-/// A row of [`crate::db::plans::PLAN_COLUMNS`].
-fn plan_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SubjectPlanRow> {
-    Ok(SubjectPlanRow {
-        class_id: row.get(0)?,
-        date: date_of(row, 1)?,
-        subject: row.get(2)?,
-        items: row.get(3)?,
-        expected_minutes: row.get(4)?,
-        filed_by: row.get(5)?,
-        updated_at: row.get(6)?,
-        version: row.get(7)?,
-    })
-}
-
-/// A row of [`crate::db::plans::PLAN_DAY_COLUMNS`].
-fn plan_day_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<PlanDayRow> {
-    Ok(PlanDayRow {
-        date: date_of(row, 0)?,
-        status: row.get(1)?,
-        review_by: row.get(2)?,
-        review_at: row.get(3)?,
-        review_decision: row.get(4)?,
-        review_reason: row.get(5)?,
-    })
 }
 
 /// A class's day as it stands, if it has a report.
