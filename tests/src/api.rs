@@ -71,11 +71,16 @@ impl Api {
             Some(q) => format!("{label}?{q}"),
             None => label,
         };
-        let answer = self
-            .client
-            .execute(built)
-            .await
-            .unwrap_or_else(|e| panic!("{label}: no answer from the server: {e}"));
+        // A GET is tried once more if it got no answer: a kept-alive connection the server
+        // closed as idle just as the request went out on it fails the request without its
+        // reaching the server (hyper retries that only for some of the ways it can happen).
+        let again = (built.method() == Method::GET).then(|| built.try_clone()).flatten();
+        let answer = match (self.client.execute(built).await, again) {
+            (Ok(answer), _) => Ok(answer),
+            (Err(_), Some(again)) => self.client.execute(again).await,
+            (Err(e), None) => Err(e),
+        };
+        let answer = answer.unwrap_or_else(|e| panic!("{label}: no answer from the server: {e}"));
         let status = answer.status().as_u16();
         let headers = answer.headers().clone();
         let text =

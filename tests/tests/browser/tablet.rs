@@ -33,6 +33,18 @@ for (const pick of document.querySelectorAll("#entry-page .subject-row .quick-pi
 return out;
 "##;
 
+/// Asserts that `css` is wholly inside the window as the page stands (nothing scrolled to it).
+async fn assert_on_screen(tablet: &Browser, css: &str, how: &str) {
+    let script = format!(
+        "const r = document.querySelector(\"{css}\").getBoundingClientRect(); \
+         return [Math.round(r.top), Math.round(r.bottom), window.innerHeight]"
+    );
+    let place = tablet.js(&script).await;
+    let at: Vec<i64> =
+        place.as_array().map(|a| a.iter().filter_map(Value::as_i64).collect()).unwrap_or_default();
+    assert!(at.len() == 3 && at[0] >= 0 && at[1] <= at[2], "{css} off the screen, {how}: {place}");
+}
+
 async fn assert_finger_sized(tablet: &Browser, how: &str) {
     let small = tablet.js(SMALL_TARGETS).await;
     assert_eq!(small, Value::Array(vec![]), "targets under 48 px, {how}");
@@ -53,6 +65,12 @@ async fn a_typical_day_of_four_subjects_takes_five_taps_on_the_class_tablet() {
     let tablet = Browser::start(BrowserOptions::tablet()).await;
     tablet.log_in(&server.base_url, MONITOR, PASSWORD).await;
     tablet.find("[data-subject='math'] input").await;
+    // Submit is on the screen without scrolling, seven subjects shown, upright and on its side.
+    assert_eq!(tablet.find_all(".subject-row").await.len(), 7, "grade 7's seven subjects");
+    assert_on_screen(&tablet, "#submit-report", "upright (800 × 1280)").await;
+    tablet.resize(1280, 800).await;
+    assert_on_screen(&tablet, "#submit-report", "on its side (1280 × 800)").await;
+    tablet.resize(800, 1280).await;
     tablet
         .js("window.taps = 0; document.addEventListener('click', () => window.taps++, true)")
         .await;
@@ -65,6 +83,9 @@ async fn a_typical_day_of_four_subjects_takes_five_taps_on_the_class_tablet() {
     tablet.wait_text("#day-total", "showed 70", |t| t == "70").await;
     tablet.click("#submit-report").await;
     tablet.find("#save-status[data-state='saved']").await;
+    // Where the monitor is looking (the bar with Submit), the day is said to be saved.
+    let badge = tablet.wait_text("#outbox-badge", "said saved", |t| t.contains("已交给老师")).await;
+    assert_on_screen(&tablet, "#outbox-badge", &format!("after Submit ({badge})")).await;
 
     // Assert: five taps, and the day is on the server as recorded.
     let taps = tablet.js("return window.taps").await;

@@ -315,7 +315,14 @@ fn entry_form(props: &EntryProps) -> Html {
             <form id="entry-form" class="entry-form" onsubmit={onsubmit} novalidate=true>
                 <div class={classes!("entry-summary", check.over_by().is_some().then_some("over"))}>
                     { total_box(&check, lang) }
-                    { outbox_badge(&outbox, lang) }
+                    <div class="summary-actions">
+                        { outbox_badge(&outbox, lang) }
+                        // In the bar that stays at the top: on a tablet on its side seven
+                        // subjects do not fit the screen, and Submit must not be below them.
+                        <button id="submit-report" type="submit" class="primary big" disabled={blocked}>
+                            { t.submit }
+                        </button>
+                    </div>
                 </div>
                 <fieldset>
                     <legend class="visually-hidden">{ t.minutes_per_subject }</legend>
@@ -335,9 +342,6 @@ fn entry_form(props: &EntryProps) -> Html {
                 </fieldset>
                 <div class="entry-footer">
                     { problems_list(&problems, lang) }
-                    <button id="submit-report" type="submit" class="primary big" disabled={blocked}>
-                        { t.submit }
-                    </button>
                     { day_status }
                 </div>
             </form>
