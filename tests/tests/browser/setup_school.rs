@@ -242,6 +242,13 @@ async fn a_school_sets_itself_up_from_a_roster_and_its_class_tablet_signs_in_wit
     pc.click("#audit-apply").await;
     pc.wait_gone("#audit-table tr[data-action='holiday.put']").await;
     pc.find("#audit-table tr[data-action='roster.import']").await;
+    // What changed reads as words: the accounts by username and role, no JSON.
+    let changed = pc.visible_text("#audit-table tr[data-action='roster.import'] .changes").await;
+    assert!(changed.contains("wang.li (teacher)"), "the import's accounts read {changed:?}");
+    assert!(
+        !changed.contains('{') && !changed.contains('"'),
+        "raw JSON in the audit log: {changed}"
+    );
     let csv = pc.find("#audit-csv").await.attr("href").await.ok().flatten().unwrap_or_default();
     assert!(csv.starts_with("/api/v1/audit.csv?") && csv.contains("action=roster.import"), "{csv}");
     page_screenshot(&pc, "setup-audit").await;

@@ -308,11 +308,7 @@ struct Change {
 /// What differs between the value before and after: the fields of an object that changed (all
 /// of them when one side is missing), or the whole value.
 fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<Change> {
-    let show = |v: Option<&Value>| match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    };
+    let show = |v: Option<&Value>| v.map(readable).unwrap_or_default();
     let empty = serde_json::Map::new();
     let fields = |v: Option<&Value>| match v {
         Some(Value::Object(map)) => Some(map.clone()),
@@ -330,6 +326,38 @@ fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<Change> {
                 .collect()
         }
         _ => vec![Change { key: String::new(), before: show(before), after: show(after) }],
+    }
+}
+
+/// A value as a person reads it, not as JSON: a list as its count and its items, an account as
+/// its username (and role), a class or anything named by its name, other objects as their
+/// fields; no quotes or braces.
+fn readable(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => {
+            let listed: Vec<String> = items.iter().map(readable).collect();
+            match listed.len() {
+                0 => "–".to_owned(),
+                1 => listed.concat(),
+                n => format!("({n}) {}", listed.join(", ")),
+            }
+        }
+        Value::Object(map) => {
+            let text = |key: &str| map.get(key).map(readable).filter(|t| !t.is_empty());
+            match (text("username"), text("name"), text("role")) {
+                (Some(user), _, Some(role)) => format!("{user} ({role})"),
+                (Some(user), _, None) => user,
+                (None, Some(name), _) => name,
+                _ => map
+                    .iter()
+                    .map(|(k, v)| format!("{k} {}", readable(v)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }
+        }
+        other => other.to_string(),
     }
 }
 
@@ -393,6 +421,21 @@ mod tests {
             [Change { key: "".into(), before: "".into(), after: "42".into() }]
         );
         assert!(changes(None, None).is_empty());
+    }
+
+    #[test]
+    fn lists_and_objects_read_as_words_not_json() {
+        let accounts = json!([
+            {"role": "teacher", "username": "wang.li"},
+            {"role": "monitor", "username": "li.hua"}
+        ]);
+        assert_eq!(readable(&accounts), "(2) wang.li (teacher), li.hua (monitor)");
+        let classes = json!([{"grade": 7, "name": "7(1)"}]);
+        assert_eq!(readable(&classes), "7(1)");
+        let teaching = json!([{"class_id": 3, "subject": "math"}]);
+        assert_eq!(readable(&teaching), "class_id 3, subject math");
+        let list = changes(None, Some(&json!({"accounts": accounts})));
+        assert!(!list[0].after.contains('{') && !list[0].after.contains('"'), "{list:?}");
     }
 
     #[test]
