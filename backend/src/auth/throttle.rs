@@ -60,17 +60,6 @@ fn v4_network(v4: std::net::Ipv4Addr) -> String {
 #[must_use]
 pub struct Ticket {
     id: i64,
-    /// Its place in the hashing queue ([`Hashing::Yes`]), in the suspect lane when the
-    /// username, address or network failed recently; `verify` takes it.
-    pub place: Option<Place>,
-}
-
-/// Whether an attempt is judged by hashing a password (a log-in, a password change) and so
-/// needs a place in the hashing queue before it is recorded, or not (a tablet code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hashing {
-    Yes,
-    No,
 }
 
 /// More attempts than this from an address (or 4 times as many from its network) within the
@@ -86,16 +75,40 @@ impl Ticket {
     }
 }
 
+/// [`admit`] for an attempt judged by hashing a password (a log-in, a password change): with
+/// its place in the hashing queue, taken before the attempt is recorded (in the suspect lane
+/// when the username, address or network failed recently), so that a guess refused as busy
+/// (`503`) writes nothing.
+pub async fn admit_to_hash(
+    state: &AppState,
+    kind: AttemptKind,
+    account: &str,
+    address: &str,
+) -> AppResult<(Ticket, Place)> {
+    admit_taking(state, kind, account, address, password::take_place).await
+}
+
 /// Records an attempt and admits it, or refuses it with `429 too_many_attempts` and
 /// `Retry-After` (then the attempt is forgotten: only judged attempts count, so a lock-out ends
 /// a window after the last judged failure however long the refused ones go on).
 pub async fn admit(
     state: &AppState,
     kind: AttemptKind,
-    hashing: Hashing,
     account: &str,
     address: &str,
 ) -> AppResult<Ticket> {
+    Ok(admit_taking(state, kind, account, address, |_| Ok(())).await?.0)
+}
+
+/// [`admit`], taking `take(lane)` once the attempt passed the throttle's read and before it is
+/// recorded.
+async fn admit_taking<T>(
+    state: &AppState,
+    kind: AttemptKind,
+    account: &str,
+    address: &str,
+    take: impl FnOnce(Lane) -> AppResult<T>,
+) -> AppResult<(Ticket, T)> {
     let now = chrono::Utc::now().timestamp();
     let attempt = Attempt {
         kind,
@@ -139,15 +152,12 @@ pub async fn admit(
     let lane = if suspect { Lane::Suspect } else { Lane::Clear };
     // No place to hash it: refused as busy before anything is written (a guess that would
     // only be recorded, wait, and be forgotten again).
-    let place = match hashing {
-        Hashing::Yes => Some(password::take_place(lane)?),
-        Hashing::No => None,
-    };
+    let taken = take(lane)?;
     let counts = state.store.count_attempt(&attempt, now, since).await;
     drop(in_flight);
     let counts = counts?;
     match over_limit(&counts, limits(kind)) {
-        None => Ok(Ticket { id: counts.id, place }),
+        None => Ok((Ticket { id: counts.id }, taken)),
         Some(oldest) => {
             if let Err(e) = state.store.forget_attempt(counts.id).await {
                 tracing::warn!(error = %e, "could not forget a refused attempt");

@@ -9,7 +9,6 @@ use axum::{Json, Router};
 use shared::api::{LoginRequest, Me, PasswordChange};
 
 use crate::AppState;
-use crate::auth::throttle::Hashing;
 use crate::auth::{self, ClientAddress, CurrentUser, password, throttle};
 use crate::db::Actor;
 use crate::db::throttle::AttemptKind;
@@ -33,12 +32,12 @@ async fn login(
 ) -> AppResult<Response> {
     let username = body.username.trim().to_lowercase();
     let kind = AttemptKind::Login;
-    let mut ticket = throttle::admit(&state, kind, Hashing::Yes, &username, &address).await?;
+    let (ticket, place) = throttle::admit_to_hash(&state, kind, &username, &address).await?;
     let account =
         state.store.account_by_username(&username).await?.filter(|a| !a.disabled && !a.tablet);
     let hash = account.as_ref().map(|a| a.password_hash.clone());
     // An unknown user costs one hash like a known one, on the same bounded pool.
-    let matches = match verify(body.password, hash, ticket.place.take()).await {
+    let matches = match password::verify(body.password, hash, place).await {
         Ok(matches) => matches,
         Err(e) => {
             // Not judged (the pool was full): it does not count.
@@ -52,20 +51,6 @@ async fn login(
     };
     ticket.forget(&state).await;
     open_session(&state, &headers, &account, None, &address).await
-}
-
-/// [`password::verify`] in the ticket's place in the hashing queue (one is always there:
-/// [`Hashing::Yes`]), or a clear one.
-async fn verify(
-    password: String,
-    hash: Option<String>,
-    place: Option<password::Place>,
-) -> AppResult<bool> {
-    let place = match place {
-        Some(place) => place,
-        None => password::take_place(password::Lane::Clear)?,
-    };
-    password::verify(password, hash, place).await
 }
 
 async fn logout(
@@ -109,9 +94,9 @@ async fn change_password(
     // the password from an open session.
     let kind = AttemptKind::PasswordChange;
     let id = account.id.to_string();
-    let mut ticket = throttle::admit(&state, kind, Hashing::Yes, &id, &address).await?;
+    let (ticket, place) = throttle::admit_to_hash(&state, kind, &id, &address).await?;
     let current =
-        verify(body.current_password, Some(account.password_hash.clone()), ticket.place.take());
+        password::verify(body.current_password, Some(account.password_hash.clone()), place);
     let right = match current.await {
         Ok(right) => right,
         Err(e) => {

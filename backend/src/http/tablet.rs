@@ -183,7 +183,7 @@ async fn sign_in(
     // Throttled per address and network, in a kind of its own: no typed username reaches it,
     // and counting all codes under one name would let anyone lock every classroom out.
     let kind = AttemptKind::Tablet;
-    let ticket = throttle::admit(&state, kind, throttle::Hashing::No, "", &address).await?;
+    let ticket = throttle::admit(&state, kind, "", &address).await?;
     let stranger = || stranger(&state, "(tablet code)", &address);
     let Some(digits) = normalise(&body.code) else {
         return Err(refuse(&state, kind, stranger().await).await);
